@@ -1,0 +1,220 @@
+//! Command-line arguments (clap) and their validation into jobs, before any
+//! data is read: a bad flag or config fails in milliseconds.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, NaiveDateTime, TimeZone as _};
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::error::HandoffError;
+use crate::pipeline::{InputFiles, LedgerJob};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  2  usage: a flag or argument is wrong
+  3  config: handoff.toml has an unknown key or a bad value
+  4  input data: a file is missing, unreadable, or lacks a required column
+  5  output: the output folder or a file in it cannot be written
+ 70  internal error (a bug: please report it)
+
+Rows with unreadable values do not stop a run: they are listed in rejects.csv
+with file, line, column, value and reason, and counted in the summary.";
+
+/// Turn CRM, form and call exports into a marketing-to-sales handoff ledger and scorecard.
+#[derive(Debug, Parser)]
+#[command(name = "handoff", version, about, long_about = None, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load the exports, join them, and write the enriched lead ledger (ledger.csv, orphans.csv, rejects.csv).
+    #[command(after_help = EXIT_CODES)]
+    Ledger(LedgerArgs),
+    /// Write a realistic, deterministic sample data set (leads, deals, forms, calls, spend, handoff.toml).
+    Sample(SampleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// A folder holding the exports as leads.csv, deals.csv, forms.csv, calls.csv, spend.csv (any of them
+    /// but leads may be absent) and, optionally, handoff.toml. Explicit flags below override it.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// CRM leads export (required, here or in --data): one row per lead.
+    #[arg(long, value_name = "FILE")]
+    pub leads: Option<PathBuf>,
+    /// Deals / opportunities linked to leads by lead_id.
+    #[arg(long, value_name = "FILE")]
+    pub deals: Option<PathBuf>,
+    /// Web, chat, ad lead-form and WhatsApp inquiries.
+    #[arg(long, value_name = "FILE")]
+    pub forms: Option<PathBuf>,
+    /// Call and message log (calls, WhatsApp, SMS, email touches).
+    #[arg(long, value_name = "FILE")]
+    pub calls: Option<PathBuf>,
+    /// Ad spend by date, source and campaign.
+    #[arg(long, value_name = "FILE")]
+    pub spend: Option<PathBuf>,
+    /// The config (calendar, SLA tiers, synonyms, column maps). Default: handoff.toml in --data, else built-in defaults.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The snapshot time: events after it have not happened. ISO date or date-time, local to the configured
+    /// time zone unless it has an offset (2026-11-16, 2026-11-16T09:00, 2026-11-16T09:00+05:30).
+    /// Default: the latest record time in the inputs.
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+    /// Read every input in this encoding instead of detecting it (utf-8, windows-1252, iso-8859-1, utf-16le, ...).
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LedgerArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Folder for the outputs (created if missing; files in it are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// How many leads to generate.
+    #[arg(long, default_value_t = 3000)]
+    pub leads: usize,
+    /// Random seed: the same seed always gives the same files.
+    #[arg(long, default_value_t = 46)]
+    pub seed: u64,
+    /// Weeks of history, ending on the Sunday of --end.
+    #[arg(long, default_value_t = 12)]
+    pub weeks: u32,
+    /// The last day of data (a date; its week's Sunday ends the data).
+    #[arg(long, default_value = "2026-11-15")]
+    pub end: NaiveDate,
+    /// Folder to write the sample files into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+fn usage(message: impl Into<String>) -> HandoffError {
+    HandoffError::Usage(message.into())
+}
+
+impl LedgerArgs {
+    /// Validates flags and config into a job; reads no data.
+    pub fn into_job(self) -> Result<LedgerJob, HandoffError> {
+        let (files, config) = self.input.resolve()?;
+        let as_of = self
+            .input
+            .as_of
+            .as_deref()
+            .map(|t| parse_as_of(t, &config))
+            .transpose()?;
+        Ok(LedgerJob {
+            files,
+            config,
+            as_of,
+            encoding: self.input.encoding,
+            out: self.out,
+        })
+    }
+}
+
+impl InputArgs {
+    /// The input files and the config, from --data and the explicit flags.
+    pub fn resolve(&self) -> Result<(InputFiles, Config), HandoffError> {
+        let in_data = |name: &str| -> Option<PathBuf> {
+            let dir = self.data.as_ref()?;
+            ["csv", "tsv", "txt"]
+                .iter()
+                .map(|ext| dir.join(format!("{name}.{ext}")))
+                .find(|p| p.is_file())
+        };
+        if let Some(dir) = &self.data {
+            if !dir.is_dir() {
+                return Err(usage(format!("--data {}: no such folder", dir.display())));
+            }
+        }
+        let pick = |flag: &Option<PathBuf>, name: &str| flag.clone().or_else(|| in_data(name));
+        let leads = pick(&self.leads, "leads").ok_or_else(|| {
+            usage("no leads file: pass --leads FILE, or --data DIR with a leads.csv in it")
+        })?;
+        let files = InputFiles {
+            leads,
+            deals: pick(&self.deals, "deals"),
+            forms: pick(&self.forms, "forms"),
+            calls: pick(&self.calls, "calls"),
+            spend: pick(&self.spend, "spend"),
+        };
+        for (flag, path) in [
+            ("--leads", Some(&files.leads)),
+            ("--deals", files.deals.as_ref()),
+            ("--forms", files.forms.as_ref()),
+            ("--calls", files.calls.as_ref()),
+            ("--spend", files.spend.as_ref()),
+        ] {
+            if let Some(p) = path {
+                if !p.is_file() {
+                    return Err(HandoffError::Input {
+                        file: p.display().to_string(),
+                        message: format!("no such file (given as {flag}); check the path"),
+                    });
+                }
+            }
+        }
+        let config_path = self
+            .config
+            .clone()
+            .or_else(|| self.data.as_ref().map(|d| d.join("handoff.toml")).filter(|p| p.is_file()));
+        let config = match config_path {
+            Some(p) => Config::from_path(&p)?,
+            None => Config::default(),
+        };
+        Ok((files, config))
+    }
+}
+
+/// Parses `--as-of`: an ISO date or date-time, local unless it carries an offset.
+pub fn parse_as_of(text: &str, config: &Config) -> Result<i64, HandoffError> {
+    let bad = || {
+        usage(format!(
+            "--as-of `{text}` is not a date or time; use 2026-11-16, 2026-11-16T09:00 or 2026-11-16T09:00+05:30"
+        ))
+    };
+    let t = text.trim();
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
+        return Ok(dt.timestamp_millis());
+    }
+    for f in ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M%z"] {
+        if let Ok(dt) = chrono::DateTime::parse_from_str(t, f) {
+            return Ok(dt.timestamp_millis());
+        }
+    }
+    let naive = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+        .or_else(|| {
+            NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })
+        .ok_or_else(bad)?;
+    config
+        .calendar
+        .time_zone
+        .0
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.timestamp_millis())
+        .ok_or_else(bad)
+}
+
+/// The path as given, for messages.
+pub fn shown(p: &Path) -> String {
+    p.display().to_string()
+}

@@ -1,0 +1,602 @@
+//! Identity matching and attribution: duplicate leads, forms and calls matched
+//! to leads, capture time, first touch, first/last-touch attribution, deals
+//! folded into stages, and the orphans that never reached the CRM.
+//!
+//! Everything is a polars lazy plan; the as-of time makes later events not
+//! have happened yet.
+
+use polars::lazy::dsl;
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::{HandoffError, Result};
+use crate::load::normalise::DEAL_OUTCOME;
+use crate::model::*;
+
+/// The loaded inputs the joins work on (canonical columns, `Int64` times).
+pub struct Sources {
+    pub leads: DataFrame,
+    pub deals: Option<DataFrame>,
+    pub forms: Option<DataFrame>,
+    pub calls: Option<DataFrame>,
+}
+
+/// What the joins did with the rows they were given.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct JoinCounts {
+    pub lead_rows: usize,
+    pub duplicate_lead_rows: usize,
+    pub leads_after_as_of: usize,
+    pub unique_leads: usize,
+    pub forms_after_as_of: usize,
+    pub forms_matched_by_email: usize,
+    pub forms_matched_by_phone: usize,
+    pub forms_orphaned: usize,
+    pub calls_after_as_of: usize,
+    pub calls_matched_by_lead_id: usize,
+    pub calls_matched_by_phone: usize,
+    pub inbound_calls_orphaned: usize,
+    pub outbound_calls_unmatched: usize,
+    pub deals_after_as_of: usize,
+    pub deals_matched: usize,
+    pub deals_unmatched: usize,
+}
+
+/// The joined lead table (before the clocks), the orphans, and the counts.
+pub struct Joined {
+    pub leads: LazyFrame,
+    pub orphans: DataFrame,
+    pub counts: JoinCounts,
+}
+
+/// Column added to forms and calls: their position, to tell rows apart.
+const ROW: &str = "_row";
+/// Which key matched a form or call: `email`, `phone` or `lead_id`.
+const MATCHED_BY: &str = "_matched_by";
+const KIND: &str = "kind";
+
+fn engine(stage: &'static str) -> impl FnOnce(PolarsError) -> HandoffError {
+    HandoffError::engine(stage)
+}
+
+fn height(lf: LazyFrame, stage: &'static str) -> Result<usize> {
+    let df = lf.select([len().alias("n")]).collect().map_err(engine(stage))?;
+    Ok(df
+        .column("n")
+        .ok()
+        .and_then(|c| c.get(0).ok())
+        .and_then(|v| v.extract::<u64>())
+        .unwrap_or(0) as usize)
+}
+
+fn null_str() -> Expr {
+    lit(NULL).cast(DataType::String)
+}
+
+fn null_i64() -> Expr {
+    lit(NULL).cast(DataType::Int64)
+}
+
+/// Runs every join of the contract.
+pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
+    let mut counts = JoinCounts {
+        lead_rows: src.leads.height(),
+        ..Default::default()
+    };
+    let (leads, duplicates) = dedup_leads(src.leads.lazy())?;
+    counts.duplicate_lead_rows = duplicates;
+    let before = leads.height();
+    let leads = snapshot_leads(leads.lazy(), as_of)
+        .collect()
+        .map_err(engine("applying the as-of time to leads"))?;
+    counts.leads_after_as_of = before - leads.height();
+    counts.unique_leads = leads.height();
+    let keys = leads
+        .clone()
+        .lazy()
+        .select([col(LEAD_ID), col(CREATED_AT), col(EMAIL), col(PHONE)]);
+
+    let mut lf = leads.lazy();
+    let mut orphans = Vec::new();
+
+    // Forms: capture time and attribution.
+    lf = match src.forms {
+        Some(forms) => {
+            let all = forms.height();
+            let forms = forms
+                .lazy()
+                .filter(col(SUBMITTED_AT).lt_eq(lit(as_of)))
+                .with_row_index(ROW, None)
+                .collect()
+                .map_err(engine("applying the as-of time to forms"))?;
+            counts.forms_after_as_of = all - forms.height();
+            let matched = match_forms(forms.clone().lazy(), keys.clone())
+                .collect()
+                .map_err(engine("matching forms to leads"))?;
+            counts.forms_matched_by_email = count_by(&matched, "email")?;
+            counts.forms_matched_by_phone = count_by(&matched, "phone")?;
+            let orphan_forms = forms
+                .lazy()
+                .join(
+                    matched.clone().lazy().select([col(ROW)]),
+                    [col(ROW)],
+                    [col(ROW)],
+                    JoinArgs::new(JoinType::Anti),
+                )
+                .collect()
+                .map_err(engine("finding orphan forms"))?;
+            counts.forms_orphaned = orphan_forms.height();
+            orphans.push(form_orphans(orphan_forms.lazy()));
+            with_form_facts(lf, matched.lazy(), config)
+        }
+        None => without_forms(lf),
+    };
+    let leads = lf.collect().map_err(engine("attributing leads"))?;
+
+    // Calls: first touch and attempts.
+    let keys = keys.join(
+        leads.clone().lazy().select([col(LEAD_ID), col(CAPTURED_AT)]),
+        [col(LEAD_ID)],
+        [col(LEAD_ID)],
+        JoinArgs::new(JoinType::Left),
+    );
+    let mut lf = leads.lazy();
+    lf = match src.calls {
+        Some(calls) => {
+            let all = calls.height();
+            let calls = calls
+                .lazy()
+                .filter(col(STARTED_AT).lt_eq(lit(as_of)))
+                .with_row_index(ROW, None)
+                .collect()
+                .map_err(engine("applying the as-of time to calls"))?;
+            counts.calls_after_as_of = all - calls.height();
+            let matched = match_calls(calls.clone().lazy(), keys)
+                .collect()
+                .map_err(engine("matching calls to leads"))?;
+            counts.calls_matched_by_lead_id = count_by(&matched, "lead_id")?;
+            counts.calls_matched_by_phone = count_by(&matched, "phone")?;
+            let unmatched = calls.lazy().join(
+                matched.clone().lazy().select([col(ROW)]),
+                [col(ROW)],
+                [col(ROW)],
+                JoinArgs::new(JoinType::Anti),
+            );
+            let unmatched = unmatched.collect().map_err(engine("finding orphan calls"))?;
+            let inbound = unmatched
+                .clone()
+                .lazy()
+                .filter(col(DIRECTION).eq(lit("inbound")));
+            counts.inbound_calls_orphaned = height(inbound.clone(), "counting orphan calls")?;
+            counts.outbound_calls_unmatched = unmatched.height() - counts.inbound_calls_orphaned;
+            orphans.push(call_orphans(inbound));
+            with_call_facts(lf, matched.lazy(), as_of, config)
+        }
+        None => lf.with_columns([
+            null_i64().alias("_first_call_touch"),
+            lit(0u32).alias(ATTEMPTS),
+            lit(0u32).alias(CALLS_TOTAL),
+            lit(0u32).alias(INBOUND_CALLS),
+        ]),
+    };
+    lf = with_first_touch(lf);
+
+    // Deals: meeting and won.
+    lf = match src.deals {
+        Some(deals) => {
+            let all = deals.height();
+            let deals = deals
+                .lazy()
+                .filter(col(CREATED_AT).is_null().or(col(CREATED_AT).lt_eq(lit(as_of))))
+                .collect()
+                .map_err(engine("applying the as-of time to deals"))?;
+            counts.deals_after_as_of = all - deals.height();
+            let known = deals
+                .clone()
+                .lazy()
+                .join(
+                    lf.clone().select([col(LEAD_ID)]),
+                    [col(LEAD_ID)],
+                    [col(LEAD_ID)],
+                    JoinArgs::new(JoinType::Semi),
+                )
+                .collect()
+                .map_err(engine("matching deals to leads"))?;
+            counts.deals_matched = known.height();
+            counts.deals_unmatched = deals.height() - known.height();
+            with_deal_facts(lf, known.lazy(), as_of)
+        }
+        None => lf.with_columns([lit(0u32).alias(DEALS_COUNT)]),
+    };
+
+    let orphans = if orphans.is_empty() {
+        empty_orphans()
+    } else {
+        concat(orphans, UnionArgs::default())
+            .and_then(|o| {
+                o.sort(
+                    ["at", KIND, "line"],
+                    SortMultipleOptions::default().with_maintain_order(true),
+                )
+                .collect()
+            })
+            .map_err(engine("listing orphans"))?
+    };
+    Ok(Joined {
+        leads: lf,
+        orphans,
+        counts,
+    })
+}
+
+fn count_by(matched: &DataFrame, how: &str) -> Result<usize> {
+    height(matched.clone().lazy().filter(col(MATCHED_BY).eq(lit(how))), "counting matches")
+}
+
+/// Keeps one row per `lead_id`: the latest `updated_at`, a row with one over a
+/// row without, else the last in the file. Returns the rows and how many were dropped.
+pub fn dedup_leads(leads: LazyFrame) -> Result<(DataFrame, usize)> {
+    let sorted = leads
+        .with_columns([col(UPDATED_AT).is_not_null().alias("_has_updated")])
+        .sort(
+            [LEAD_ID, "_has_updated", UPDATED_AT, LINE],
+            SortMultipleOptions::default()
+                .with_nulls_last(false)
+                .with_maintain_order(true),
+        )
+        .with_columns([(len().over([col(LEAD_ID)]).map_err(engine("counting duplicate leads"))? - lit(1u32))
+            .cast(DataType::UInt32)
+            .alias(DUPLICATE_ROWS)]);
+    let unique = sorted
+        .unique_stable(Some(cols([LEAD_ID])), UniqueKeepStrategy::Last)
+        .drop(cols(["_has_updated"]))
+        .collect()
+        .map_err(engine("removing duplicate leads"))?;
+    let dropped = unique
+        .column(DUPLICATE_ROWS)
+        .ok()
+        .and_then(|c| c.as_materialized_series().sum::<u64>().ok())
+        .unwrap_or(0) as usize;
+    Ok((unique, dropped))
+}
+
+/// The lead table as it stood at `as_of`: later leads do not exist, later
+/// stage timestamps have not happened.
+fn snapshot_leads(leads: LazyFrame, as_of: i64) -> LazyFrame {
+    let happened = |c: &str| {
+        when(col(c).gt(lit(as_of)))
+            .then(null_i64())
+            .otherwise(col(c))
+            .alias(c)
+    };
+    leads
+        .filter(col(CREATED_AT).lt_eq(lit(as_of)))
+        .with_columns([
+            col(LOST_AT).gt(lit(as_of)).fill_null(lit(false)).alias("_lost_later"),
+            col(RETURNED_AT).gt(lit(as_of)).fill_null(lit(false)).alias("_returned_later"),
+            col(WON_AT).gt(lit(as_of)).fill_null(lit(false)).alias("_won_later"),
+        ])
+        .with_columns([
+            happened(ASSIGNED_AT),
+            happened(FIRST_CONTACT_AT),
+            happened(QUALIFIED_AT),
+            happened(MEETING_AT),
+            happened(PROPOSAL_AT),
+            happened(WON_AT),
+            happened(LOST_AT),
+            happened(RETURNED_AT),
+        ])
+}
+
+/// Nearest-created lead wins, then the smallest `lead_id`; one lead per row.
+fn nearest_lead(candidates: LazyFrame, at: &str) -> LazyFrame {
+    candidates
+        .with_columns([(col(CREATED_AT) - col(at)).abs().alias("_distance")])
+        .sort(
+            [ROW, "_distance", LEAD_ID],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .unique_stable(Some(cols([ROW])), UniqueKeepStrategy::First)
+        .drop(cols(["_distance"]))
+}
+
+/// Forms matched to leads: by email when any lead has that email, else by phone.
+fn match_forms(forms: LazyFrame, keys: LazyFrame) -> LazyFrame {
+    let by_email = forms
+        .clone()
+        .filter(col(EMAIL).is_not_null())
+        .join(
+            keys.clone().select([col(EMAIL), col(LEAD_ID), col(CREATED_AT)]).filter(col(EMAIL).is_not_null()),
+            [col(EMAIL)],
+            [col(EMAIL)],
+            JoinArgs::new(JoinType::Inner),
+        );
+    let by_email = nearest_lead(by_email, SUBMITTED_AT).with_columns([lit("email").alias(MATCHED_BY)]);
+    let rest = forms.join(
+        by_email.clone().select([col(ROW)]),
+        [col(ROW)],
+        [col(ROW)],
+        JoinArgs::new(JoinType::Anti),
+    );
+    let by_phone = rest.filter(col(PHONE).is_not_null()).join(
+        keys.select([col(PHONE), col(LEAD_ID), col(CREATED_AT)]).filter(col(PHONE).is_not_null()),
+        [col(PHONE)],
+        [col(PHONE)],
+        JoinArgs::new(JoinType::Inner),
+    );
+    let by_phone = nearest_lead(by_phone, SUBMITTED_AT).with_columns([lit("phone").alias(MATCHED_BY)]);
+    let pick = |lf: LazyFrame| {
+        lf.select([
+            col(ROW),
+            col(LEAD_ID),
+            col(SUBMITTED_AT),
+            col(UTM_SOURCE),
+            col(UTM_MEDIUM),
+            col(UTM_CAMPAIGN),
+            col(MATCHED_BY),
+        ])
+    };
+    concat([pick(by_email), pick(by_phone)], UnionArgs::default()).expect("same schema on both sides")
+}
+
+/// Capture time, handoff lag, and first/last-touch attribution from matched forms.
+fn with_form_facts(leads: LazyFrame, matched: LazyFrame, config: &Config) -> LazyFrame {
+    let window = config.sla.capture_window.as_ms();
+    let with_lead = matched.join(
+        leads.clone().select([col(LEAD_ID), col(CREATED_AT), col(QUALIFIED_AT)]),
+        [col(LEAD_ID)],
+        [col(LEAD_ID)],
+        JoinArgs::new(JoinType::Inner),
+    );
+    let in_window = col(SUBMITTED_AT)
+        .gt_eq(col(CREATED_AT) - lit(window))
+        .and(col(SUBMITTED_AT).lt_eq(col(CREATED_AT)));
+    let capture = with_lead
+        .clone()
+        .group_by([col(LEAD_ID)])
+        .agg([
+            col(SUBMITTED_AT).filter(in_window).min().alias("_form_capture"),
+            len().cast(DataType::UInt32).alias(MATCHED_FORMS),
+        ]);
+    let first = with_lead
+        .clone()
+        .sort([LEAD_ID, SUBMITTED_AT, ROW], SortMultipleOptions::default())
+        .unique_stable(Some(cols([LEAD_ID])), UniqueKeepStrategy::First)
+        .select([
+            col(LEAD_ID),
+            col(UTM_SOURCE).alias("_ft_source"),
+            col(UTM_MEDIUM).alias("_ft_medium"),
+            col(UTM_CAMPAIGN).alias("_ft_campaign"),
+        ]);
+    let before_qualified = col(QUALIFIED_AT)
+        .is_not_null()
+        .and(col(SUBMITTED_AT).lt_eq(col(QUALIFIED_AT)));
+    let last = with_lead
+        .with_columns([before_qualified.alias("_before_q")])
+        .sort([LEAD_ID, "_before_q", SUBMITTED_AT, ROW], SortMultipleOptions::default())
+        .unique_stable(Some(cols([LEAD_ID])), UniqueKeepStrategy::Last)
+        .select([
+            col(LEAD_ID),
+            col(UTM_SOURCE).alias("_lt_source"),
+            col(UTM_MEDIUM).alias("_lt_medium"),
+            col(UTM_CAMPAIGN).alias("_lt_campaign"),
+        ]);
+    let left = |lf: LazyFrame, other: LazyFrame| {
+        lf.join(other, [col(LEAD_ID)], [col(LEAD_ID)], JoinArgs::new(JoinType::Left))
+    };
+    let lf = left(left(left(leads, capture), first), last);
+    lf.with_columns([
+        dsl::min_horizontal([col(CREATED_AT), col("_form_capture")])
+            .expect("two columns")
+            .alias(CAPTURED_AT),
+        col("_form_capture").is_not_null().alias(CAPTURED_BY_FORM),
+        col(MATCHED_FORMS).fill_null(lit(0u32)),
+        coalesce(&[col("_ft_source"), col(SOURCE)]).alias(FT_SOURCE),
+        coalesce(&[col("_ft_medium"), col(MEDIUM)]).alias(FT_MEDIUM),
+        coalesce(&[col("_ft_campaign"), col(CAMPAIGN)]).alias(FT_CAMPAIGN),
+    ])
+    .with_columns([
+        coalesce(&[col("_lt_source"), col(FT_SOURCE)]).alias(LT_SOURCE),
+        coalesce(&[col("_lt_medium"), col(FT_MEDIUM)]).alias(LT_MEDIUM),
+        coalesce(&[col("_lt_campaign"), col(FT_CAMPAIGN)]).alias(LT_CAMPAIGN),
+        ((col(CREATED_AT) - col(CAPTURED_AT)).cast(DataType::Float64) / lit(60_000.0)).alias(HANDOFF_LAG_MIN),
+    ])
+    .drop(cols([
+        "_form_capture",
+        "_ft_source",
+        "_ft_medium",
+        "_ft_campaign",
+        "_lt_source",
+        "_lt_medium",
+        "_lt_campaign",
+    ]))
+}
+
+fn without_forms(leads: LazyFrame) -> LazyFrame {
+    leads.with_columns([
+        col(CREATED_AT).alias(CAPTURED_AT),
+        lit(false).alias(CAPTURED_BY_FORM),
+        lit(0u32).alias(MATCHED_FORMS),
+        col(SOURCE).alias(FT_SOURCE),
+        col(MEDIUM).alias(FT_MEDIUM),
+        col(CAMPAIGN).alias(FT_CAMPAIGN),
+        col(SOURCE).alias(LT_SOURCE),
+        col(MEDIUM).alias(LT_MEDIUM),
+        col(CAMPAIGN).alias(LT_CAMPAIGN),
+        lit(0.0).alias(HANDOFF_LAG_MIN),
+    ])
+}
+
+/// Calls matched to leads: by `lead_id` when it names an existing lead, else by phone.
+fn match_calls(calls: LazyFrame, keys: LazyFrame) -> LazyFrame {
+    let by_id = calls
+        .clone()
+        .filter(col(LEAD_ID).is_not_null())
+        .join(
+            keys.clone().select([col(LEAD_ID), col(CAPTURED_AT)]),
+            [col(LEAD_ID)],
+            [col(LEAD_ID)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_columns([lit("lead_id").alias(MATCHED_BY)]);
+    let rest = calls.join(
+        by_id.clone().select([col(ROW)]),
+        [col(ROW)],
+        [col(ROW)],
+        JoinArgs::new(JoinType::Anti),
+    );
+    let by_phone = rest
+        .filter(col(PHONE).is_not_null())
+        .drop(cols([LEAD_ID]))
+        .join(
+            keys.select([col(PHONE), col(LEAD_ID), col(CREATED_AT), col(CAPTURED_AT)])
+                .filter(col(PHONE).is_not_null()),
+            [col(PHONE)],
+            [col(PHONE)],
+            JoinArgs::new(JoinType::Inner),
+        );
+    let by_phone = nearest_lead(by_phone, STARTED_AT).with_columns([lit("phone").alias(MATCHED_BY)]);
+    let pick = |lf: LazyFrame| {
+        lf.select([
+            col(ROW),
+            col(LEAD_ID),
+            col(CAPTURED_AT),
+            col(STARTED_AT),
+            col(DIRECTION),
+            col(MATCHED_BY),
+        ])
+    };
+    concat([pick(by_id), pick(by_phone)], UnionArgs::default()).expect("same schema on both sides")
+}
+
+/// First outbound touch at or after capture, attempts in the window, call counts.
+fn with_call_facts(leads: LazyFrame, matched: LazyFrame, as_of: i64, config: &Config) -> LazyFrame {
+    let window = config.attempts.window.as_ms();
+    let outbound = col(DIRECTION).eq(lit("outbound"));
+    let after_capture = col(STARTED_AT).gt_eq(col(CAPTURED_AT));
+    let in_window = after_capture
+        .clone()
+        .and(col(STARTED_AT).lt_eq(col(CAPTURED_AT) + lit(window)))
+        .and(col(STARTED_AT).lt_eq(lit(as_of)));
+    let facts = matched.group_by([col(LEAD_ID)]).agg([
+        col(STARTED_AT)
+            .filter(outbound.clone().and(after_capture))
+            .min()
+            .alias("_first_call_touch"),
+        outbound
+            .clone()
+            .and(in_window)
+            .sum()
+            .cast(DataType::UInt32)
+            .alias(ATTEMPTS),
+        len().cast(DataType::UInt32).alias(CALLS_TOTAL),
+        outbound.not().sum().cast(DataType::UInt32).alias(INBOUND_CALLS),
+    ]);
+    leads
+        .join(facts, [col(LEAD_ID)], [col(LEAD_ID)], JoinArgs::new(JoinType::Left))
+        .with_columns([
+            col(ATTEMPTS).fill_null(lit(0u32)),
+            col(CALLS_TOTAL).fill_null(lit(0u32)),
+            col(INBOUND_CALLS).fill_null(lit(0u32)),
+        ])
+}
+
+/// `first_touch_at` = the earlier of `first_contact_at` and the first outbound call after capture.
+fn with_first_touch(leads: LazyFrame) -> LazyFrame {
+    leads
+        .with_columns([
+            dsl::min_horizontal([col(FIRST_CONTACT_AT), col("_first_call_touch")])
+                .expect("two columns")
+                .alias(FIRST_TOUCH_AT),
+            col(FIRST_CONTACT_AT)
+                .lt(col(CAPTURED_AT))
+                .fill_null(lit(false))
+                .alias(TOUCH_BEFORE_CAPTURE),
+        ])
+        .with_columns([col(FIRST_TOUCH_AT).alias(CONTACTED_AT)])
+        .drop(cols(["_first_call_touch"]))
+}
+
+/// Deals fold in: meeting at the earliest deal, won at the earliest won close with the won amounts.
+fn with_deal_facts(leads: LazyFrame, deals: LazyFrame, as_of: i64) -> LazyFrame {
+    let won_time = coalesce(&[col(CLOSED_AT), col(CREATED_AT)]);
+    let won = col(DEAL_OUTCOME)
+        .eq(lit("won"))
+        .and(won_time.clone().lt_eq(lit(as_of)));
+    let facts = deals.group_by([col(LEAD_ID)]).agg([
+        col(CREATED_AT).min().alias("_deal_created"),
+        won_time.filter(won.clone()).min().alias("_deal_won_at"),
+        col(AMOUNT).filter(won.clone()).sum().alias("_deal_won_amount"),
+        won.sum().cast(DataType::UInt32).alias("_deals_won"),
+        len().cast(DataType::UInt32).alias(DEALS_COUNT),
+    ]);
+    leads
+        .join(facts, [col(LEAD_ID)], [col(LEAD_ID)], JoinArgs::new(JoinType::Left))
+        .with_columns([
+            dsl::min_horizontal([col(MEETING_AT), col("_deal_created")])
+                .expect("two columns")
+                .alias(MEETING_AT),
+            dsl::min_horizontal([col(WON_AT), col("_deal_won_at")])
+                .expect("two columns")
+                .alias(WON_AT),
+            when(col("_deals_won").gt(lit(0u32)))
+                .then(col("_deal_won_amount"))
+                .otherwise(col(DEAL_VALUE))
+                .alias(DEAL_VALUE),
+            col(DEALS_COUNT).fill_null(lit(0u32)),
+        ])
+        .drop(cols(["_deal_created", "_deal_won_at", "_deal_won_amount", "_deals_won"]))
+}
+
+/// Columns of `orphans.csv` (times stay epoch ms until written).
+pub const ORPHAN_COLUMNS: [&str; 10] = [
+    KIND, "at", "line", NAME, EMAIL, PHONE, "source", "campaign", "channel", "detail",
+];
+
+fn form_orphans(forms: LazyFrame) -> LazyFrame {
+    forms.select([
+        lit("form").alias(KIND),
+        col(SUBMITTED_AT).alias("at"),
+        col(LINE).alias("line"),
+        col(NAME),
+        col(EMAIL),
+        col(PHONE),
+        col(UTM_SOURCE).alias("source"),
+        col(UTM_CAMPAIGN).alias("campaign"),
+        col(CHANNEL).alias("channel"),
+        when(col(EMAIL).is_null().and(col(PHONE).is_null()))
+            .then(lit("no email or phone to match"))
+            .otherwise(lit("no lead has this email or phone"))
+            .alias("detail"),
+    ])
+}
+
+fn call_orphans(calls: LazyFrame) -> LazyFrame {
+    calls.select([
+        lit("inbound call").alias(KIND),
+        col(STARTED_AT).alias("at"),
+        col(LINE).alias("line"),
+        null_str().alias(NAME),
+        null_str().alias(EMAIL),
+        col(PHONE),
+        null_str().alias("source"),
+        null_str().alias("campaign"),
+        col(CHANNEL).alias("channel"),
+        lit("no lead has this phone or lead_id").alias("detail"),
+    ])
+}
+
+fn empty_orphans() -> DataFrame {
+    let schema: Schema = ORPHAN_COLUMNS
+        .iter()
+        .map(|n| {
+            let dtype = match *n {
+                "at" | "line" => DataType::Int64,
+                _ => DataType::String,
+            };
+            Field::new((*n).into(), dtype)
+        })
+        .collect();
+    DataFrame::empty_with_schema(&schema)
+}

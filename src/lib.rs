@@ -1,0 +1,22 @@
+//! `handoff`: a weekly marketing-to-sales handoff scorecard from the CRM,
+//! form and call exports a business already has.
+//!
+//! Data flows one way: [`load`] reads and parses each export, [`join`]
+//! matches forms, calls and deals to leads, [`clocks`] adds response times,
+//! SLA and stages, and [`report`] writes the outputs. [`pipeline`] runs them.
+
+pub mod calendar;
+pub mod cli;
+pub mod clocks;
+pub mod config;
+pub mod error;
+pub mod join;
+pub mod load;
+pub mod lost;
+pub mod model;
+pub mod pipeline;
+pub mod report;
+pub mod sample;
+pub mod summary;
+
+pub use error::{HandoffError, Result};

@@ -1,0 +1,174 @@
+//! Per-input checks and vocabulary: required values, synonym maps (intent,
+//! status, deal stage, call direction and outcome), and the call-log rule
+//! that a call needs a phone or a lead id.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::model::{self, Input};
+
+/// The column added to deals: `won`, `lost` or `open`, from the stage's synonyms.
+pub const DEAL_OUTCOME: &str = "deal_outcome";
+
+/// Canonical columns whose text goes through a synonym map.
+pub fn is_mapped(name: &str) -> bool {
+    matches!(name, model::INTENT | model::STATUS | model::OUTCOME)
+}
+
+/// Lower-cases and folds spaces, `_` and `-`, as the synonym keys are.
+pub fn key(e: Expr) -> Expr {
+    e.str()
+        .to_lowercase()
+        .str()
+        .replace_all(lit(r"[\s_\-]+"), lit(" "), false)
+        .str()
+        .strip_chars(lit(" "))
+}
+
+/// Normalised key -> canonical value; the canonical value is a synonym of itself.
+fn table<T: Serialize>(map: &BTreeMap<T, Vec<String>>) -> (Vec<String>, Vec<String>) {
+    let mut pairs: BTreeMap<String, String> = BTreeMap::new();
+    for (canonical, words) in map {
+        let name = serde_json::to_value(canonical)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        pairs.entry(fold(&name)).or_insert(name.clone());
+        for w in words {
+            pairs.entry(fold(w)).or_insert(name.clone());
+        }
+    }
+    pairs.into_iter().unzip()
+}
+
+fn fold(s: &str) -> String {
+    s.to_lowercase()
+        .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Maps text through a synonym table; values not in it become null.
+fn through(e: Expr, (old, new): (Vec<String>, Vec<String>)) -> Expr {
+    let old = Series::new("old".into(), old);
+    let new = Series::new("new".into(), new);
+    key(e).replace_strict(
+        lit(old),
+        lit(new),
+        Some(lit(NULL).cast(DataType::String)),
+        Some(DataType::String),
+    )
+}
+
+fn outcome_table() -> (Vec<String>, Vec<String>) {
+    let map: BTreeMap<&str, Vec<String>> = BTreeMap::from([
+        ("connected", ["answered", "completed", "connected", "success", "talked", "picked up", "delivered", "read", "replied"].map(String::from).to_vec()),
+        ("no_answer", ["no answer", "not answered", "unanswered", "missed", "no response", "not picked", "ringing", "rnr"].map(String::from).to_vec()),
+        ("busy", vec!["busy".into(), "line busy".into()]),
+        ("voicemail", vec!["voicemail".into(), "voice mail".into(), "left voicemail".into()]),
+        ("failed", ["failed", "cancelled", "canceled", "not reachable", "switched off", "invalid number", "undelivered"].map(String::from).to_vec()),
+    ]);
+    table(&map)
+}
+
+fn problem(name: &str) -> String {
+    format!("_problem_{name}")
+}
+
+/// Adds the input's vocabulary and row rules to the parsed frame.
+pub fn apply(input: Input, lf: LazyFrame, present: Vec<&'static str>, config: &Config) -> LazyFrame {
+    let has = |c: &str| present.contains(&c);
+    let mut exprs: Vec<Expr> = Vec::new();
+    for spec in input.columns().iter().filter(|s| s.required && has(s.name)) {
+        let p = problem(spec.name);
+        exprs.push(
+            coalesce(&[
+                col(p.as_str()),
+                when(col(spec.name).is_null())
+                    .then(lit(format!("required value `{}` is empty", spec.name)))
+                    .otherwise(lit(NULL).cast(DataType::String)),
+            ])
+            .alias(p),
+        );
+    }
+    let syn = &config.synonyms;
+    match input {
+        Input::Leads => {
+            if has(model::INTENT) {
+                exprs.push(through(col(model::INTENT), table(&syn.intent)).alias(model::INTENT));
+            }
+            if has(model::STATUS) {
+                exprs.push(through(col(model::STATUS), table(&syn.status)).alias(model::STATUS));
+            }
+        }
+        Input::Deals => {
+            let outcome = if has(model::STAGE) {
+                through(col(model::STAGE), table(&syn.deal_stage)).fill_null(lit("open"))
+            } else {
+                lit("open")
+            };
+            exprs.push(outcome.alias(DEAL_OUTCOME));
+        }
+        Input::Calls => {
+            let direction = through(col(model::DIRECTION), table(&syn.direction));
+            let p = problem(model::DIRECTION);
+            exprs.push(direction.clone().alias(model::DIRECTION));
+            exprs.push(
+                coalesce(&[
+                    col(p.as_str()),
+                    when(direction.is_null())
+                        .then(lit("call direction must be inbound or outbound (or a synonym in [synonyms.direction])"))
+                        .otherwise(lit(NULL).cast(DataType::String)),
+                ])
+                .alias(p),
+            );
+            if has(model::OUTCOME) {
+                exprs.push(through(col(model::OUTCOME), outcome_table()).alias(model::OUTCOME));
+            }
+            let channel = if has(model::CHANNEL) {
+                key(col(model::CHANNEL)).fill_null(lit("call"))
+            } else {
+                lit("call")
+            };
+            exprs.push(channel.alias(model::CHANNEL));
+            let phone = if has(model::PHONE) { col(model::PHONE) } else { lit(NULL).cast(DataType::String) };
+            let lead = if has(model::LEAD_ID) { col(model::LEAD_ID) } else { lit(NULL).cast(DataType::String) };
+            let raw_phone = if has(model::PHONE) {
+                col("_raw_phone")
+            } else {
+                lit(NULL).cast(DataType::String)
+            };
+            exprs.push(
+                when(phone.is_null().and(lead.is_null()))
+                    .then(
+                        when(raw_phone.clone().is_not_null())
+                            .then(lit("the phone is not a phone number and there is no lead_id, so the call cannot be matched"))
+                            .otherwise(lit("a call needs a phone or a lead_id; this row has neither")),
+                    )
+                    .otherwise(lit(NULL).cast(DataType::String))
+                    .alias("_problem__identity"),
+            );
+        }
+        Input::Forms | Input::Spend => {}
+    }
+    let lf = lf.with_columns(exprs);
+    // Columns the contract names but the file lacks exist as nulls, so later stages can rely on them.
+    let missing: Vec<Expr> = input
+        .columns()
+        .iter()
+        .filter(|s| !has(s.name))
+        .map(|s| {
+            let dtype = match s.kind {
+                model::Kind::Datetime => DataType::Int64,
+                model::Kind::Money | model::Kind::Number => DataType::Float64,
+                _ => DataType::String,
+            };
+            lit(NULL).cast(dtype).alias(s.name)
+        })
+        .collect();
+    if missing.is_empty() { lf } else { lf.with_columns(missing) }
+}

@@ -1,0 +1,248 @@
+//! Turning a file's bytes into UTF-8 CSV text: encoding, delimiter, header.
+
+use std::path::Path;
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+
+use crate::error::HandoffError;
+
+/// A file's text as UTF-8 bytes (any byte-order mark removed), and what it was.
+pub struct Decoded {
+    pub bytes: Vec<u8>,
+    pub encoding: &'static str,
+}
+
+fn input_error(path: &Path, message: impl Into<String>) -> HandoffError {
+    HandoffError::Input {
+        file: path.display().to_string(),
+        message: message.into(),
+    }
+}
+
+/// Reads a file and decodes it to UTF-8.
+///
+/// A byte-order mark decides first (chardetng never reports UTF-16); then valid
+/// UTF-8; then UTF-16 without a mark, told by its zero bytes; then a detected
+/// legacy encoding (Windows-1252 and kin). Undecodable bytes become U+FFFD
+/// rather than stopping the run. `forced` names an encoding to use instead.
+pub fn read_decoded(path: &Path, forced: Option<&str>) -> Result<Decoded, HandoffError> {
+    let raw = std::fs::read(path).map_err(|e| {
+        input_error(path, format!("cannot read the file: {e}. Check the path and permissions"))
+    })?;
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(input_error(
+            path,
+            "the file is empty; export it again, with a header row and at least the required columns",
+        ));
+    }
+    if let Some(name) = forced {
+        let enc = Encoding::for_label(name.as_bytes()).ok_or_else(|| {
+            input_error(
+                path,
+                format!("`{name}` is not an encoding name; use e.g. utf-8, windows-1252, iso-8859-1, utf-16le"),
+            )
+        })?;
+        let (text, _, _) = enc.decode(&raw);
+        return Ok(Decoded {
+            bytes: text.into_owned().into_bytes(),
+            encoding: enc.name(),
+        });
+    }
+    if let Some((enc, bom_len)) = Encoding::for_bom(&raw) {
+        let (text, _) = enc.decode_without_bom_handling(&raw[bom_len..]);
+        return Ok(Decoded {
+            bytes: text.into_owned().into_bytes(),
+            encoding: enc.name(),
+        });
+    }
+    refuse_non_text(path, &raw)?;
+    if std::str::from_utf8(&raw).is_ok() {
+        return Ok(Decoded {
+            bytes: raw,
+            encoding: UTF_8.name(),
+        });
+    }
+    if let Some(enc) = utf16_without_bom(&raw) {
+        let (text, _) = enc.decode_without_bom_handling(&raw);
+        return Ok(Decoded {
+            bytes: text.into_owned().into_bytes(),
+            encoding: enc.name(),
+        });
+    }
+    if raw.contains(&0) {
+        return Err(input_error(
+            path,
+            "the file holds binary data (NUL bytes), not CSV text; export the data again as CSV",
+        ));
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(&raw, true);
+    let enc = detector.guess(None, chardetng::Utf8Detection::Allow);
+    let (text, _, _) = enc.decode(&raw);
+    Ok(Decoded {
+        bytes: text.into_owned().into_bytes(),
+        encoding: enc.name(),
+    })
+}
+
+/// Stops early, with a clear message, on files that are plainly not CSV.
+fn refuse_non_text(path: &Path, raw: &[u8]) -> Result<(), HandoffError> {
+    let kind = if raw.starts_with(b"%PDF") {
+        Some("a PDF document")
+    } else if raw.starts_with(b"PK\x03\x04") {
+        Some("a ZIP archive (an .xlsx workbook is one)")
+    } else if raw.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        Some("an old Excel (.xls) or Office file")
+    } else {
+        None
+    };
+    match kind {
+        Some(kind) => Err(input_error(
+            path,
+            format!("this is {kind}, not CSV text; open it in its program and save or export it as CSV"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// UTF-16 without a byte-order mark: most odd (LE) or even (BE) bytes are zero.
+fn utf16_without_bom(raw: &[u8]) -> Option<&'static Encoding> {
+    let sample = &raw[..raw.len().min(4096)];
+    if sample.len() < 4 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let zero_at = |parity: usize| sample.iter().skip(parity).step_by(2).filter(|b| **b == 0).count();
+    let (even, odd) = (zero_at(0), zero_at(1));
+    if odd * 10 >= pairs * 7 && even * 10 < pairs {
+        Some(UTF_16LE)
+    } else if even * 10 >= pairs * 7 && odd * 10 < pairs {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// The delimiters a CSV export may use, in order of preference on a tie.
+pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// Picks the delimiter that splits the first lines most consistently.
+pub fn sniff_delimiter(text: &[u8]) -> u8 {
+    let lines: Vec<&[u8]> = text.split(|b| *b == b'\n').filter(|l| !l.is_empty()).take(20).collect();
+    let Some(header) = lines.first() else {
+        return b',';
+    };
+    let mut best = (b',', 0usize, 0usize);
+    for d in DELIMITERS {
+        let count = count_unquoted(header, d);
+        if count == 0 {
+            continue;
+        }
+        let consistent = lines.iter().filter(|l| count_unquoted(l, d) == count).count();
+        if (consistent, count) > (best.1, best.2) {
+            best = (d, consistent, count);
+        }
+    }
+    best.0
+}
+
+fn count_unquoted(line: &[u8], delimiter: u8) -> usize {
+    let mut quoted = false;
+    let mut n = 0;
+    for &b in line {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == delimiter && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Human name of a delimiter.
+pub fn delimiter_name(d: u8) -> &'static str {
+    match d {
+        b',' => "comma",
+        b';' => "semicolon",
+        b'\t' => "tab",
+        b'|' => "pipe",
+        _ => "other",
+    }
+}
+
+/// The header record, parsed with CSV quoting rules.
+pub fn read_header(path: &Path, text: &[u8], delimiter: u8) -> Result<Vec<String>, HandoffError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text);
+    let mut record = csv::StringRecord::new();
+    let found = reader
+        .read_record(&mut record)
+        .map_err(|e| input_error(path, format!("cannot read the header row: {e}")))?;
+    if !found || record.iter().all(|h| h.trim().is_empty()) {
+        return Err(input_error(
+            path,
+            "the first line is empty; the file needs a header row naming its columns",
+        ));
+    }
+    Ok(record.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect())
+}
+
+/// The file line (1-based, header = line 1) where each data record starts,
+/// when records span several lines (quoted newlines); `None` when every
+/// record is one line, so line = record index + 2.
+pub fn record_lines(text: &[u8], delimiter: u8, records: usize) -> Option<Vec<u32>> {
+    let newlines = memchr_count(text);
+    let trailing = usize::from(text.last() == Some(&b'\n'));
+    if newlines + 1 - trailing == records + 1 {
+        return None;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text);
+    let mut lines = Vec::with_capacity(records);
+    let mut record = csv::ByteRecord::new();
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        let line = record.position().map_or(0, |p| p.line());
+        lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+    }
+    (lines.len() == records).then_some(lines)
+}
+
+fn memchr_count(text: &[u8]) -> usize {
+    text.iter().filter(|b| **b == b'\n').count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_each_delimiter() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_delimiter(b"a;b;c\n1,5;2;3\n"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\tc\n1\t2\t3\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"a|b|c\n1|2|3\n"), b'|');
+        assert_eq!(sniff_delimiter(b"\"x,y\";b\n\"1,2\";3\n"), b';');
+    }
+
+    #[test]
+    fn utf16_is_told_by_its_zero_bytes() {
+        let le: Vec<u8> = "id,created\n1,2\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(utf16_without_bom(&le), Some(UTF_16LE));
+        let be: Vec<u8> = "id,created\n1,2\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(utf16_without_bom(&be), Some(UTF_16BE));
+        assert_eq!(utf16_without_bom(b"id,created\n1,2\n"), None);
+    }
+
+    #[test]
+    fn multi_line_records_get_their_first_line() {
+        let text = b"a,b\n1,\"x\ny\"\n2,z\n";
+        assert_eq!(record_lines(text, b',', 2), Some(vec![2, 4]));
+        assert_eq!(record_lines(b"a,b\n1,x\n2,z\n", b',', 2), None);
+    }
+}

@@ -1,0 +1,163 @@
+//! The `ledger` pipeline: load every input, join, run the clocks, and hand
+//! the frames to the output layer.
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::clocks;
+use crate::config::Config;
+use crate::error::{HandoffError, Result};
+use crate::join::{self, JoinCounts, Sources};
+use crate::load::{self, FileStats, Loaded};
+use crate::model::{self, Input};
+use crate::report;
+
+/// The input files of one run.
+#[derive(Debug, Clone, Default)]
+pub struct InputFiles {
+    pub leads: PathBuf,
+    pub deals: Option<PathBuf>,
+    pub forms: Option<PathBuf>,
+    pub calls: Option<PathBuf>,
+    pub spend: Option<PathBuf>,
+}
+
+impl InputFiles {
+    fn each(&self) -> Vec<(Input, &Path)> {
+        let mut v = vec![(Input::Leads, self.leads.as_path())];
+        for (input, path) in [
+            (Input::Deals, &self.deals),
+            (Input::Forms, &self.forms),
+            (Input::Calls, &self.calls),
+            (Input::Spend, &self.spend),
+        ] {
+            if let Some(p) = path {
+                v.push((input, p.as_path()));
+            }
+        }
+        v
+    }
+}
+
+/// Everything a run needs, validated before any data is read.
+pub struct LedgerJob {
+    pub files: InputFiles,
+    pub config: Config,
+    /// The snapshot time (UTC epoch ms); `None`: the latest record time in the inputs.
+    pub as_of: Option<i64>,
+    pub encoding: Option<String>,
+    pub out: PathBuf,
+}
+
+/// The frames a run produced, before anything is written.
+pub struct Ledger {
+    pub ledger: DataFrame,
+    pub orphans: DataFrame,
+    pub rejects: DataFrame,
+    pub spend: Option<DataFrame>,
+    pub files: Vec<FileStats>,
+    pub counts: JoinCounts,
+    pub as_of: i64,
+    pub as_of_source: &'static str,
+}
+
+/// What a run wrote, for the terminal summary.
+#[derive(Debug, Serialize)]
+pub struct Written {
+    pub paths: Vec<PathBuf>,
+}
+
+/// Loads, joins and computes the ledger; writes nothing.
+pub fn build(job: &LedgerJob) -> Result<Ledger> {
+    let mut loaded: Vec<Loaded> = Vec::new();
+    for (input, path) in job.files.each() {
+        loaded.push(load::load(input, path, &job.config, job.encoding.as_deref())?);
+    }
+    let files: Vec<FileStats> = loaded.iter().map(|l| l.stats.clone()).collect();
+    let rejects = all_rejects(&loaded)?;
+    let (as_of, as_of_source) = match job.as_of {
+        Some(t) => (t, "given"),
+        None => (latest_record(&loaded)?, "latest record in the inputs"),
+    };
+    let mut take = |input: Input| {
+        loaded
+            .iter()
+            .position(|l| l.input == input)
+            .map(|i| loaded.swap_remove(i).frame)
+    };
+    let leads = take(Input::Leads).expect("leads are always loaded");
+    let sources = Sources {
+        leads,
+        deals: take(Input::Deals),
+        forms: take(Input::Forms),
+        calls: take(Input::Calls),
+    };
+    let spend = take(Input::Spend);
+    let joined = join::join(sources, as_of, &job.config)?;
+    let ledger = clocks::ledger(joined.leads, as_of, &job.config)?;
+    Ok(Ledger {
+        ledger,
+        orphans: joined.orphans,
+        rejects,
+        spend,
+        files,
+        counts: joined.counts,
+        as_of,
+        as_of_source,
+    })
+}
+
+/// Writes `ledger.csv`, `orphans.csv` and `rejects.csv` into the output folder.
+pub fn write(ledger: &Ledger, job: &LedgerJob) -> Result<Written> {
+    let tz = job.config.calendar.time_zone.0;
+    let dir = report::ensure_dir(&job.out)?;
+    let outputs = [
+        ("ledger.csv", report::csv::to_csv(&ledger.ledger, &clocks::time_columns(), tz)?),
+        ("orphans.csv", report::csv::to_csv(&ledger.orphans, &["at"], tz)?),
+        ("rejects.csv", report::csv::to_csv(&ledger.rejects, &[], tz)?),
+    ];
+    let mut paths = Vec::new();
+    for (name, bytes) in outputs {
+        let path = dir.join(name);
+        report::write_atomic(&path, &bytes)?;
+        paths.push(path);
+    }
+    Ok(Written { paths })
+}
+
+fn all_rejects(loaded: &[Loaded]) -> Result<DataFrame> {
+    let parts: Vec<LazyFrame> = loaded.iter().map(|l| l.rejects.clone().lazy()).collect();
+    if parts.is_empty() {
+        return Ok(load::empty_rejects());
+    }
+    concat(parts, UnionArgs::default())
+        .and_then(|lf| lf.collect())
+        .map_err(HandoffError::engine("collecting rejected rows"))
+}
+
+/// The latest record time in the inputs: roughly when the exports were taken.
+fn latest_record(loaded: &[Loaded]) -> Result<i64> {
+    let mut latest: Option<i64> = None;
+    for l in loaded {
+        let columns: &[&str] = match l.input {
+            Input::Leads => &[model::CREATED_AT, model::UPDATED_AT],
+            Input::Forms => &[model::SUBMITTED_AT],
+            Input::Calls => &[model::STARTED_AT],
+            Input::Deals | Input::Spend => &[],
+        };
+        for c in columns {
+            let max = l
+                .frame
+                .column(c)
+                .ok()
+                .and_then(|s| s.as_materialized_series().max::<i64>().ok().flatten());
+            latest = latest.max(max);
+        }
+    }
+    latest.ok_or_else(|| HandoffError::Input {
+        file: "leads".into(),
+        message: "no usable lead rows: every row was rejected or the file has none. See rejects.csv for why".into(),
+    })
+}

@@ -1,0 +1,89 @@
+//! CSV exports: instants as local ISO 8601 text, and every text cell that a
+//! spreadsheet would run as a formula neutralised with a leading `'`.
+
+use chrono_tz::Tz;
+use polars::prelude::*;
+
+use crate::error::{HandoffError, Result};
+
+/// Cells starting with these run as formulas in spreadsheets.
+const FORMULA_START: &str = r"^[=+\-@\t\r]";
+
+/// Prefixes a `'` to text that a spreadsheet would treat as a formula.
+pub fn neutralise(e: Expr) -> Expr {
+    when(e.clone().str().contains(lit(FORMULA_START), false))
+        .then(concat_str([lit("'"), e.clone()], "", false))
+        .otherwise(e)
+}
+
+/// An epoch-ms instant as local ISO 8601 with offset, e.g. `2026-11-16T10:05:00+05:30`.
+pub fn local_iso(e: Expr, tz: Tz) -> Expr {
+    e.cast(DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)))
+        .dt()
+        .convert_time_zone(TimeZone::from_chrono(&tz))
+        .dt()
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+}
+
+/// One epoch-ms instant as local ISO 8601 text, for messages and summaries.
+pub fn local_iso_text(ms: i64, tz: Tz) -> String {
+    use chrono::TimeZone as _;
+    tz.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%:z").to_string())
+        .unwrap_or_else(|| format!("{ms} ms"))
+}
+
+/// Renders a frame as CSV bytes: `time_columns` as local time, text neutralised.
+pub fn to_csv(df: &DataFrame, time_columns: &[&str], tz: Tz) -> Result<Vec<u8>> {
+    let exprs: Vec<Expr> = df
+        .schema()
+        .iter()
+        .map(|(name, dtype)| {
+            let c = col(name.clone());
+            if time_columns.contains(&name.as_str()) {
+                local_iso(c, tz).alias(name.clone())
+            } else if *dtype == DataType::String {
+                neutralise(c).alias(name.clone())
+            } else {
+                c
+            }
+        })
+        .collect();
+    let mut out = df
+        .clone()
+        .lazy()
+        .select(exprs)
+        .collect()
+        .map_err(HandoffError::engine("preparing CSV output"))?;
+    let mut bytes = Vec::new();
+    CsvWriter::new(&mut bytes)
+        .include_header(true)
+        .with_float_precision(Some(2))
+        .finish(&mut out)
+        .map_err(HandoffError::engine("writing CSV"))?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_times_are_local() {
+        let df = df![
+            "name" => ["=HYPERLINK(\"http://x\")", "+91 98765", "-2+3", "@SUM(A1)", "\tx", "Asha"],
+            "at" => [0i64, 0, 0, 0, 0, 1_763_267_700_000],
+        ]
+        .unwrap();
+        let text = String::from_utf8(to_csv(&df, &["at"], chrono_tz::Asia::Kolkata).unwrap()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "name,at");
+        assert!(lines[1].starts_with("\"'=HYPERLINK"), "{}", lines[1]);
+        assert!(lines[2].starts_with("'+91 98765"), "{}", lines[2]);
+        assert!(lines[3].starts_with("'-2+3"), "{}", lines[3]);
+        assert!(lines[4].starts_with("'@SUM"), "{}", lines[4]);
+        assert!(lines[5].starts_with("\"'\tx\"") || lines[5].starts_with("'\tx"), "{}", lines[5]);
+        assert_eq!(lines[6], "Asha,2025-11-16T10:05:00+05:30");
+    }
+}

@@ -1,0 +1,70 @@
+//! The output layer: the only code that writes files. Exporters turn typed
+//! data into bytes; [`write_atomic`] puts bytes on disk through a temporary
+//! file and a rename, so a failed run never leaves a half-written output.
+
+pub mod csv;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{HandoffError, Result};
+
+/// Writes `bytes` to `path` via a temporary file in the same folder and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let output_error = |source| HandoffError::Output {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(output_error(e));
+    }
+    Ok(())
+}
+
+/// Creates the output folder, with an error that says what to do.
+pub fn ensure_dir(dir: &Path) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir).map_err(|source| HandoffError::Output {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    Ok(dir.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        write_atomic(&path, b"first").unwrap();
+        write_atomic(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn failed_write_keeps_the_previous_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        write_atomic(&path, b"good").unwrap();
+        // A folder in the way of the rename makes the write fail.
+        let blocked = dir.path().join("blocked");
+        std::fs::create_dir(&blocked).unwrap();
+        std::fs::write(blocked.join("x"), b"x").unwrap();
+        assert!(write_atomic(&blocked, b"bad").is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"good");
+    }
+}
