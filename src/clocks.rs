@@ -69,7 +69,7 @@ pub fn ledger(leads: LazyFrame, as_of: i64, config: &Config) -> Result<DataFrame
         .with_columns([
             col(IS_LOST)
                 .and(col(LOST_CATEGORY).is_in(
-                    lit(Series::new("u".into(), lost::unreachable_categories(&config.lost_reasons))),
+                    lit(Series::new("u".into(), lost::unreachable_categories(&config.lost_reasons))).implode(false),
                     false,
                 ))
                 .and(col(ATTEMPTS).lt(lit(config.attempts.minimum)))

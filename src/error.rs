@@ -45,7 +45,7 @@ pub enum HandoffError {
         source: std::io::Error,
     },
 
-    #[error("internal error in {stage}: {source}. This is a bug in handoff; please report it with the command you ran")]
+    #[error("internal error in {stage}: {}. This is a bug in handoff; please report it with the command you ran", short(.source))]
     Engine {
         stage: &'static str,
         #[source]
@@ -70,6 +70,13 @@ impl HandoffError {
     pub fn engine(stage: &'static str) -> impl FnOnce(polars::prelude::PolarsError) -> Self {
         move |source| HandoffError::Engine { stage, source }
     }
+}
+
+/// The first line of an engine error, at most 300 characters: polars appends its whole query plan.
+fn short(e: &polars::prelude::PolarsError) -> String {
+    let text = e.to_string();
+    let line = text.lines().next().unwrap_or("");
+    line.chars().take(300).collect()
 }
 
 pub type Result<T, E = HandoffError> = std::result::Result<T, E>;

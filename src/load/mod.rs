@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::config::{Config, DateOrder};
 use crate::error::{HandoffError, Result};
 use crate::model::{self, ColumnSpec, Input, Kind};
-use values::{Parsed, PhonePlan};
+use values::PhonePlan;
 
 /// Columns of `rejects.csv`.
 pub const REJECT_COLUMNS: [&str; 6] = ["file", "input", "line", "column", "value", "reason"];
@@ -74,10 +74,10 @@ pub fn load(input: Input, path: &Path, config: &Config, encoding: Option<&str>) 
         .with_column(lines.into_column())
         .map_err(HandoffError::engine("numbering lines"))?;
 
-    // Canonical string columns, plus the line.
+    // The mapped columns as raw text (`_raw_<canonical>`), plus the line.
     let mut select = vec![col(model::LINE)];
     for m in &mapping {
-        select.push(col(raw_names[m.index].as_str()).alias(m.spec.name));
+        select.push(col(raw_names[m.index].as_str()).alias(raw_col(m.spec.name)));
     }
     let canonical = frame
         .lazy()
@@ -284,11 +284,13 @@ fn date_orders(
     config: &Config,
 ) -> Result<BTreeMap<String, Option<DateOrder>>> {
     let dates: Vec<&Mapped> = mapping.iter().filter(|m| m.spec.kind == Kind::Datetime).collect();
+    let mut groups = Vec::new();
     let mut exprs = Vec::new();
     for m in &dates {
-        let (a, b) = values::numeric_date_leads(col(m.spec.name));
-        exprs.push(a.alias(format!("{}_a", m.spec.name)));
-        exprs.push(b.alias(format!("{}_b", m.spec.name)));
+        let (g, a, b) = values::numeric_date_leads(&raw_col(m.spec.name), m.spec.name);
+        groups.push(g);
+        exprs.push(a);
+        exprs.push(b);
     }
     let mut out = BTreeMap::new();
     if exprs.is_empty() {
@@ -297,6 +299,7 @@ fn date_orders(
     let maxima = frame
         .clone()
         .lazy()
+        .with_columns(groups)
         .select(exprs)
         .collect()
         .map_err(HandoffError::engine("reading date orders"))?;
@@ -338,32 +341,21 @@ fn parse_columns(
     let tz = config.calendar.time_zone.0;
     let plan = PhonePlan::for_country(&config.business.phone_country)
         .expect("phone_country was validated with the config");
-    let mut exprs = vec![col(model::LINE)];
+    let mut stages = Vec::new();
     for m in mapping {
         let name = m.spec.name;
-        let raw = col(name);
-        exprs.push(raw.clone().alias(raw_col(name)));
-        let parsed = match m.spec.kind {
-            Kind::Text => Parsed {
-                value: values::clean_text(raw),
-                problem: lit(NULL).cast(DataType::String),
-            },
-            Kind::Datetime => values::parse_datetime(raw, orders.get(name).copied().flatten(), tz),
-            Kind::Money => values::parse_money(raw),
-            Kind::Number => values::parse_number(raw, 7.0 * 86_400.0),
-            Kind::Phone => Parsed {
-                value: values::parse_phone(raw, plan),
-                problem: lit(NULL).cast(DataType::String),
-            },
-            Kind::Email => Parsed {
-                value: values::parse_email(raw),
-                problem: lit(NULL).cast(DataType::String),
-            },
-        };
-        exprs.push(parsed.value.alias(name));
-        exprs.push(parsed.problem.alias(problem_col(name)));
+        let (raw, problem) = (raw_col(name), problem_col(name));
+        stages.push(match m.spec.kind {
+            Kind::Text => values::parse_text(&raw, name),
+            Kind::Datetime => values::parse_datetime(&raw, name, &problem, orders.get(name).copied().flatten(), tz),
+            Kind::Money => values::parse_money(&raw, name, &problem),
+            Kind::Number => values::parse_number(&raw, name, &problem, 7.0 * 86_400.0),
+            Kind::Phone => values::parse_phone(&raw, name, plan),
+            Kind::Email => values::parse_email(&raw, name),
+        });
     }
-    let parsed = frame.clone().lazy().select(exprs);
+    let parsed = values::apply_stages(frame.clone().lazy(), stages)
+        .drop(Selector::Matches(format!("^{}.*$", values::TMP).into()));
     let parsed = normalise::apply(input, parsed, mapping.iter().map(|m| m.spec.name).collect(), config);
     parsed.collect().map_err(HandoffError::engine("parsing values"))
 }

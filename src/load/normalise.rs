@@ -83,17 +83,19 @@ fn problem(name: &str) -> String {
 pub fn apply(input: Input, lf: LazyFrame, present: Vec<&'static str>, config: &Config) -> LazyFrame {
     let has = |c: &str| present.contains(&c);
     let mut exprs: Vec<Expr> = Vec::new();
-    for spec in input.columns().iter().filter(|s| s.required && has(s.name)) {
+    // (Call direction is checked with its vocabulary below.)
+    for spec in input
+        .columns()
+        .iter()
+        .filter(|s| s.required && has(s.name) && !(input == Input::Calls && s.name == model::DIRECTION))
+    {
         let p = problem(spec.name);
-        exprs.push(
-            coalesce(&[
-                col(p.as_str()),
-                when(col(spec.name).is_null())
-                    .then(lit(format!("required value `{}` is empty", spec.name)))
-                    .otherwise(lit(NULL).cast(DataType::String)),
-            ])
-            .alias(p),
-        );
+        let empty = when(col(spec.name).is_null())
+            .then(lit(format!("required value `{}` is empty", spec.name)))
+            .otherwise(lit(NULL).cast(DataType::String));
+        // Only parsed kinds have a problem column of their own already.
+        let parsed = matches!(spec.kind, model::Kind::Datetime | model::Kind::Money | model::Kind::Number);
+        exprs.push(if parsed { coalesce(&[col(p.as_str()), empty]) } else { empty }.alias(p));
     }
     let syn = &config.synonyms;
     match input {
@@ -118,13 +120,12 @@ pub fn apply(input: Input, lf: LazyFrame, present: Vec<&'static str>, config: &C
             let p = problem(model::DIRECTION);
             exprs.push(direction.clone().alias(model::DIRECTION));
             exprs.push(
-                coalesce(&[
-                    col(p.as_str()),
-                    when(direction.is_null())
-                        .then(lit("call direction must be inbound or outbound (or a synonym in [synonyms.direction])"))
-                        .otherwise(lit(NULL).cast(DataType::String)),
-                ])
-                .alias(p),
+                when(col(model::DIRECTION).is_null())
+                    .then(lit("required value `direction` is empty"))
+                    .when(direction.is_null())
+                    .then(lit("call direction must be inbound or outbound (or a synonym in [synonyms.direction])"))
+                    .otherwise(lit(NULL).cast(DataType::String))
+                    .alias(p),
             );
             if has(model::OUTCOME) {
                 exprs.push(through(col(model::OUTCOME), outcome_table()).alias(model::OUTCOME));

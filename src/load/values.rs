@@ -7,13 +7,25 @@ use polars::prelude::*;
 
 use crate::config::DateOrder;
 
-/// A parsed column: the value, and a `String` problem text (null when the value is fine or absent).
-pub struct Parsed {
-    pub value: Expr,
-    pub problem: Expr,
-}
+/// How to compute a parsed column: stages of expressions, each stage reading
+/// only columns made by earlier stages (or the source), so every intermediate
+/// is computed once. The last stage writes the value and, where a value can be
+/// wrong, a `String` problem column (null when fine or absent). Temporary
+/// columns start with [`TMP`].
+pub type Stages = Vec<Vec<Expr>>;
+
+/// Prefix of the temporary columns the stages make.
+pub const TMP: &str = "_tmp_";
 
 const MS_PER_DAY: i64 = 86_400_000;
+
+fn tmp(src: &str, part: &str) -> String {
+    format!("{TMP}{src}_{part}")
+}
+
+fn c(name: &str) -> Expr {
+    col(name)
+}
 
 /// Trims, folds internal white space, and turns the empty string into null.
 pub fn clean_text(raw: Expr) -> Expr {
@@ -22,9 +34,18 @@ pub fn clean_text(raw: Expr) -> Expr {
         .replace_all(lit(r"^[\s\u{feff}]+|\s+$"), lit(""), false)
         .str()
         .replace_all(lit(r"\s+"), lit(" "), false);
+    // `s` appears twice below; callers put its result in a column before reusing it.
     when(s.clone().str().len_bytes().eq(lit(0)))
         .then(lit(NULL).cast(DataType::String))
         .otherwise(s)
+}
+
+fn null_str() -> Expr {
+    lit(NULL).cast(DataType::String)
+}
+
+fn null_i64() -> Expr {
+    lit(NULL).cast(DataType::Int64)
 }
 
 // Date patterns; the time part (group `t`) is parsed separately.
@@ -46,19 +67,26 @@ fn groups(s: Expr, pattern: &str) -> Expr {
         .expect("built-in regex compiles")
 }
 
-fn field(g: &Expr, name: &str) -> Expr {
-    g.clone().struct_().field_by_name(name)
+fn field(struct_col: &str, name: &str) -> Expr {
+    col(struct_col).struct_().field_by_name(name)
 }
 
 fn int(e: Expr) -> Expr {
     e.cast(DataType::Int64)
 }
 
-/// Maxima of the two leading numbers of `a/b/yyyy` dates in a column: a value
-/// over 12 in the first says day-first, in the second month-first.
-pub fn numeric_date_leads(raw: Expr) -> (Expr, Expr) {
-    let g = groups(clean_text(raw), NUM_DATE);
-    (int(field(&g, "a")).max(), int(field(&g, "b")).max())
+fn between(e: Expr, lo: i64, hi: i64) -> Expr {
+    e.clone().gt_eq(lit(lo)).and(e.lt_eq(lit(hi)))
+}
+
+/// Maxima of the two leading numbers of `a/b/yyyy` dates in column `src`: a
+/// value over 12 in the first says day-first, in the second month-first.
+/// Returns stages; the last makes one-row columns `{prefix}_a` and `{prefix}_b`.
+pub fn numeric_date_leads(src: &str, prefix: &str) -> (Expr, Expr, Expr) {
+    let g = groups(clean_text(col(src)), NUM_DATE).alias(tmp(src, "lead"));
+    let a = int(field(&tmp(src, "lead"), "a")).max().alias(format!("{prefix}_a"));
+    let b = int(field(&tmp(src, "lead"), "b")).max().alias(format!("{prefix}_b"));
+    (g, a, b)
 }
 
 /// Decides day-first vs month-first from the maxima of [`numeric_date_leads`].
@@ -94,226 +122,292 @@ fn days_in_month(y: Expr, m: Expr) -> Expr {
         .or((y % lit(400i64)).eq(lit(0i64)));
     when(m.clone().eq(lit(2i64)))
         .then(when(leap).then(lit(29i64)).otherwise(lit(28i64)))
-        .when(m.is_in(lit(Series::new("m".into(), [4i64, 6, 9, 11])), false))
+        .when(
+            m.clone()
+                .eq(lit(4i64))
+                .or(m.clone().eq(lit(6i64)))
+                .or(m.clone().eq(lit(9i64)))
+                .or(m.eq(lit(11i64))),
+        )
         .then(lit(30i64))
         .otherwise(lit(31i64))
 }
 
 fn month_number(name: Expr) -> Expr {
     const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    let key = name.str().to_lowercase().str().slice(lit(0i64), lit(3u64));
-    MONTHS
-        .iter()
-        .enumerate()
-        .rev()
-        .fold(lit(NULL).cast(DataType::Int64), |rest, (i, m)| {
-            when(key.clone().eq(lit(*m)))
-                .then(lit(i as i64 + 1))
-                .otherwise(rest)
-        })
+    let old = Series::new("old".into(), MONTHS);
+    let new = Series::new("new".into(), (1..=12i64).collect::<Vec<_>>());
+    name.str()
+        .to_lowercase()
+        .str()
+        .slice(lit(0i64), lit(3u64))
+        .replace_strict(lit(old), lit(new), Some(null_i64()), Some(DataType::Int64))
 }
 
-/// Parses a datetime column into UTC epoch milliseconds (`Int64`).
+/// Parses datetime column `src` into `out`, UTC epoch milliseconds (`Int64`).
 ///
 /// Values with an offset (`Z`, `+05:30`, `+0530`) are exact; values without one
 /// are local time in `tz`. `order` resolves `a/b/yyyy` dates; with `None`, any
-/// such value whose two numbers are both 12 or less is a problem.
-pub fn parse_datetime(raw: Expr, order: Option<DateOrder>, tz: chrono_tz::Tz) -> Parsed {
-    let s = clean_text(raw);
-    let zone_g = groups(s.clone(), ZONE);
-    let zone = field(&zone_g, "zone").str().to_lowercase();
-    let body = when(zone.clone().is_not_null())
-        .then(s.clone().str().replace(lit(ZONE_STRIP), lit(""), false))
-        .otherwise(s.clone());
-    let zone_parts = groups(zone.clone(), ZONE_PARTS);
-    let sign = when(field(&zone_parts, "sign").eq(lit("-")))
-        .then(lit(-1i64))
-        .otherwise(lit(1i64));
-    let offset_min = when(zone.clone().is_in(lit(Series::new("z".into(), ["z", "utc", "gmt"])), false))
-        .then(lit(0i64))
-        .otherwise(
-            sign * (int(field(&zone_parts, "hh")) * lit(60i64)
-                + int(field(&zone_parts, "mm")).fill_null(lit(0i64))),
-        );
+/// such value whose two numbers are both 12 or less and differ is a problem.
+pub fn parse_datetime(src: &str, out: &str, problem: &str, order: Option<DateOrder>, tz: chrono_tz::Tz) -> Stages {
+    let t = |part: &str| tmp(src, part);
+    let (s, zg, zone, body, zp) = (t("s"), t("zg"), t("zone"), t("body"), t("zp"));
+    let (iso, num, dmon, mond) = (t("iso"), t("num"), t("dmon"), t("mond"));
+    let (y0, m, d, time, offset, ambiguous, unmatched) =
+        (t("y0"), t("m"), t("d"), t("time"), t("offset"), t("ambiguous"), t("unmatched"));
+    let (y, tg) = (t("y"), t("tg"));
+    let (h24, time_ms, time_bad, date_valid, in_range) =
+        (t("h24"), t("time_ms"), t("time_bad"), t("date_valid"), t("in_range"));
+    let (utc, ok) = (t("utc"), t("ok"));
 
-    let iso = groups(body.clone(), ISO_DATE);
-    let num = groups(body.clone(), NUM_DATE);
-    let dmon = groups(body.clone(), DAY_MON);
-    let mond = groups(body, MON_DAY);
     let (num_d, num_m) = match order {
         Some(DateOrder::Mdy) => (int(field(&num, "b")), int(field(&num, "a"))),
         _ => (int(field(&num, "a")), int(field(&num, "b"))),
     };
-    let num_ambiguous = int(field(&num, "a"))
+    let num_is_ambiguous = int(field(&num, "a"))
         .lt_eq(lit(12i64))
         .and(int(field(&num, "b")).lt_eq(lit(12i64)))
         .and(int(field(&num, "a")).neq(int(field(&num, "b"))));
     let num_ok = match order {
         Some(_) => field(&num, "y").is_not_null(),
-        None => field(&num, "y").is_not_null().and(num_ambiguous.clone().not()),
+        None => field(&num, "y").is_not_null().and(num_is_ambiguous.clone().not()),
     };
-    let num_pick = |e: Expr| when(num_ok.clone()).then(e).otherwise(lit(NULL).cast(DataType::Int64));
-    let y = coalesce(&[
-        int(field(&iso, "y")),
-        num_pick(int(field(&num, "y"))),
-        int(field(&dmon, "y")),
-        int(field(&mond, "y")),
-    ]);
-    let y = when(y.clone().lt(lit(100i64)))
-        .then(when(y.clone().lt(lit(70i64))).then(y.clone() + lit(2000i64)).otherwise(y.clone() + lit(1900i64)))
-        .otherwise(y);
-    let m = coalesce(&[
-        int(field(&iso, "m")),
-        num_pick(num_m),
-        month_number(field(&dmon, "mon")),
-        month_number(field(&mond, "mon")),
-    ]);
-    let d = coalesce(&[
-        int(field(&iso, "d")),
-        num_pick(num_d),
-        int(field(&dmon, "d")),
-        int(field(&mond, "d")),
-    ]);
-    let t = coalesce(&[field(&iso, "t"), field(&num, "t"), field(&dmon, "t"), field(&mond, "t")]);
-    let tg = groups(t.clone(), TIME);
+    let num_pick = |e: Expr| when(num_ok.clone()).then(e).otherwise(null_i64());
+    let sign = when(field(&zp, "sign").eq(lit("-"))).then(lit(-1i64)).otherwise(lit(1i64));
     let h = int(field(&tg, "h"));
     let ap = field(&tg, "ap").str().to_lowercase().str().slice(lit(0i64), lit(1u64));
-    let h24 = when(ap.clone().eq(lit("p")).and(h.clone().lt(lit(12i64))))
-        .then(h.clone() + lit(12i64))
-        .when(ap.clone().eq(lit("a")).and(h.clone().eq(lit(12i64))))
-        .then(lit(0i64))
-        .otherwise(h.clone());
     let mi = int(field(&tg, "mi"));
     let sec = int(field(&tg, "s")).fill_null(lit(0i64));
-    let frac = field(&tg, "f");
-    let ms = int(concat_str([frac.clone(), lit("00")], "", false).str().slice(lit(0i64), lit(3u64))).fill_null(lit(0i64));
-    let time_ms = ((h24.clone() * lit(60i64) + mi.clone()) * lit(60i64) + sec.clone()) * lit(1000i64) + ms;
-    let time_bad = t.clone().is_not_null().and(
-        h.clone().is_null()
-            .or(h24.gt_eq(lit(24i64)))
-            .or(mi.gt_eq(lit(60i64)))
-            .or(sec.gt_eq(lit(60i64)))
-            .or(ap.is_not_null().and(h.clone().gt(lit(12i64)).or(h.eq(lit(0i64))))),
-    );
-    let time_ms = when(t.is_null()).then(lit(0i64)).otherwise(time_ms);
-
-    let date_valid = m.clone().gt_eq(lit(1i64)).and(m.clone().lt_eq(lit(12i64))).and(
-        d.clone().gt_eq(lit(1i64)).and(d.clone().lt_eq(days_in_month(y.clone(), m.clone()))),
-    );
-    let days = days_from_civil(y.clone(), m, d);
-    let local_ms = days * lit(MS_PER_DAY) + time_ms;
-    let zoned = local_ms.clone() - offset_min * lit(60_000i64);
+    let frac_ms = int(concat_str([field(&tg, "f"), lit("00")], "", false).str().slice(lit(0i64), lit(3u64)))
+        .fill_null(lit(0i64));
+    let local_ms = days_from_civil(c(&y), c(&m), c(&d)) * lit(MS_PER_DAY) + c(&time_ms);
     let from_local = local_ms
+        .clone()
         .cast(DataType::Datetime(TimeUnit::Milliseconds, None))
         .dt()
         .replace_time_zone(Some(TimeZone::from_chrono(&tz)), lit("earliest"), NonExistent::Null)
         .cast(DataType::Int64);
-    let utc = when(zone.is_not_null()).then(zoned).otherwise(from_local);
-    let in_range = y.clone().gt_eq(lit(1990i64)).and(y.clone().lt_eq(lit(2099i64)));
-    let ok = date_valid.clone().and(time_bad.clone().not()).and(in_range.clone());
-    let value = when(ok).then(utc.clone()).otherwise(lit(NULL).cast(DataType::Int64));
 
-    let problem = when(s.clone().is_null())
-        .then(lit(NULL).cast(DataType::String))
-        .when(y.is_null().and(field(&num, "y").is_not_null()).and(num_ambiguous))
-        .then(lit(
-            "ambiguous date: day-first or month-first cannot be told from this column; set business.date_order = \"dmy\" or \"mdy\" in handoff.toml",
-        ))
-        .when(y_is_unmatched(&iso, &num, &dmon, &mond))
-        .then(lit(
-            "not a date/time this tool reads; expected forms like 2026-11-16 10:05, 2026-11-16T04:35:00Z, 16/11/2026 10:05, 15 Apr, 2026 00:03:00 or 04/07/2026 3:05 PM",
-        ))
-        .when(date_valid.not())
-        .then(lit("impossible date (no such day in that month, or month over 12)"))
-        .when(time_bad)
-        .then(lit("impossible or unreadable time of day; expected HH:MM, HH:MM:SS or H:MM AM/PM"))
-        .when(in_range.not())
-        .then(lit("date before 1990 or after 2099; check that this column holds dates"))
-        .when(utc.is_null())
-        .then(lit("local time that does not exist in the configured time zone (clocks moved forward)"))
-        .otherwise(lit(NULL).cast(DataType::String));
-    Parsed { value, problem }
+    vec![
+        vec![clean_text(col(src)).alias(s.as_str())],
+        vec![groups(c(&s), ZONE).alias(zg.as_str())],
+        vec![
+            field(&zg, "zone").str().to_lowercase().alias(zone.as_str()),
+            when(field(&zg, "zone").is_not_null())
+                .then(c(&s).str().replace(lit(ZONE_STRIP), lit(""), false))
+                .otherwise(c(&s))
+                .alias(body.as_str()),
+        ],
+        vec![
+            groups(c(&body), ISO_DATE).alias(iso.as_str()),
+            groups(c(&body), NUM_DATE).alias(num.as_str()),
+            groups(c(&body), DAY_MON).alias(dmon.as_str()),
+            groups(c(&body), MON_DAY).alias(mond.as_str()),
+            groups(c(&zone), ZONE_PARTS).alias(zp.as_str()),
+        ],
+        vec![
+            coalesce(&[
+                int(field(&iso, "y")),
+                num_pick(int(field(&num, "y"))),
+                int(field(&dmon, "y")),
+                int(field(&mond, "y")),
+            ])
+            .alias(y0.as_str()),
+            coalesce(&[
+                int(field(&iso, "m")),
+                num_pick(num_m),
+                month_number(field(&dmon, "mon")),
+                month_number(field(&mond, "mon")),
+            ])
+            .alias(m.as_str()),
+            coalesce(&[int(field(&iso, "d")), num_pick(num_d), int(field(&dmon, "d")), int(field(&mond, "d"))])
+                .alias(d.as_str()),
+            coalesce(&[field(&iso, "t"), field(&num, "t"), field(&dmon, "t"), field(&mond, "t")]).alias(time.as_str()),
+            when(c(&zone).is_in(lit(Series::new("z".into(), ["z", "utc", "gmt"])).implode(false), false))
+                .then(lit(0i64))
+                .otherwise(sign * (int(field(&zp, "hh")) * lit(60i64) + int(field(&zp, "mm")).fill_null(lit(0i64))))
+                .alias(offset.as_str()),
+            field(&num, "y").is_not_null().and(num_is_ambiguous).alias(ambiguous.as_str()),
+            field(&iso, "y")
+                .is_null()
+                .and(field(&num, "y").is_null())
+                .and(field(&dmon, "y").is_null())
+                .and(field(&mond, "y").is_null())
+                .alias(unmatched.as_str()),
+        ],
+        vec![
+            when(c(&y0).lt(lit(70i64)))
+                .then(c(&y0) + lit(2000i64))
+                .when(c(&y0).lt(lit(100i64)))
+                .then(c(&y0) + lit(1900i64))
+                .otherwise(c(&y0))
+                .alias(y.as_str()),
+            groups(c(&time), TIME).alias(tg.as_str()),
+        ],
+        vec![
+            when(ap.clone().eq(lit("p")).and(h.clone().lt(lit(12i64))))
+                .then(h.clone() + lit(12i64))
+                .when(ap.clone().eq(lit("a")).and(h.clone().eq(lit(12i64))))
+                .then(lit(0i64))
+                .otherwise(h.clone())
+                .alias(h24.as_str()),
+            between(c(&m), 1, 12)
+                .and(c(&d).gt_eq(lit(1i64)))
+                .and(c(&d).lt_eq(days_in_month(c(&y), c(&m))))
+                .alias(date_valid.as_str()),
+            between(c(&y), 1990, 2099).alias(in_range.as_str()),
+        ],
+        vec![
+            when(c(&time).is_null())
+                .then(lit(0i64))
+                .otherwise(((c(&h24) * lit(60i64) + mi.clone()) * lit(60i64) + sec.clone()) * lit(1000i64) + frac_ms)
+                .alias(time_ms.as_str()),
+            c(&time)
+                .is_not_null()
+                .and(
+                    h.clone()
+                        .is_null()
+                        .or(c(&h24).gt_eq(lit(24i64)))
+                        .or(mi.gt_eq(lit(60i64)))
+                        .or(sec.gt_eq(lit(60i64)))
+                        .or(ap.is_not_null().and(h.clone().gt(lit(12i64)).or(h.eq(lit(0i64))))),
+                )
+                .alias(time_bad.as_str()),
+        ],
+        vec![
+            when(c(&zone).is_not_null())
+                .then(local_ms - c(&offset) * lit(60_000i64))
+                .otherwise(from_local)
+                .alias(utc.as_str()),
+            c(&date_valid)
+                .and(c(&time_bad).not())
+                .and(c(&in_range))
+                .fill_null(lit(false))
+                .alias(ok.as_str()),
+        ],
+        vec![
+            when(c(&ok)).then(c(&utc)).otherwise(null_i64()).alias(out),
+            when(c(&s).is_null())
+                .then(null_str())
+                .when(c(&y0).is_null().and(c(&ambiguous)))
+                .then(lit(
+                    "ambiguous date: day-first or month-first cannot be told from this column; set business.date_order = \"dmy\" or \"mdy\" in handoff.toml",
+                ))
+                .when(c(&unmatched))
+                .then(lit(
+                    "not a date/time this tool reads; expected forms like 2026-11-16 10:05, 2026-11-16T04:35:00Z, 16/11/2026 10:05, 15 Apr, 2026 00:03:00 or 04/07/2026 3:05 PM",
+                ))
+                .when(c(&date_valid).not())
+                .then(lit("impossible date (no such day in that month, or month over 12)"))
+                .when(c(&time_bad))
+                .then(lit("impossible or unreadable time of day; expected HH:MM, HH:MM:SS or H:MM AM/PM"))
+                .when(c(&in_range).not())
+                .then(lit("date before 1990 or after 2099; check that this column holds dates"))
+                .when(c(&utc).is_null())
+                .then(lit("local time that does not exist in the configured time zone (clocks moved forward)"))
+                .otherwise(null_str())
+                .alias(problem),
+        ],
+    ]
 }
 
-fn y_is_unmatched(iso: &Expr, num: &Expr, dmon: &Expr, mond: &Expr) -> Expr {
-    field(iso, "y")
-        .is_null()
-        .and(field(num, "y").is_null())
-        .and(field(dmon, "y").is_null())
-        .and(field(mond, "y").is_null())
+/// Parses money in column `src` into `out` (`Float64`): `₹8,40,000`, `$22,700.00`,
+/// `35 000 ₽`, `1.234,56 €`, `-1,500`. When both `,` and `.` occur the last is
+/// the decimal separator; a single `,` followed by 1-2 digits is a decimal
+/// comma; otherwise commas (or repeated dots) group.
+pub fn parse_money(src: &str, out: &str, problem: &str) -> Stages {
+    let t = |part: &str| tmp(src, part);
+    let (s, stripped, shape_ok, comma_decimal, dots_group, number, ok) =
+        (t("s"), t("stripped"), t("shape_ok"), t("comma_decimal"), t("dots_group"), t("number"), t("ok"));
+    let has_comma = c(&stripped).str().contains_literal(lit(","));
+    let has_dot = c(&stripped).str().contains_literal(lit("."));
+    vec![
+        vec![clean_text(col(src)).alias(s.as_str())],
+        vec![c(&s)
+            .str()
+            .replace_all(
+                lit(r"(?i)\b(rs|inr|usd|eur|rub|gbp|aed|sgd|aud|cad|rupees?|dollars?|euros?|rubles?|руб)\b\.?|[₹$€£₽¥\s\u{a0}\u{202f}']"),
+                lit(""),
+                false,
+            )
+            .str()
+            .replace(lit("−"), lit("-"), true)
+            .alias(stripped.as_str())],
+        vec![
+            c(&stripped).str().contains(lit(r"^[-+]?\d[\d.,]*$"), false).alias(shape_ok.as_str()),
+            when(has_comma.clone().and(has_dot.clone()))
+                .then(c(&stripped).str().contains(lit(r",\d*$"), false))
+                .otherwise(c(&stripped).str().contains(lit(r"^[-+]?\d+,\d{1,2}$"), false))
+                .alias(comma_decimal.as_str()),
+            has_dot
+                .and(has_comma.not())
+                .and(c(&stripped).str().count_matches(lit("."), true).gt(lit(1u32)))
+                .alias(dots_group.as_str()),
+        ],
+        vec![when(c(&comma_decimal))
+            .then(
+                c(&stripped)
+                    .str()
+                    .replace_all(lit("."), lit(""), true)
+                    .str()
+                    .replace_all(lit(","), lit("."), true),
+            )
+            .when(c(&dots_group))
+            .then(c(&stripped).str().replace_all(lit("."), lit(""), true))
+            .otherwise(c(&stripped).str().replace_all(lit(","), lit(""), true))
+            .cast(DataType::Float64)
+            .alias(number.as_str())],
+        vec![c(&shape_ok)
+            .and(c(&number).is_not_null())
+            .and(c(&number).abs().lt(lit(1e15)))
+            .fill_null(lit(false))
+            .alias(ok.as_str())],
+        vec![
+            when(c(&ok)).then(c(&number)).otherwise(lit(NULL).cast(DataType::Float64)).alias(out),
+            when(c(&s).is_null().or(c(&ok)))
+                .then(null_str())
+                .otherwise(lit("not an amount of money; expected forms like 840000, ₹8,40,000, $22,700.00 or 1.234,56 €"))
+                .alias(problem),
+        ],
+    ]
 }
 
-/// Parses money: `₹8,40,000`, `$22,700.00`, `35 000 ₽`, `1.234,56 €`, `-1,500`.
-/// When both `,` and `.` occur the last is the decimal separator; a single `,`
-/// followed by 1-2 digits is a decimal comma; otherwise commas (or repeated dots) group.
-pub fn parse_money(raw: Expr) -> Parsed {
-    let s = clean_text(raw);
-    let stripped = s
-        .clone()
-        .str()
-        .replace_all(
-            lit(r"(?i)\b(rs|inr|usd|eur|rub|gbp|aed|sgd|aud|cad|rupees?|dollars?|euros?|rubles?|руб)\b\.?|[₹$€£₽¥\s\u{a0}\u{202f}']"),
-            lit(""),
-            false,
-        );
-    let shape_ok = stripped.clone().str().contains(lit(r"^[-+−]?\d[\d.,]*$"), false);
-    let has_comma = stripped.clone().str().contains_literal(lit(","));
-    let has_dot = stripped.clone().str().contains_literal(lit("."));
-    let comma_is_decimal = when(has_comma.clone().and(has_dot.clone()))
-        .then(stripped.clone().str().contains(lit(r",\d*$"), false))
-        .otherwise(stripped.clone().str().contains(lit(r"^[-+−]?\d+,\d{1,2}$"), false));
-    let dots_group = has_dot
-        .and(has_comma.not())
-        .and(stripped.clone().str().count_matches(lit("."), true).gt(lit(1u32)));
-    let normalised = when(comma_is_decimal)
-        .then(
-            stripped
-                .clone()
-                .str()
-                .replace_all(lit("."), lit(""), true)
-                .str()
-                .replace_all(lit(","), lit("."), true),
-        )
-        .when(dots_group)
-        .then(stripped.clone().str().replace_all(lit("."), lit(""), true))
-        .otherwise(stripped.str().replace_all(lit(","), lit(""), true))
-        .str()
-        .replace(lit("−"), lit("-"), true);
-    let number = normalised.cast(DataType::Float64);
-    let ok = shape_ok.clone().and(number.clone().is_not_null()).and(number.clone().abs().lt(lit(1e15)));
-    let value = when(ok.clone()).then(number).otherwise(lit(NULL).cast(DataType::Float64));
-    let problem = when(s.is_null().or(ok))
-        .then(lit(NULL).cast(DataType::String))
-        .otherwise(lit("not an amount of money; expected forms like 840000, ₹8,40,000, $22,700.00 or 1.234,56 €"));
-    Parsed { value, problem }
-}
-
-/// Parses a non-negative number such as a call duration in seconds (`95`, `95.0`, `1,200`).
-pub fn parse_number(raw: Expr, max: f64) -> Parsed {
-    let s = clean_text(raw);
-    let number = s
-        .clone()
-        .str()
-        .replace_all(lit(","), lit(""), true)
-        .cast(DataType::Float64);
-    let finite = number.clone().is_not_null().and(number.clone().abs().lt_eq(lit(max)));
-    let ok = finite.clone().and(number.clone().gt_eq(lit(0.0)));
-    let value = when(ok.clone()).then(number.clone()).otherwise(lit(NULL).cast(DataType::Float64));
-    let problem = when(s.is_null().or(ok))
-        .then(lit(NULL).cast(DataType::String))
-        .when(number.clone().is_null())
-        .then(lit("not a number"))
-        .when(number.lt(lit(0.0)))
-        .then(lit("negative; expected zero or more"))
-        .otherwise(lit(format!("absurdly large (over {max})")));
-    Parsed { value, problem }
+/// Parses a non-negative number (a call duration in seconds: `95`, `95.0`, `1,200`) up to `max`.
+pub fn parse_number(src: &str, out: &str, problem: &str, max: f64) -> Stages {
+    let (s, number) = (tmp(src, "s"), tmp(src, "number"));
+    let ok = c(&number).is_not_null().and(c(&number).gt_eq(lit(0.0))).and(c(&number).lt_eq(lit(max)));
+    vec![
+        vec![clean_text(col(src)).alias(s.as_str())],
+        vec![c(&s).str().replace_all(lit(","), lit(""), true).cast(DataType::Float64).alias(number.as_str())],
+        vec![
+            when(ok.clone()).then(c(&number)).otherwise(lit(NULL).cast(DataType::Float64)).alias(out),
+            when(c(&s).is_null().or(ok))
+                .then(null_str())
+                .when(c(&number).is_null().or(c(&number).is_nan()))
+                .then(lit("not a number"))
+                .when(c(&number).lt(lit(0.0)))
+                .then(lit("negative; expected zero or more"))
+                .otherwise(lit(format!("absurdly large (over {max})")))
+                .alias(problem),
+        ],
+    ]
 }
 
 /// Normalises an email: trimmed and lower-cased; null when it is not an address.
-pub fn parse_email(raw: Expr) -> Expr {
-    let s = clean_text(raw).str().to_lowercase();
-    let ok = s.clone().str().contains(lit(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), false);
-    when(ok).then(s).otherwise(lit(NULL).cast(DataType::String))
+pub fn parse_email(src: &str, out: &str) -> Stages {
+    let s = tmp(src, "s");
+    vec![
+        vec![clean_text(col(src)).str().to_lowercase().alias(s.as_str())],
+        vec![when(c(&s).str().contains(lit(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), false))
+            .then(c(&s))
+            .otherwise(null_str())
+            .alias(out)],
+    ]
+}
+
+/// Text: trimmed, white space folded, empty as null.
+pub fn parse_text(src: &str, out: &str) -> Stages {
+    vec![vec![clean_text(col(src)).alias(out)]]
 }
 
 /// A country's numbering plan, enough to complete national numbers to E.164.
@@ -358,58 +452,75 @@ impl PhonePlan {
     }
 }
 
-/// Normalises a phone to E.164 under `plan`; null when it cannot be a phone
-/// (the contract's rule: such a row cannot match by phone).
-pub fn parse_phone(raw: Expr, plan: PhonePlan) -> Expr {
-    let s = clean_text(raw).str().replace(lit(r"^(?i)(p|tel|phone):"), lit(""), false);
-    let plus = s.clone().str().starts_with(lit("+"));
-    let has_letters = s.clone().str().contains(lit(r"[A-Za-z@]"), false);
-    let digits = s.str().replace_all(lit(r"\D"), lit(""), false);
-    let len = digits.clone().str().len_bytes().cast(DataType::Int64);
+/// Normalises phone column `src` to E.164 under `plan` into `out`; null when it
+/// cannot be a phone (the contract's rule: such a row cannot match by phone).
+pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
+    let (s, digits, len) = (tmp(src, "s"), tmp(src, "digits"), tmp(src, "len"));
     let cc = plan.calling_code;
     let n = plan.national_len as i64;
-    let nat_with_trunk = !plan.trunk.is_empty();
-    let drop = |k: usize| digits.clone().str().slice(lit(k as i64), lit(64u64));
+    let drop = |k: usize| c(&digits).str().slice(lit(k as i64), lit(64u64));
     let with_cc = |e: Expr| concat_str([lit(format!("+{cc}")), e], "", false);
-    let mut out = when(has_letters.clone())
-        .then(lit(NULL).cast(DataType::String))
-        .when(plus.and(len.clone().gt_eq(lit(8i64)).and(len.clone().lt_eq(lit(15i64)))))
-        .then(concat_str([lit("+"), digits.clone()], "", false))
-        .when(digits.clone().str().starts_with(lit("00")).and(len.clone().gt_eq(lit(10i64)).and(len.clone().lt_eq(lit(17i64)))))
-        .then(concat_str([lit("+"), drop(2)], "", false))
-        .when(len.clone().eq(lit(n)))
-        .then(with_cc(digits.clone()))
-        .when(
-            len.clone()
-                .eq(lit(n + cc.len() as i64))
-                .and(digits.clone().str().starts_with(lit(cc))),
-        )
-        .then(concat_str([lit("+"), digits.clone()], "", false));
-    if nat_with_trunk {
-        out = out
+    let plus = |e: Expr| concat_str([lit("+"), e], "", false);
+    let mut rule = when(c(&s).str().contains(lit(r"[A-Za-z@]"), false))
+        .then(null_str())
+        .when(c(&s).str().starts_with(lit("+")).and(between(c(&len), 8, 15)))
+        .then(plus(c(&digits)))
+        .when(c(&digits).str().starts_with(lit("00")).and(between(c(&len), 10, 17)))
+        .then(plus(drop(2)))
+        .when(c(&len).eq(lit(n)))
+        .then(with_cc(c(&digits)))
+        .when(c(&len).eq(lit(n + cc.len() as i64)).and(c(&digits).str().starts_with(lit(cc))))
+        .then(plus(c(&digits)));
+    if !plan.trunk.is_empty() {
+        rule = rule
             .when(
-                len.eq(lit(n + plan.trunk.len() as i64))
-                    .and(digits.clone().str().starts_with(lit(plan.trunk))),
+                c(&len)
+                    .eq(lit(n + plan.trunk.len() as i64))
+                    .and(c(&digits).str().starts_with(lit(plan.trunk))),
             )
             .then(with_cc(drop(plan.trunk.len())));
     }
-    out.otherwise(lit(NULL).cast(DataType::String))
+    vec![
+        vec![clean_text(col(src))
+            .str()
+            .replace(lit(r"^(?i)(p|tel|phone):"), lit(""), false)
+            .alias(s.as_str())],
+        vec![c(&s).str().replace_all(lit(r"\D"), lit(""), false).alias(digits.as_str())],
+        vec![c(&digits).str().len_bytes().cast(DataType::Int64).alias(len.as_str())],
+        vec![rule.otherwise(null_str()).alias(out)],
+    ]
+}
+
+/// Applies stages to a lazy frame.
+pub fn apply_stages(mut lf: LazyFrame, stages: Vec<Stages>) -> LazyFrame {
+    let depth = stages.iter().map(Vec::len).max().unwrap_or(0);
+    for k in 0..depth {
+        let exprs: Vec<Expr> = stages.iter().filter_map(|s| s.get(k)).flatten().cloned().collect();
+        if !exprs.is_empty() {
+            lf = lf.with_columns(exprs);
+        }
+    }
+    lf
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn run(values: &[Option<&str>], f: impl Fn(Expr) -> Expr) -> Series {
+    /// Runs stages made for source column "v" and returns column `out` ("out" or "problem").
+    fn run_col(values: &[Option<&str>], stages: Stages, out: &str) -> Series {
         let df = df!["v" => values].unwrap();
-        df.lazy()
-            .select([f(col("v")).alias("out")])
+        apply_stages(df.lazy(), vec![stages])
             .collect()
             .unwrap()
-            .column("out")
+            .column(out)
             .unwrap()
             .as_materialized_series()
             .clone()
+    }
+
+    fn run(values: &[Option<&str>], stages: Stages) -> Series {
+        run_col(values, stages, "out")
     }
 
     fn strings(s: &Series) -> Vec<Option<String>> {
@@ -445,7 +556,7 @@ mod tests {
                 Some("rahul@example.com"),
                 None,
             ],
-            |e| parse_phone(e, plan),
+            parse_phone("v", "out", plan),
         );
         let want = "+919876543210".to_string();
         assert_eq!(
@@ -467,16 +578,16 @@ mod tests {
     #[test]
     fn phones_follow_other_plans() {
         let ru = PhonePlan::for_country("RU").unwrap();
-        let got = run(&[Some("8 (916) 123-45-67"), Some("+7 916 123 45 67")], |e| parse_phone(e, ru));
+        let got = run(&[Some("8 (916) 123-45-67"), Some("+7 916 123 45 67")], parse_phone("v", "out", ru));
         assert_eq!(strings(&got), vec![Some("+79161234567".into()), Some("+79161234567".into())]);
         let us = PhonePlan::for_country("US").unwrap();
-        let got = run(&[Some("(212) 555-0142"), Some("1-212-555-0142")], |e| parse_phone(e, us));
+        let got = run(&[Some("(212) 555-0142"), Some("1-212-555-0142")], parse_phone("v", "out", us));
         assert_eq!(strings(&got), vec![Some("+12125550142".into()), Some("+12125550142".into())]);
     }
 
     #[test]
     fn emails_are_trimmed_and_lowercased() {
-        let got = run(&[Some("  Rahul.Sharma@Example.COM "), Some("not an email"), Some("98765 43210")], parse_email);
+        let got = run(&[Some("  Rahul.Sharma@Example.COM "), Some("not an email"), Some("98765 43210")], parse_email("v", "out"));
         assert_eq!(strings(&got), vec![Some("rahul.sharma@example.com".into()), None, None]);
     }
 
@@ -497,7 +608,7 @@ mod tests {
                 Some("NaN"),
                 Some(""),
             ],
-            |e| parse_money(e).value,
+            parse_money("v", "out", "problem"),
         );
         let v: Vec<Option<f64>> = got.f64().unwrap().iter().collect();
         assert_eq!(
@@ -517,7 +628,7 @@ mod tests {
                 None
             ]
         );
-        let problems = run(&[Some("₹ abc"), Some(""), Some("500")], |e| parse_money(e).problem);
+        let problems = run_col(&[Some("₹ abc"), Some(""), Some("500")], parse_money("v", "out", "problem"), "problem");
         let p = strings(&problems);
         assert!(p[0].as_deref().unwrap().contains("not an amount"));
         assert_eq!(p[1], None);
@@ -541,7 +652,7 @@ mod tests {
                 Some("2026-11-16"),
                 Some("16/11/2026 12:05 AM"),
             ],
-            |e| parse_datetime(e, Some(DateOrder::Dmy), tz).value,
+            parse_datetime("v", "out", "problem", Some(DateOrder::Dmy), tz),
         );
         let at_1005_ist = utc(2026, 11, 16, 4, 35, 0);
         let v = ints(&got);
@@ -554,16 +665,17 @@ mod tests {
 
     #[test]
     fn month_first_and_pm_times() {
-        let got = run(&[Some("04/07/2026 3:05 PM")], |e| {
-            parse_datetime(e, Some(DateOrder::Mdy), chrono_tz::America::New_York).value
-        });
+        let got = run(
+            &[Some("04/07/2026 3:05 PM")],
+            parse_datetime("v", "out", "problem", Some(DateOrder::Mdy), chrono_tz::America::New_York),
+        );
         // April 7, 15:05 EDT = 19:05 UTC.
         assert_eq!(ints(&got), vec![Some(utc(2026, 4, 7, 19, 5, 0))]);
     }
 
     #[test]
     fn bad_datetimes_have_reasons() {
-        let got = run(
+        let got = run_col(
             &[
                 Some("2024/12/32"),
                 Some("yesterday"),
@@ -573,7 +685,8 @@ mod tests {
                 Some("03/02/2024 11:00"),
                 None,
             ],
-            |e| parse_datetime(e, None, chrono_tz::Asia::Kolkata).problem,
+            parse_datetime("v", "out", "problem", None, chrono_tz::Asia::Kolkata),
+            "problem",
         );
         let p = strings(&got);
         assert!(p[0].as_deref().unwrap().contains("impossible date"), "{p:?}");
