@@ -1,0 +1,7 @@
+//! Integration tests: one binary (polars links once), a module per topic.
+
+mod accounting;
+mod cli;
+mod ledger;
+mod sample;
+mod support;
