@@ -66,7 +66,9 @@ impl BusinessCalendar {
             };
             let mut len = 0i64;
             for k in 0..slots {
-                let (o, c) = hours.get(k).map_or((0, 0), |(o, c)| (i64::from(*o) * 60_000, i64::from(*c) * 60_000));
+                let (o, c) = hours.get(k).map_or((0, 0), |(o, c)| {
+                    (i64::from(*o) * 60_000, i64::from(*c) * 60_000)
+                });
                 opens[k].push(o);
                 closes[k].push(c);
                 len += c - o;
@@ -83,38 +85,52 @@ impl BusinessCalendar {
             Column::new(LEN.into(), lens),
         ];
         for k in 0..slots {
-            columns.push(Column::new(open_col(k).into(), std::mem::take(&mut opens[k])));
-            columns.push(Column::new(close_col(k).into(), std::mem::take(&mut closes[k])));
+            columns.push(Column::new(
+                open_col(k).into(),
+                std::mem::take(&mut opens[k]),
+            ));
+            columns.push(Column::new(
+                close_col(k).into(),
+                std::mem::take(&mut closes[k]),
+            ));
         }
-        let frame = DataFrame::new_infer_height(columns).map_err(HandoffError::engine("building the calendar"))?;
+        let frame = DataFrame::new_infer_height(columns)
+            .map_err(HandoffError::engine("building the calendar"))?;
         Ok(Self { frame, slots, tz })
     }
 
     /// Local wall-clock epoch ms of a UTC epoch-ms expression.
     pub fn wall(&self, utc: Expr) -> Expr {
-        utc.cast(DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)))
-            .dt()
-            .convert_time_zone(TimeZone::from_chrono(&self.tz))
-            .dt()
-            .replace_time_zone(None, lit("raise"), NonExistent::Raise)
-            .cast(DataType::Int64)
+        utc.cast(DataType::Datetime(
+            TimeUnit::Milliseconds,
+            Some(TimeZone::UTC),
+        ))
+        .dt()
+        .convert_time_zone(TimeZone::from_chrono(&self.tz))
+        .dt()
+        .replace_time_zone(None, lit("raise"), NonExistent::Raise)
+        .cast(DataType::Int64)
     }
 
     /// UTC epoch ms of a local wall-clock epoch-ms expression (the earlier of a repeated hour).
     pub fn from_wall(&self, wall: Expr) -> Expr {
         wall.cast(DataType::Datetime(TimeUnit::Milliseconds, None))
             .dt()
-            .replace_time_zone(Some(TimeZone::from_chrono(&self.tz)), lit("earliest"), NonExistent::Null)
+            .replace_time_zone(
+                Some(TimeZone::from_chrono(&self.tz)),
+                lit("earliest"),
+                NonExistent::Null,
+            )
             .cast(DataType::Int64)
     }
 
     fn with_day(&self, lf: LazyFrame, at: &str, prefix: &str) -> LazyFrame {
         let wall = format!("{prefix}_wall");
         let day = format!("{prefix}_day");
-        let lf = lf.with_columns([
-            self.wall(col(at)).alias(wall.as_str()),
-        ]);
-        lf.with_columns([(col(wall.as_str()) / lit(MS_PER_DAY)).cast(DataType::Int32).alias(day.as_str())])
+        let lf = lf.with_columns([self.wall(col(at)).alias(wall.as_str())]);
+        lf.with_columns([(col(wall.as_str()) / lit(MS_PER_DAY))
+            .cast(DataType::Int32)
+            .alias(day.as_str())])
             .join(
                 self.frame.clone().lazy(),
                 [col(day.as_str())],
@@ -134,22 +150,39 @@ impl BusinessCalendar {
 
     /// Adds `out`: business ms elapsed at instant `at` since the calendar's start,
     /// and `open_out` (when given): whether the business is open at `at`.
-    pub fn with_business_ms(&self, lf: LazyFrame, at: &str, out: &str, open_out: Option<&str>) -> LazyFrame {
+    pub fn with_business_ms(
+        &self,
+        lf: LazyFrame,
+        at: &str,
+        out: &str,
+        open_out: Option<&str>,
+    ) -> LazyFrame {
         let prefix = format!("_b_{at}");
         let wall = format!("{prefix}_wall");
         let day = format!("{prefix}_day");
         let lf = self.with_day(lf, at, &prefix);
-        let ms_of_day = col(wall.as_str()) - col(day.as_str()).cast(DataType::Int64) * lit(MS_PER_DAY);
+        let ms_of_day =
+            col(wall.as_str()) - col(day.as_str()).cast(DataType::Int64) * lit(MS_PER_DAY);
         let mut within = lit(0i64);
         let mut open = lit(false);
         for k in 0..self.slots {
             let (o, c) = (col(open_col(k)), col(close_col(k)));
-            within = within + (ms_of_day.clone() - o.clone()).clip(lit(0i64), c.clone() - o.clone());
-            open = open.or(ms_of_day.clone().gt_eq(o.clone()).and(ms_of_day.clone().lt(c)).and(o.clone().lt(col(close_col(k)))));
+            within =
+                within + (ms_of_day.clone() - o.clone()).clip(lit(0i64), c.clone() - o.clone());
+            open = open.or(ms_of_day
+                .clone()
+                .gt_eq(o.clone())
+                .and(ms_of_day.clone().lt(c))
+                .and(o.clone().lt(col(close_col(k)))));
         }
         let mut exprs = vec![(col(CUM) + within).alias(out)];
         if let Some(name) = open_out {
-            exprs.push(when(col(at).is_null()).then(lit(NULL).cast(DataType::Boolean)).otherwise(open).alias(name));
+            exprs.push(
+                when(col(at).is_null())
+                    .then(lit(NULL).cast(DataType::Boolean))
+                    .otherwise(open)
+                    .alias(name),
+            );
         }
         let mut drop: Vec<String> = self.calendar_columns();
         drop.push(wall);
@@ -160,26 +193,65 @@ impl BusinessCalendar {
     /// Adds `out`: the instant (UTC ms) at which business time reaches `target` ms.
     /// When exactly a day's worth is used up, that is the day's closing time.
     /// With `end_of_day`, `out` is instead the closing time of that business day.
-    /// Rows are matched back by the unique `key` column.
-    pub fn with_instant_at(&self, lf: LazyFrame, key: &str, target: &str, out: &str, end_of_day: bool) -> LazyFrame {
-        let open_days = self.frame.clone().lazy().filter(col(LEN).gt(lit(0i64)));
-        let options = AsOfOptions {
-            strategy: AsofStrategy::Backward,
-            allow_eq: false,
-            check_sortedness: false,
-            ..Default::default()
-        };
-        let found = lf
+    /// Rows are matched back by a row index, so any frame works.
+    ///
+    /// The day is found as an as-of lookup done by sorting: targets and open
+    /// days go into one column, sorted with a day after a target of equal
+    /// value (a target needs a day that started strictly before it), and each
+    /// target takes the day last seen before it (a forward fill).
+    pub fn with_instant_at(
+        &self,
+        lf: LazyFrame,
+        target: &str,
+        out: &str,
+        end_of_day: bool,
+    ) -> LazyFrame {
+        const KEY: &str = "_cal_row";
+        const VALUE: &str = "_cal_value";
+        let lf = lf.with_row_index(KEY, None);
+        const ORDER: &str = "_cal_order";
+        let day_columns: Vec<String> = [DAY.to_string()]
+            .into_iter()
+            .chain(self.calendar_columns())
+            .collect();
+        let mut target_cols = vec![col(KEY), col(target).alias(VALUE), lit(0i32).alias(ORDER)];
+        let mut day_cols = vec![
+            lit(NULL).cast(IDX_DTYPE).alias(KEY),
+            col(CUM).alias(VALUE),
+            lit(1i32).alias(ORDER),
+        ];
+        for name in &day_columns {
+            let dtype = if name == DAY {
+                DataType::Int32
+            } else {
+                DataType::Int64
+            };
+            target_cols.push(lit(NULL).cast(dtype).alias(name.as_str()));
+            day_cols.push(col(name.as_str()));
+        }
+        let targets = lf
             .clone()
-            .select([col(key), col(target)])
             .filter(col(target).is_not_null())
-            .sort([target], SortMultipleOptions::default())
-            .join(
-                open_days,
-                [col(target)],
-                [col(CUM)],
-                JoinArgs::new(JoinType::AsOf(Box::new(options))),
-            );
+            .select(target_cols);
+        let days = self
+            .frame
+            .clone()
+            .lazy()
+            .filter(col(LEN).gt(lit(0i64)))
+            .select(day_cols);
+        let fill: Vec<Expr> = day_columns
+            .iter()
+            .map(|n| col(n.as_str()).fill_null_with_strategy(FillNullStrategy::Forward(None)))
+            .collect();
+        let found = concat([targets, days], UnionArgs::default())
+            .expect("both sides have the same columns")
+            .sort(
+                [VALUE, ORDER],
+                SortMultipleOptions::default().with_maintain_order(true),
+            )
+            .with_columns(fill)
+            .filter(col(ORDER).eq(lit(0i32)))
+            .rename([VALUE], [target], true);
         let r = col(target) - col(CUM);
         let mut ms_of_day = lit(NULL).cast(DataType::Int64);
         let mut last_close = lit(NULL).cast(DataType::Int64);
@@ -192,7 +264,10 @@ impl BusinessCalendar {
         }
         for k in (0..self.slots).rev() {
             let len = col(close_col(k)) - col(open_col(k));
-            let holds = len.clone().gt(lit(0i64)).and(r.clone().lt_eq(prefix_before[k].clone() + len.clone()));
+            let holds = len
+                .clone()
+                .gt(lit(0i64))
+                .and(r.clone().lt_eq(prefix_before[k].clone() + len.clone()));
             ms_of_day = when(holds)
                 .then(col(open_col(k)) + r.clone() - prefix_before[k].clone())
                 .otherwise(ms_of_day);
@@ -202,13 +277,14 @@ impl BusinessCalendar {
         }
         let local = if end_of_day { last_close } else { ms_of_day };
         let wall = col(DAY).cast(DataType::Int64) * lit(MS_PER_DAY) + local;
-        let found = found.select([col(key), self.from_wall(wall).alias(out)]);
+        let found = found.select([col(KEY), self.from_wall(wall).alias(out)]);
         lf.join(
             found,
-            [col(key)],
-            [col(key)],
+            [col(KEY)],
+            [col(KEY)],
             JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
         )
+        .drop(cols([KEY]))
     }
 }
 
@@ -218,11 +294,18 @@ mod tests {
     use crate::config::Config;
 
     fn ms(tz: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
-        tz.with_ymd_and_hms(y, mo, d, h, mi, 0).earliest().unwrap().timestamp_millis()
+        tz.with_ymd_and_hms(y, mo, d, h, mi, 0)
+            .earliest()
+            .unwrap()
+            .timestamp_millis()
     }
 
     /// Business minutes between pairs of local times, and due times N minutes on.
-    fn business(config: &Config, pairs: &[(i64, i64)], n_min: i64) -> (Vec<f64>, Vec<i64>, Vec<bool>) {
+    fn business(
+        config: &Config,
+        pairs: &[(i64, i64)],
+        n_min: i64,
+    ) -> (Vec<f64>, Vec<i64>, Vec<bool>) {
         let from = pairs.iter().map(|p| p.0.min(p.1)).min().unwrap();
         let to = pairs.iter().map(|p| p.0.max(p.1)).max().unwrap();
         let cal = BusinessCalendar::build(&config.calendar, from, to).unwrap();
@@ -233,7 +316,7 @@ mod tests {
         let lf = cal.with_business_ms(df.lazy(), "a", "ba", Some("open_a"));
         let lf = cal.with_business_ms(lf, "b", "bb", None);
         let lf = lf.with_columns([(col("ba") + lit(n_min * 60_000)).alias("target")]);
-        let lf = cal.with_instant_at(lf, "id", "target", "due", false);
+        let lf = cal.with_instant_at(lf, "target", "due", false);
         let out = lf
             .sort(["id"], Default::default())
             .select([
@@ -243,9 +326,28 @@ mod tests {
             ])
             .collect()
             .unwrap();
-        let minutes = out.column("minutes").unwrap().f64().unwrap().into_no_null_iter().collect();
-        let due = out.column("due").unwrap().i64().unwrap().into_no_null_iter().collect();
-        let open = out.column("open_a").unwrap().bool().unwrap().iter().map(|v| v.unwrap()).collect();
+        let minutes = out
+            .column("minutes")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        let due = out
+            .column("due")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        let open = out
+            .column("open_a")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .map(|v| v.unwrap())
+            .collect();
         (minutes, due, open)
     }
 
@@ -316,7 +418,10 @@ mod tests {
         ];
         let (minutes, due, _) = business(&c, &pairs, 90);
         assert_eq!(minutes, vec![120.0, 60.0]);
-        assert_eq!(due, vec![ms(tz, 2026, 11, 2, 9, 30), ms(tz, 2026, 3, 9, 10, 0)]);
+        assert_eq!(
+            due,
+            vec![ms(tz, 2026, 11, 2, 9, 30), ms(tz, 2026, 3, 9, 10, 0)]
+        );
         let wall = (ms(tz, 2026, 11, 2, 10, 0) - ms(tz, 2026, 10, 30, 17, 0)) / 60_000;
         assert_eq!(wall, 65 * 60 + 60);
     }

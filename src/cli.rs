@@ -167,10 +167,12 @@ impl InputArgs {
                 }
             }
         }
-        let config_path = self
-            .config
-            .clone()
-            .or_else(|| self.data.as_ref().map(|d| d.join("handoff.toml")).filter(|p| p.is_file()));
+        let config_path = self.config.clone().or_else(|| {
+            self.data
+                .as_ref()
+                .map(|d| d.join("handoff.toml"))
+                .filter(|p| p.is_file())
+        });
         let config = match config_path {
             Some(p) => Config::from_path(&p)?,
             None => Config::default(),
@@ -190,20 +192,30 @@ pub fn parse_as_of(text: &str, config: &Config) -> Result<i64, HandoffError> {
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
         return Ok(dt.timestamp_millis());
     }
-    for f in ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M%z"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M:%S%z",
+        "%Y-%m-%d %H:%M%z",
+    ] {
         if let Ok(dt) = chrono::DateTime::parse_from_str(t, f) {
             return Ok(dt.timestamp_millis());
         }
     }
-    let naive = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
-        .or_else(|| {
-            NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })
-        .ok_or_else(bad)?;
+    let naive = [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+    .or_else(|| {
+        NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    })
+    .ok_or_else(bad)?;
     config
         .calendar
         .time_zone

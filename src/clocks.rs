@@ -66,16 +66,20 @@ pub fn ledger(leads: LazyFrame, as_of: i64, config: &Config) -> Result<DataFrame
     let df = lf.collect().map_err(engine("computing the clocks"))?;
     let df = with_lost_reasons(df, config)?;
     df.lazy()
-        .with_columns([
-            col(IS_LOST)
-                .and(col(LOST_CATEGORY).is_in(
-                    lit(Series::new("u".into(), lost::unreachable_categories(&config.lost_reasons))).implode(false),
+        .with_columns([col(IS_LOST)
+            .and(
+                col(LOST_CATEGORY).is_in(
+                    lit(Series::new(
+                        "u".into(),
+                        lost::unreachable_categories(&config.lost_reasons),
+                    ))
+                    .implode(false),
                     false,
-                ))
-                .and(col(ATTEMPTS).lt(lit(config.attempts.minimum)))
-                .fill_null(lit(false))
-                .alias(UNDER_WORKED),
-        ])
+                ),
+            )
+            .and(col(ATTEMPTS).lt(lit(config.attempts.minimum)))
+            .fill_null(lit(false))
+            .alias(UNDER_WORKED)])
         .select(ledger_columns().into_iter().map(col).collect::<Vec<_>>())
         .sort([LEAD_ID], SortMultipleOptions::default())
         .collect()
@@ -99,8 +103,8 @@ fn with_due(lf: LazyFrame, cal: &BusinessCalendar, config: &Config) -> LazyFrame
         lit(NULL).cast(DataType::Int64),
     );
     let lf = lf.with_columns([minutes_target.alias("_t_min"), eod_target.alias("_t_eod")]);
-    let lf = cal.with_instant_at(lf, LEAD_ID, "_t_min", "_due_min", false);
-    let lf = cal.with_instant_at(lf, LEAD_ID, "_t_eod", "_due_eod", true);
+    let lf = cal.with_instant_at(lf, "_t_min", "_due_min", false);
+    let lf = cal.with_instant_at(lf, "_t_eod", "_due_eod", true);
     lf.with_columns([
         col(INTENT).alias(SLA_TIER),
         coalesce(&[col("_due_min"), col("_due_eod")]).alias(SLA_DUE_AT),
@@ -110,7 +114,9 @@ fn with_due(lf: LazyFrame, cal: &BusinessCalendar, config: &Config) -> LazyFrame
 /// SLA status, delay, escalation and reassignment; response times; after-hours.
 fn with_sla(lf: LazyFrame, as_of: i64, config: &Config) -> LazyFrame {
     let touched = col(FIRST_TOUCH_AT).is_not_null();
-    let met = touched.clone().and(col(FIRST_TOUCH_AT).lt_eq(col(SLA_DUE_AT)));
+    let met = touched
+        .clone()
+        .and(col(FIRST_TOUCH_AT).lt_eq(col(SLA_DUE_AT)));
     let breached = touched
         .clone()
         .and(col(FIRST_TOUCH_AT).gt(col(SLA_DUE_AT)))
@@ -119,12 +125,20 @@ fn with_sla(lf: LazyFrame, as_of: i64, config: &Config) -> LazyFrame {
         .then(col("_b_touch") - col("_b_due"))
         .otherwise(col("_b_as_of") - col("_b_due"));
     let minutes = |e: Expr| e.cast(DataType::Float64) / lit(60_000.0);
-    let escalate = by_tier(|i| lit(config.tier(i).escalate_after.as_ms()), lit(i64::MAX));
-    let reassign = by_tier(|i| lit(config.tier(i).reassign_after.as_ms()), lit(i64::MAX));
+    let escalate = by_tier(
+        |i| lit(config.tier(i).escalate_after.as_ms()),
+        lit(i64::MAX),
+    );
+    let reassign = by_tier(
+        |i| lit(config.tier(i).reassign_after.as_ms()),
+        lit(i64::MAX),
+    );
     lf.with_columns([
         col("_open").not().alias(AFTER_HOURS),
         when(touched.clone())
-            .then(minutes((col(FIRST_TOUCH_AT) - col(CAPTURED_AT)).clip_min(lit(0i64))))
+            .then(minutes(
+                (col(FIRST_TOUCH_AT) - col(CAPTURED_AT)).clip_min(lit(0i64)),
+            ))
             .otherwise(lit(NULL).cast(DataType::Float64))
             .alias(RESPONSE_MIN),
         when(touched.clone())
@@ -186,7 +200,10 @@ fn with_status(lf: LazyFrame) -> LazyFrame {
         .not()
         .and(status.clone().eq(lit("lost")))
         .and(col("_lost_later").not());
-    let returned_later = status.clone().eq(lit("returned")).and(col("_returned_later"));
+    let returned_later = status
+        .clone()
+        .eq(lit("returned"))
+        .and(col("_returned_later"));
     lf.with_columns([
         col(STATUS).alias(STATUS_GIVEN),
         is_won.clone().alias(IS_WON),
@@ -195,7 +212,13 @@ fn with_status(lf: LazyFrame) -> LazyFrame {
             .then(lit("won"))
             .when(is_lost)
             .then(lit("lost"))
-            .when(status.clone().eq(lit("won")).or(status.clone().eq(lit("lost"))).or(returned_later))
+            .when(
+                status
+                    .clone()
+                    .eq(lit("won"))
+                    .or(status.clone().eq(lit("lost")))
+                    .or(returned_later),
+            )
             .then(lit("open"))
             .otherwise(status)
             .alias(STATUS_FINAL),
@@ -238,25 +261,87 @@ fn with_lost_reasons(df: DataFrame, config: &Config) -> Result<DataFrame> {
 /// The ledger's columns, in order (documented in the README).
 pub fn ledger_columns() -> Vec<&'static str> {
     let mut v = vec![
-        LEAD_ID, CREATED_AT, CAPTURED_AT, CAPTURED_BY_FORM, HANDOFF_LAG_MIN, MATCHED_FORMS, DUPLICATE_ROWS,
-        NAME, EMAIL, PHONE, CITY, COMPANY, SERVICE, SOURCE, CAMPAIGN, MEDIUM, LANDING_PAGE,
-        FT_SOURCE, FT_MEDIUM, FT_CAMPAIGN, LT_SOURCE, LT_MEDIUM, LT_CAMPAIGN,
-        INTENT, OWNER, AFTER_HOURS,
-        FIRST_CONTACT_AT, FIRST_TOUCH_AT, TOUCH_BEFORE_CAPTURE, RESPONSE_MIN, BUSINESS_RESPONSE_MIN,
-        SLA_TIER, SLA_DUE_AT, SLA_STATUS, SLA_DELAY_MIN, ESCALATED, REASSIGN,
-        ATTEMPTS, CALLS_TOTAL, INBOUND_CALLS, NEVER_TOUCHED,
-        ASSIGNED_AT, CONTACTED_AT, QUALIFIED_AT, MEETING_AT, PROPOSAL_AT, WON_AT, LOST_AT,
+        LEAD_ID,
+        CREATED_AT,
+        CAPTURED_AT,
+        CAPTURED_BY_FORM,
+        HANDOFF_LAG_MIN,
+        MATCHED_FORMS,
+        DUPLICATE_ROWS,
+        NAME,
+        EMAIL,
+        PHONE,
+        CITY,
+        COMPANY,
+        SERVICE,
+        SOURCE,
+        CAMPAIGN,
+        MEDIUM,
+        LANDING_PAGE,
+        FT_SOURCE,
+        FT_MEDIUM,
+        FT_CAMPAIGN,
+        LT_SOURCE,
+        LT_MEDIUM,
+        LT_CAMPAIGN,
+        INTENT,
+        OWNER,
+        AFTER_HOURS,
+        FIRST_CONTACT_AT,
+        FIRST_TOUCH_AT,
+        TOUCH_BEFORE_CAPTURE,
+        RESPONSE_MIN,
+        BUSINESS_RESPONSE_MIN,
+        SLA_TIER,
+        SLA_DUE_AT,
+        SLA_STATUS,
+        SLA_DELAY_MIN,
+        ESCALATED,
+        REASSIGN,
+        ATTEMPTS,
+        CALLS_TOTAL,
+        INBOUND_CALLS,
+        NEVER_TOUCHED,
+        ASSIGNED_AT,
+        CONTACTED_AT,
+        QUALIFIED_AT,
+        MEETING_AT,
+        PROPOSAL_AT,
+        WON_AT,
+        LOST_AT,
     ];
     let reached: Vec<&'static str> = vec![
-        "reached_captured", "reached_assigned", "reached_contacted", "reached_qualified",
-        "reached_meeting", "reached_proposal", "reached_won",
+        "reached_captured",
+        "reached_assigned",
+        "reached_contacted",
+        "reached_qualified",
+        "reached_meeting",
+        "reached_proposal",
+        "reached_won",
     ];
-    debug_assert!(STAGES.iter().zip(&reached).all(|(s, r)| crate::model::reached(s) == *r));
+    debug_assert!(
+        STAGES
+            .iter()
+            .zip(&reached)
+            .all(|(s, r)| crate::model::reached(s) == *r)
+    );
     v.extend(reached);
     v.extend([
-        DEALS_COUNT, DEAL_VALUE, STATUS_GIVEN, STATUS_FINAL, IS_WON, IS_LOST,
-        LOST_REASON, LOST_REASON_NORM, LOST_CATEGORY, LOST_CLASS, UNDER_WORKED,
-        RETURNED_AT, RETURN_REASON, NEXT_ACTION_AT, UPDATED_AT,
+        DEALS_COUNT,
+        DEAL_VALUE,
+        STATUS_GIVEN,
+        STATUS_FINAL,
+        IS_WON,
+        IS_LOST,
+        LOST_REASON,
+        LOST_REASON_NORM,
+        LOST_CATEGORY,
+        LOST_CLASS,
+        UNDER_WORKED,
+        RETURNED_AT,
+        RETURN_REASON,
+        NEXT_ACTION_AT,
+        UPDATED_AT,
     ]);
     v
 }
@@ -264,8 +349,20 @@ pub fn ledger_columns() -> Vec<&'static str> {
 /// Ledger columns that hold instants (epoch ms), written as local ISO 8601.
 pub fn time_columns() -> Vec<&'static str> {
     vec![
-        CREATED_AT, CAPTURED_AT, FIRST_CONTACT_AT, FIRST_TOUCH_AT, SLA_DUE_AT, ASSIGNED_AT,
-        CONTACTED_AT, QUALIFIED_AT, MEETING_AT, PROPOSAL_AT, WON_AT, LOST_AT, RETURNED_AT,
-        NEXT_ACTION_AT, UPDATED_AT,
+        CREATED_AT,
+        CAPTURED_AT,
+        FIRST_CONTACT_AT,
+        FIRST_TOUCH_AT,
+        SLA_DUE_AT,
+        ASSIGNED_AT,
+        CONTACTED_AT,
+        QUALIFIED_AT,
+        MEETING_AT,
+        PROPOSAL_AT,
+        WON_AT,
+        LOST_AT,
+        RETURNED_AT,
+        NEXT_ACTION_AT,
+        UPDATED_AT,
     ]
 }

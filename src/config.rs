@@ -16,7 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::error::HandoffError;
 
 /// The whole validated configuration.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub business: Business,
@@ -231,7 +231,9 @@ impl std::str::FromStr for Duration {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || {
-            format!("`{s}` is not a duration; write it like \"5m\", \"15 min\", \"2h\", \"1h30m\" or \"1d\"")
+            format!(
+                "`{s}` is not a duration; write it like \"5m\", \"15 min\", \"2h\", \"1h30m\" or \"1d\""
+            )
         };
         let text = s.trim().to_ascii_lowercase();
         let mut total: u64 = 0;
@@ -246,7 +248,10 @@ impl std::str::FromStr for Duration {
             }
             let value: u64 = rest[..digits].parse().map_err(|_| bad())?;
             rest = rest[digits..].trim_start();
-            let unit_len = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_alphabetic()).len();
+            let unit_len = rest.len()
+                - rest
+                    .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                    .len();
             let unit = &rest[..unit_len];
             rest = rest[unit_len..].trim_start();
             let factor = match unit {
@@ -513,7 +518,10 @@ fn words(list: &[&str]) -> Vec<String> {
 impl Default for Synonyms {
     fn default() -> Self {
         let intent = BTreeMap::from([
-            (Intent::High, words(&["hot", "urgent", "a", "p1", "high intent"])),
+            (
+                Intent::High,
+                words(&["hot", "urgent", "a", "p1", "high intent"]),
+            ),
             (Intent::Medium, words(&["warm", "b", "p2", "normal"])),
             (Intent::Low, words(&["cold", "c", "p3", "low intent"])),
         ]);
@@ -521,25 +529,60 @@ impl Default for Synonyms {
             (
                 Status::Open,
                 words(&[
-                    "new", "working", "contacted", "in progress", "attempted to contact",
-                    "connected", "qualified", "open deal", "not contacted",
+                    "new",
+                    "working",
+                    "contacted",
+                    "in progress",
+                    "attempted to contact",
+                    "connected",
+                    "qualified",
+                    "open deal",
+                    "not contacted",
                 ]),
             ),
-            (Status::Won, words(&["closed won", "converted", "customer", "closed - converted"])),
+            (
+                Status::Won,
+                words(&["closed won", "converted", "customer", "closed - converted"]),
+            ),
             (
                 Status::Lost,
-                words(&["closed lost", "unqualified", "disqualified", "junk", "closed - not converted", "bad timing"]),
+                words(&[
+                    "closed lost",
+                    "unqualified",
+                    "disqualified",
+                    "junk",
+                    "closed - not converted",
+                    "bad timing",
+                ]),
             ),
-            (Status::Returned, words(&["returned to marketing", "recycled", "sent back"])),
-            (Status::Nurture, words(&["nurturing", "later", "follow up later"])),
+            (
+                Status::Returned,
+                words(&["returned to marketing", "recycled", "sent back"]),
+            ),
+            (
+                Status::Nurture,
+                words(&["nurturing", "later", "follow up later"]),
+            ),
         ]);
         let deal_stage = BTreeMap::from([
-            (DealOutcome::Won, words(&["closed won", "closedwon", "won", "deal won"])),
-            (DealOutcome::Lost, words(&["closed lost", "closedlost", "lost", "deal lost"])),
+            (
+                DealOutcome::Won,
+                words(&["closed won", "closedwon", "won", "deal won"]),
+            ),
+            (
+                DealOutcome::Lost,
+                words(&["closed lost", "closedlost", "lost", "deal lost"]),
+            ),
         ]);
         let direction = BTreeMap::from([
-            (Direction::Inbound, words(&["in", "incoming", "received", "missed", "inbound call"])),
-            (Direction::Outbound, words(&["out", "outgoing", "dialed", "dialled", "outbound call"])),
+            (
+                Direction::Inbound,
+                words(&["in", "incoming", "received", "missed", "inbound call"]),
+            ),
+            (
+                Direction::Outbound,
+                words(&["out", "outgoing", "dialed", "dialled", "outbound call"]),
+            ),
         ]);
         Self {
             intent,
@@ -564,19 +607,40 @@ impl Default for LostReasons {
                     "unreachable",
                     LossClass::Process,
                     true,
-                    &["not reachable", "no answer", "switched off", "rnr", "ringing no response", "not picking", "wrong number", "could not connect", "did not pick up"],
+                    &[
+                        "not reachable",
+                        "no answer",
+                        "switched off",
+                        "rnr",
+                        "ringing no response",
+                        "not picking",
+                        "wrong number",
+                        "could not connect",
+                        "did not pick up",
+                    ],
                 ),
                 cat(
                     "unresponsive",
                     LossClass::Process,
                     true,
-                    &["no response", "not responding", "ghosted", "stopped responding", "no reply"],
+                    &[
+                        "no response",
+                        "not responding",
+                        "ghosted",
+                        "stopped responding",
+                        "no reply",
+                    ],
                 ),
                 cat(
                     "no follow-up",
                     LossClass::Process,
                     false,
-                    &["no follow up", "forgot to follow up", "follow up missed", "not followed up"],
+                    &[
+                        "no follow up",
+                        "forgot to follow up",
+                        "follow up missed",
+                        "not followed up",
+                    ],
                 ),
                 cat(
                     "duplicate",
@@ -588,13 +652,27 @@ impl Default for LostReasons {
                     "wrong icp",
                     LossClass::Market,
                     false,
-                    &["not our service", "wrong service", "out of area", "outside service area", "not serviceable", "job seeker", "spam"],
+                    &[
+                        "not our service",
+                        "wrong service",
+                        "out of area",
+                        "outside service area",
+                        "not serviceable",
+                        "job seeker",
+                        "spam",
+                    ],
                 ),
                 cat(
                     "no budget",
                     LossClass::Market,
                     false,
-                    &["budget issue", "too expensive", "price too high", "costly", "low budget"],
+                    &[
+                        "budget issue",
+                        "too expensive",
+                        "price too high",
+                        "costly",
+                        "low budget",
+                    ],
                 ),
                 cat(
                     "no urgency",
@@ -606,30 +684,25 @@ impl Default for LostReasons {
                     "competitor chosen",
                     LossClass::Market,
                     false,
-                    &["went with competitor", "chose competitor", "hired someone else", "local vendor"],
+                    &[
+                        "went with competitor",
+                        "chose competitor",
+                        "hired someone else",
+                        "local vendor",
+                    ],
                 ),
                 cat(
                     "not ready",
                     LossClass::Market,
                     false,
-                    &["just enquiring", "just checking price", "not interested", "only enquiry"],
+                    &[
+                        "just enquiring",
+                        "just checking price",
+                        "not interested",
+                        "only enquiry",
+                    ],
                 ),
             ],
-        }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            business: Business::default(),
-            calendar: Calendar::default(),
-            sla: Sla::default(),
-            attempts: Attempts::default(),
-            synonyms: Synonyms::default(),
-            lost_reasons: LostReasons::default(),
-            leakage: Leakage::default(),
-            columns: Columns::default(),
         }
     }
 }
@@ -668,7 +741,13 @@ impl Config {
                 "business.currency: `{cur}` is not an ISO 4217 code like \"INR\", \"USD\" or \"EUR\""
             ));
         }
-        if self.calendar.hours.by_weekday().iter().all(|d| d.0.is_empty()) {
+        if self
+            .calendar
+            .hours
+            .by_weekday()
+            .iter()
+            .all(|d| d.0.is_empty())
+        {
             return Err("calendar.hours: every day is closed, so no SLA could ever be due; open at least one day".into());
         }
         if self.attempts.minimum == 0 {
@@ -726,7 +805,8 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named_with_its_line() {
-        let err = Config::from_toml("[calendar]\ntime_zone = \"Asia/Kolkata\"\nopening = 3\n").unwrap_err();
+        let err = Config::from_toml("[calendar]\ntime_zone = \"Asia/Kolkata\"\nopening = 3\n")
+            .unwrap_err();
         assert!(err.contains("line 3"), "{err}");
         assert!(err.contains("opening"), "{err}");
     }
@@ -763,14 +843,18 @@ mod tests {
 
     #[test]
     fn overlapping_hours_are_rejected() {
-        let err = Config::from_toml("[calendar.hours]\nmon = [\"09:00-13:00\", \"12:00-18:00\"]\n").unwrap_err();
+        let err = Config::from_toml("[calendar.hours]\nmon = [\"09:00-13:00\", \"12:00-18:00\"]\n")
+            .unwrap_err();
         assert!(err.contains("overlap"), "{err}");
         assert!(err.contains("line 2"), "{err}");
     }
 
     #[test]
     fn hours_accept_split_days_and_closed() {
-        let c = Config::from_toml("[calendar.hours]\nmon = \"09:00-13:00,14:00-18:00\"\nsun = \"closed\"\n").unwrap();
+        let c = Config::from_toml(
+            "[calendar.hours]\nmon = \"09:00-13:00,14:00-18:00\"\nsun = \"closed\"\n",
+        )
+        .unwrap();
         assert_eq!(c.calendar.hours.mon.0, vec![(540, 780), (840, 1080)]);
         assert!(c.calendar.hours.sun.0.is_empty());
     }

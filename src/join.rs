@@ -61,7 +61,10 @@ fn engine(stage: &'static str) -> impl FnOnce(PolarsError) -> HandoffError {
 }
 
 fn height(lf: LazyFrame, stage: &'static str) -> Result<usize> {
-    let df = lf.select([len().alias("n")]).collect().map_err(engine(stage))?;
+    let df = lf
+        .select([len().alias("n")])
+        .collect()
+        .map_err(engine(stage))?;
     Ok(df
         .column("n")
         .ok()
@@ -136,7 +139,10 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
 
     // Calls: first touch and attempts.
     let keys = keys.join(
-        leads.clone().lazy().select([col(LEAD_ID), col(CAPTURED_AT)]),
+        leads
+            .clone()
+            .lazy()
+            .select([col(LEAD_ID), col(CAPTURED_AT)]),
         [col(LEAD_ID)],
         [col(LEAD_ID)],
         JoinArgs::new(JoinType::Left),
@@ -163,7 +169,9 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
                 [col(ROW)],
                 JoinArgs::new(JoinType::Anti),
             );
-            let unmatched = unmatched.collect().map_err(engine("finding orphan calls"))?;
+            let unmatched = unmatched
+                .collect()
+                .map_err(engine("finding orphan calls"))?;
             let inbound = unmatched
                 .clone()
                 .lazy()
@@ -188,7 +196,11 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
             let all = deals.height();
             let deals = deals
                 .lazy()
-                .filter(col(CREATED_AT).is_null().or(col(CREATED_AT).lt_eq(lit(as_of))))
+                .filter(
+                    col(CREATED_AT)
+                        .is_null()
+                        .or(col(CREATED_AT).lt_eq(lit(as_of))),
+                )
                 .collect()
                 .map_err(engine("applying the as-of time to deals"))?;
             counts.deals_after_as_of = all - deals.height();
@@ -231,7 +243,10 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
 }
 
 fn count_by(matched: &DataFrame, how: &str) -> Result<usize> {
-    height(matched.clone().lazy().filter(col(MATCHED_BY).eq(lit(how))), "counting matches")
+    height(
+        matched.clone().lazy().filter(col(MATCHED_BY).eq(lit(how))),
+        "counting matches",
+    )
 }
 
 /// Keeps one row per `lead_id`: the latest `updated_at`, a row with one over a
@@ -245,9 +260,12 @@ pub fn dedup_leads(leads: LazyFrame) -> Result<(DataFrame, usize)> {
                 .with_nulls_last(false)
                 .with_maintain_order(true),
         )
-        .with_columns([(len().over([col(LEAD_ID)]).map_err(engine("counting duplicate leads"))? - lit(1u32))
-            .cast(DataType::UInt32)
-            .alias(DUPLICATE_ROWS)]);
+        .with_columns([(len()
+            .over([col(LEAD_ID)])
+            .map_err(engine("counting duplicate leads"))?
+            - lit(1u32))
+        .cast(DataType::UInt32)
+        .alias(DUPLICATE_ROWS)]);
     let unique = sorted
         .unique_stable(Some(cols([LEAD_ID])), UniqueKeepStrategy::Last)
         .drop(cols(["_has_updated"]))
@@ -273,9 +291,18 @@ fn snapshot_leads(leads: LazyFrame, as_of: i64) -> LazyFrame {
     leads
         .filter(col(CREATED_AT).lt_eq(lit(as_of)))
         .with_columns([
-            col(LOST_AT).gt(lit(as_of)).fill_null(lit(false)).alias("_lost_later"),
-            col(RETURNED_AT).gt(lit(as_of)).fill_null(lit(false)).alias("_returned_later"),
-            col(WON_AT).gt(lit(as_of)).fill_null(lit(false)).alias("_won_later"),
+            col(LOST_AT)
+                .gt(lit(as_of))
+                .fill_null(lit(false))
+                .alias("_lost_later"),
+            col(RETURNED_AT)
+                .gt(lit(as_of))
+                .fill_null(lit(false))
+                .alias("_returned_later"),
+            col(WON_AT)
+                .gt(lit(as_of))
+                .fill_null(lit(false))
+                .alias("_won_later"),
         ])
         .with_columns([
             happened(ASSIGNED_AT),
@@ -303,16 +330,16 @@ fn nearest_lead(candidates: LazyFrame, at: &str) -> LazyFrame {
 
 /// Forms matched to leads: by email when any lead has that email, else by phone.
 fn match_forms(forms: LazyFrame, keys: LazyFrame) -> LazyFrame {
-    let by_email = forms
-        .clone()
-        .filter(col(EMAIL).is_not_null())
-        .join(
-            keys.clone().select([col(EMAIL), col(LEAD_ID), col(CREATED_AT)]).filter(col(EMAIL).is_not_null()),
-            [col(EMAIL)],
-            [col(EMAIL)],
-            JoinArgs::new(JoinType::Inner),
-        );
-    let by_email = nearest_lead(by_email, SUBMITTED_AT).with_columns([lit("email").alias(MATCHED_BY)]);
+    let by_email = forms.clone().filter(col(EMAIL).is_not_null()).join(
+        keys.clone()
+            .select([col(EMAIL), col(LEAD_ID), col(CREATED_AT)])
+            .filter(col(EMAIL).is_not_null()),
+        [col(EMAIL)],
+        [col(EMAIL)],
+        JoinArgs::new(JoinType::Inner),
+    );
+    let by_email =
+        nearest_lead(by_email, SUBMITTED_AT).with_columns([lit("email").alias(MATCHED_BY)]);
     let rest = forms.join(
         by_email.clone().select([col(ROW)]),
         [col(ROW)],
@@ -320,12 +347,14 @@ fn match_forms(forms: LazyFrame, keys: LazyFrame) -> LazyFrame {
         JoinArgs::new(JoinType::Anti),
     );
     let by_phone = rest.filter(col(PHONE).is_not_null()).join(
-        keys.select([col(PHONE), col(LEAD_ID), col(CREATED_AT)]).filter(col(PHONE).is_not_null()),
+        keys.select([col(PHONE), col(LEAD_ID), col(CREATED_AT)])
+            .filter(col(PHONE).is_not_null()),
         [col(PHONE)],
         [col(PHONE)],
         JoinArgs::new(JoinType::Inner),
     );
-    let by_phone = nearest_lead(by_phone, SUBMITTED_AT).with_columns([lit("phone").alias(MATCHED_BY)]);
+    let by_phone =
+        nearest_lead(by_phone, SUBMITTED_AT).with_columns([lit("phone").alias(MATCHED_BY)]);
     let pick = |lf: LazyFrame| {
         lf.select([
             col(ROW),
@@ -337,14 +366,17 @@ fn match_forms(forms: LazyFrame, keys: LazyFrame) -> LazyFrame {
             col(MATCHED_BY),
         ])
     };
-    concat([pick(by_email), pick(by_phone)], UnionArgs::default()).expect("same schema on both sides")
+    concat([pick(by_email), pick(by_phone)], UnionArgs::default())
+        .expect("same schema on both sides")
 }
 
 /// Capture time, handoff lag, and first/last-touch attribution from matched forms.
 fn with_form_facts(leads: LazyFrame, matched: LazyFrame, config: &Config) -> LazyFrame {
     let window = config.sla.capture_window.as_ms();
     let with_lead = matched.join(
-        leads.clone().select([col(LEAD_ID), col(CREATED_AT), col(QUALIFIED_AT)]),
+        leads
+            .clone()
+            .select([col(LEAD_ID), col(CREATED_AT), col(QUALIFIED_AT)]),
         [col(LEAD_ID)],
         [col(LEAD_ID)],
         JoinArgs::new(JoinType::Inner),
@@ -352,13 +384,13 @@ fn with_form_facts(leads: LazyFrame, matched: LazyFrame, config: &Config) -> Laz
     let in_window = col(SUBMITTED_AT)
         .gt_eq(col(CREATED_AT) - lit(window))
         .and(col(SUBMITTED_AT).lt_eq(col(CREATED_AT)));
-    let capture = with_lead
-        .clone()
-        .group_by([col(LEAD_ID)])
-        .agg([
-            col(SUBMITTED_AT).filter(in_window).min().alias("_form_capture"),
-            len().cast(DataType::UInt32).alias(MATCHED_FORMS),
-        ]);
+    let capture = with_lead.clone().group_by([col(LEAD_ID)]).agg([
+        col(SUBMITTED_AT)
+            .filter(in_window)
+            .min()
+            .alias("_form_capture"),
+        len().cast(DataType::UInt32).alias(MATCHED_FORMS),
+    ]);
     let first = with_lead
         .clone()
         .sort([LEAD_ID, SUBMITTED_AT, ROW], SortMultipleOptions::default())
@@ -374,7 +406,10 @@ fn with_form_facts(leads: LazyFrame, matched: LazyFrame, config: &Config) -> Laz
         .and(col(SUBMITTED_AT).lt_eq(col(QUALIFIED_AT)));
     let last = with_lead
         .with_columns([before_qualified.alias("_before_q")])
-        .sort([LEAD_ID, "_before_q", SUBMITTED_AT, ROW], SortMultipleOptions::default())
+        .sort(
+            [LEAD_ID, "_before_q", SUBMITTED_AT, ROW],
+            SortMultipleOptions::default(),
+        )
         .unique_stable(Some(cols([LEAD_ID])), UniqueKeepStrategy::Last)
         .select([
             col(LEAD_ID),
@@ -383,7 +418,12 @@ fn with_form_facts(leads: LazyFrame, matched: LazyFrame, config: &Config) -> Laz
             col(UTM_CAMPAIGN).alias("_lt_campaign"),
         ]);
     let left = |lf: LazyFrame, other: LazyFrame| {
-        lf.join(other, [col(LEAD_ID)], [col(LEAD_ID)], JoinArgs::new(JoinType::Left))
+        lf.join(
+            other,
+            [col(LEAD_ID)],
+            [col(LEAD_ID)],
+            JoinArgs::new(JoinType::Left),
+        )
     };
     let lf = left(left(left(leads, capture), first), last);
     lf.with_columns([
@@ -400,7 +440,8 @@ fn with_form_facts(leads: LazyFrame, matched: LazyFrame, config: &Config) -> Laz
         coalesce(&[col("_lt_source"), col(FT_SOURCE)]).alias(LT_SOURCE),
         coalesce(&[col("_lt_medium"), col(FT_MEDIUM)]).alias(LT_MEDIUM),
         coalesce(&[col("_lt_campaign"), col(FT_CAMPAIGN)]).alias(LT_CAMPAIGN),
-        ((col(CREATED_AT) - col(CAPTURED_AT)).cast(DataType::Float64) / lit(60_000.0)).alias(HANDOFF_LAG_MIN),
+        ((col(CREATED_AT) - col(CAPTURED_AT)).cast(DataType::Float64) / lit(60_000.0))
+            .alias(HANDOFF_LAG_MIN),
     ])
     .drop(cols([
         "_form_capture",
@@ -456,7 +497,8 @@ fn match_calls(calls: LazyFrame, keys: LazyFrame) -> LazyFrame {
             [col(PHONE)],
             JoinArgs::new(JoinType::Inner),
         );
-    let by_phone = nearest_lead(by_phone, STARTED_AT).with_columns([lit("phone").alias(MATCHED_BY)]);
+    let by_phone =
+        nearest_lead(by_phone, STARTED_AT).with_columns([lit("phone").alias(MATCHED_BY)]);
     let pick = |lf: LazyFrame| {
         lf.select([
             col(ROW),
@@ -491,10 +533,19 @@ fn with_call_facts(leads: LazyFrame, matched: LazyFrame, as_of: i64, config: &Co
             .cast(DataType::UInt32)
             .alias(ATTEMPTS),
         len().cast(DataType::UInt32).alias(CALLS_TOTAL),
-        outbound.not().sum().cast(DataType::UInt32).alias(INBOUND_CALLS),
+        outbound
+            .not()
+            .sum()
+            .cast(DataType::UInt32)
+            .alias(INBOUND_CALLS),
     ]);
     leads
-        .join(facts, [col(LEAD_ID)], [col(LEAD_ID)], JoinArgs::new(JoinType::Left))
+        .join(
+            facts,
+            [col(LEAD_ID)],
+            [col(LEAD_ID)],
+            JoinArgs::new(JoinType::Left),
+        )
         .with_columns([
             col(ATTEMPTS).fill_null(lit(0u32)),
             col(CALLS_TOTAL).fill_null(lit(0u32)),
@@ -527,12 +578,20 @@ fn with_deal_facts(leads: LazyFrame, deals: LazyFrame, as_of: i64) -> LazyFrame 
     let facts = deals.group_by([col(LEAD_ID)]).agg([
         col(CREATED_AT).min().alias("_deal_created"),
         won_time.filter(won.clone()).min().alias("_deal_won_at"),
-        col(AMOUNT).filter(won.clone()).sum().alias("_deal_won_amount"),
+        col(AMOUNT)
+            .filter(won.clone())
+            .sum()
+            .alias("_deal_won_amount"),
         won.sum().cast(DataType::UInt32).alias("_deals_won"),
         len().cast(DataType::UInt32).alias(DEALS_COUNT),
     ]);
     leads
-        .join(facts, [col(LEAD_ID)], [col(LEAD_ID)], JoinArgs::new(JoinType::Left))
+        .join(
+            facts,
+            [col(LEAD_ID)],
+            [col(LEAD_ID)],
+            JoinArgs::new(JoinType::Left),
+        )
         .with_columns([
             dsl::min_horizontal([col(MEETING_AT), col("_deal_created")])
                 .expect("two columns")
@@ -546,7 +605,12 @@ fn with_deal_facts(leads: LazyFrame, deals: LazyFrame, as_of: i64) -> LazyFrame 
                 .alias(DEAL_VALUE),
             col(DEALS_COUNT).fill_null(lit(0u32)),
         ])
-        .drop(cols(["_deal_created", "_deal_won_at", "_deal_won_amount", "_deals_won"]))
+        .drop(cols([
+            "_deal_created",
+            "_deal_won_at",
+            "_deal_won_amount",
+            "_deals_won",
+        ]))
 }
 
 /// Columns of `orphans.csv` (times stay epoch ms until written).

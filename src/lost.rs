@@ -87,7 +87,9 @@ pub fn reason_table(reasons: &Series, taxonomy: &LostReasons) -> Result<DataFram
     let unique = reasons
         .unique()
         .map_err(HandoffError::engine("listing lost reasons"))?;
-    let unique = unique.str().map_err(HandoffError::engine("listing lost reasons"))?;
+    let unique = unique
+        .str()
+        .map_err(HandoffError::engine("listing lost reasons"))?;
     let mut raw = Vec::new();
     let mut norm = Vec::new();
     let mut category = Vec::new();
@@ -143,13 +145,25 @@ mod tests {
     fn maps_exact_contained_and_typos() {
         let t = LostReasons::default();
         assert_eq!(classify("no answer", &t).map(|c| c.0), Some("unreachable"));
-        assert_eq!(classify("called 3 times no answer", &t).map(|c| c.0), Some("unreachable"));
+        assert_eq!(
+            classify("called 3 times no answer", &t).map(|c| c.0),
+            Some("unreachable")
+        );
         // Longest contained synonym wins: "went with competitor" over "later".
-        assert_eq!(classify("went with competitor later", &t).map(|c| c.0), Some("competitor chosen"));
+        assert_eq!(
+            classify("went with competitor later", &t).map(|c| c.0),
+            Some("competitor chosen")
+        );
         // Typos: one edit on a 7-letter word, two on a longer phrase.
         assert_eq!(classify("costlly", &t).map(|c| c.0), Some("no budget"));
-        assert_eq!(classify("not reachble", &t).map(|c| c.0), Some("unreachable"));
-        assert_eq!(classify("not intrested", &t).map(|c| c.0), Some("not ready"));
+        assert_eq!(
+            classify("not reachble", &t).map(|c| c.0),
+            Some("unreachable")
+        );
+        assert_eq!(
+            classify("not intrested", &t).map(|c| c.0),
+            Some("not ready")
+        );
         assert_eq!(classify("moved to dubai", &t), None);
     }
 }

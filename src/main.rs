@@ -4,14 +4,18 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use handoff::cli::{Cli, Command};
-use handoff::{pipeline, sample, summary, HandoffError};
+use handoff::{HandoffError, pipeline, sample, summary};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { handoff::error::exit::USAGE as u8 } else { 0 });
+            return ExitCode::from(if e.use_stderr() {
+                handoff::error::exit::USAGE as u8
+            } else {
+                0
+            });
         }
     };
     match run(cli) {
@@ -29,12 +33,18 @@ fn run(cli: Cli) -> Result<(), HandoffError> {
             let job = args.into_job()?;
             let ledger = pipeline::build(&job)?;
             let written = pipeline::write(&ledger, &job)?;
-            print!("{}", summary::ledger_summary(&ledger, &written, job.config.calendar.time_zone.0));
+            print!(
+                "{}",
+                summary::ledger_summary(&ledger, &written, job.config.calendar.time_zone.0)
+            );
             Ok(())
         }
         Command::Sample(args) => {
             let written = sample::write(&args)?;
-            println!("wrote a sample of {} leads (seed {}):", args.leads, args.seed);
+            println!(
+                "wrote a sample of {} leads (seed {}):",
+                args.leads, args.seed
+            );
             for p in written {
                 println!("  {}", p.display());
             }

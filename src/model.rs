@@ -25,7 +25,12 @@ pub struct ColumnSpec {
     pub aliases: &'static [&'static str],
 }
 
-const fn col(name: &'static str, kind: Kind, required: bool, aliases: &'static [&'static str]) -> ColumnSpec {
+const fn col(
+    name: &'static str,
+    kind: Kind,
+    required: bool,
+    aliases: &'static [&'static str],
+) -> ColumnSpec {
     ColumnSpec {
         name,
         kind,
@@ -45,7 +50,13 @@ pub enum Input {
 }
 
 impl Input {
-    pub const ALL: [Input; 5] = [Input::Leads, Input::Deals, Input::Forms, Input::Calls, Input::Spend];
+    pub const ALL: [Input; 5] = [
+        Input::Leads,
+        Input::Deals,
+        Input::Forms,
+        Input::Calls,
+        Input::Spend,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -72,39 +83,100 @@ use Kind::*;
 
 pub const LEADS_COLUMNS: &[ColumnSpec] = &[
     col(LEAD_ID, Text, true, &["id", "record_id", "lead", "leadid"]),
-    col(CREATED_AT, Datetime, true, &["created", "create_date", "created_date", "created_time", "createddate"]),
-    col(NAME, Text, false, &["full_name", "lead_name", "contact_name"]),
+    col(
+        CREATED_AT,
+        Datetime,
+        true,
+        &[
+            "created",
+            "create_date",
+            "created_date",
+            "created_time",
+            "createddate",
+        ],
+    ),
+    col(
+        NAME,
+        Text,
+        false,
+        &["full_name", "lead_name", "contact_name"],
+    ),
     col(EMAIL, Email, false, &["email_address", "e_mail"]),
-    col(PHONE, Phone, false, &["mobile", "phone_number", "mobile_number", "contact_number"]),
+    col(
+        PHONE,
+        Phone,
+        false,
+        &["mobile", "phone_number", "mobile_number", "contact_number"],
+    ),
     col(CITY, Text, false, &[]),
     col(COMPANY, Text, false, &[]),
     col(SOURCE, Text, false, &["lead_source", "channel"]),
     col(CAMPAIGN, Text, false, &["campaign_name"]),
     col(MEDIUM, Text, false, &[]),
     col(LANDING_PAGE, Text, false, &[]),
-    col(SERVICE, Text, false, &["service_type", "service_needed", "product"]),
+    col(
+        SERVICE,
+        Text,
+        false,
+        &["service_type", "service_needed", "product"],
+    ),
     col(INTENT, Text, false, &["priority", "lead_intent", "rating"]),
     col(OWNER, Text, false, &["lead_owner", "assigned_to", "rep"]),
     col(ASSIGNED_AT, Datetime, false, &["assigned_date"]),
-    col(FIRST_CONTACT_AT, Datetime, false, &["first_contacted_at", "first_contact"]),
+    col(
+        FIRST_CONTACT_AT,
+        Datetime,
+        false,
+        &["first_contacted_at", "first_contact"],
+    ),
     col(QUALIFIED_AT, Datetime, false, &[]),
-    col(MEETING_AT, Datetime, false, &["site_visit_at", "appointment_at"]),
-    col(PROPOSAL_AT, Datetime, false, &["quote_sent_at", "quotation_at"]),
+    col(
+        MEETING_AT,
+        Datetime,
+        false,
+        &["site_visit_at", "appointment_at"],
+    ),
+    col(
+        PROPOSAL_AT,
+        Datetime,
+        false,
+        &["quote_sent_at", "quotation_at"],
+    ),
     col(WON_AT, Datetime, false, &[]),
     col(LOST_AT, Datetime, false, &[]),
     col(STATUS, Text, false, &["lead_status"]),
     col(LOST_REASON, Text, false, &["loss_reason", "disposition"]),
     col(RETURNED_AT, Datetime, false, &[]),
     col(RETURN_REASON, Text, false, &[]),
-    col(DEAL_VALUE, Money, false, &["value", "amount", "deal_amount"]),
-    col(NEXT_ACTION_AT, Datetime, false, &["next_follow_up", "follow_up_date", "next_action_date"]),
-    col(UPDATED_AT, Datetime, false, &["last_modified", "modified_time", "last_modified_date"]),
+    col(
+        DEAL_VALUE,
+        Money,
+        false,
+        &["value", "amount", "deal_amount"],
+    ),
+    col(
+        NEXT_ACTION_AT,
+        Datetime,
+        false,
+        &["next_follow_up", "follow_up_date", "next_action_date"],
+    ),
+    col(
+        UPDATED_AT,
+        Datetime,
+        false,
+        &["last_modified", "modified_time", "last_modified_date"],
+    ),
 ];
 
 pub const DEALS_COLUMNS: &[ColumnSpec] = &[
     col(DEAL_ID, Text, false, &["id", "opportunity_id"]),
     col(LEAD_ID, Text, true, &["lead", "contact_id"]),
-    col(CREATED_AT, Datetime, false, &["created", "create_date", "created_date"]),
+    col(
+        CREATED_AT,
+        Datetime,
+        false,
+        &["created", "create_date", "created_date"],
+    ),
     col(STAGE, Text, false, &["deal_stage", "stage_name"]),
     col(AMOUNT, Money, false, &["value", "deal_value"]),
     col(CLOSED_AT, Datetime, false, &["close_date", "closed_date"]),
@@ -113,7 +185,12 @@ pub const DEALS_COLUMNS: &[ColumnSpec] = &[
 ];
 
 pub const FORMS_COLUMNS: &[ColumnSpec] = &[
-    col(SUBMITTED_AT, Datetime, true, &["created_time", "timestamp", "submitted", "created"]),
+    col(
+        SUBMITTED_AT,
+        Datetime,
+        true,
+        &["created_time", "timestamp", "submitted", "created"],
+    ),
     col(SUBMISSION_ID, Text, false, &["id"]),
     col(NAME, Text, false, &["full_name"]),
     col(EMAIL, Email, false, &["email_address"]),
@@ -130,14 +207,34 @@ pub const FORMS_COLUMNS: &[ColumnSpec] = &[
 ];
 
 pub const CALLS_COLUMNS: &[ColumnSpec] = &[
-    col(STARTED_AT, Datetime, true, &["start_time", "call_start_time", "date_time", "timestamp"]),
+    col(
+        STARTED_AT,
+        Datetime,
+        true,
+        &["start_time", "call_start_time", "date_time", "timestamp"],
+    ),
     col(DIRECTION, Text, true, &["call_type", "type"]),
-    col(PHONE, Phone, false, &["customer_number", "caller_number", "number"]),
+    col(
+        PHONE,
+        Phone,
+        false,
+        &["customer_number", "caller_number", "number"],
+    ),
     col(LEAD_ID, Text, false, &[]),
     col(CALL_ID, Text, false, &["id"]),
     col(AGENT, Text, false, &["agent_name", "call_owner", "user"]),
-    col(DURATION_S, Number, false, &["duration", "call_duration", "duration_sec"]),
-    col(OUTCOME, Text, false, &["call_status", "status", "disposition"]),
+    col(
+        DURATION_S,
+        Number,
+        false,
+        &["duration", "call_duration", "duration_sec"],
+    ),
+    col(
+        OUTCOME,
+        Text,
+        false,
+        &["call_status", "status", "disposition"],
+    ),
     col(CHANNEL, Text, false, &["medium"]),
 ];
 
@@ -244,10 +341,26 @@ pub const UNDER_WORKED: &str = "under_worked";
 pub const NEVER_TOUCHED: &str = "never_touched";
 
 /// The pipeline's stages in order; `contacted` is `first_touch_at`.
-pub const STAGES: [&str; 7] = ["captured", "assigned", "contacted", "qualified", "meeting", "proposal", "won"];
+pub const STAGES: [&str; 7] = [
+    "captured",
+    "assigned",
+    "contacted",
+    "qualified",
+    "meeting",
+    "proposal",
+    "won",
+];
 
 /// The timestamp column that marks each stage of [`STAGES`].
-pub const STAGE_AT: [&str; 7] = [CAPTURED_AT, ASSIGNED_AT, CONTACTED_AT, QUALIFIED_AT, MEETING_AT, PROPOSAL_AT, WON_AT];
+pub const STAGE_AT: [&str; 7] = [
+    CAPTURED_AT,
+    ASSIGNED_AT,
+    CONTACTED_AT,
+    QUALIFIED_AT,
+    MEETING_AT,
+    PROPOSAL_AT,
+    WON_AT,
+];
 
 /// The flag column "reached_<stage>".
 pub fn reached(stage: &str) -> String {

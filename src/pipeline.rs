@@ -73,7 +73,12 @@ pub struct Written {
 pub fn build(job: &LedgerJob) -> Result<Ledger> {
     let mut loaded: Vec<Loaded> = Vec::new();
     for (input, path) in job.files.each() {
-        loaded.push(load::load(input, path, &job.config, job.encoding.as_deref())?);
+        loaded.push(load::load(
+            input,
+            path,
+            &job.config,
+            job.encoding.as_deref(),
+        )?);
     }
     let files: Vec<FileStats> = loaded.iter().map(|l| l.stats.clone()).collect();
     let rejects = all_rejects(&loaded)?;
@@ -114,9 +119,18 @@ pub fn write(ledger: &Ledger, job: &LedgerJob) -> Result<Written> {
     let tz = job.config.calendar.time_zone.0;
     let dir = report::ensure_dir(&job.out)?;
     let outputs = [
-        ("ledger.csv", report::csv::to_csv(&ledger.ledger, &clocks::time_columns(), tz)?),
-        ("orphans.csv", report::csv::to_csv(&ledger.orphans, &["at"], tz)?),
-        ("rejects.csv", report::csv::to_csv(&ledger.rejects, &[], tz)?),
+        (
+            "ledger.csv",
+            report::csv::to_csv(&ledger.ledger, &clocks::time_columns(), tz)?,
+        ),
+        (
+            "orphans.csv",
+            report::csv::to_csv(&ledger.orphans, &["at"], tz)?,
+        ),
+        (
+            "rejects.csv",
+            report::csv::to_csv(&ledger.rejects, &[], tz)?,
+        ),
     ];
     let mut paths = Vec::new();
     for (name, bytes) in outputs {

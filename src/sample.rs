@@ -35,16 +35,106 @@ struct Campaign {
 }
 
 const CAMPAIGNS: &[Campaign] = &[
-    Campaign { source: "google_ads", name: "GA_Search_ModularKitchen_Pune", medium: "cpc", weight: 0.17, quality: 0.55, form: Some("Kitchen quote form"), channel: "web", daily_spend: 6500.0 },
-    Campaign { source: "google_ads", name: "GA_Search_Interiors_Generic", medium: "cpc", weight: 0.12, quality: 0.38, form: Some("Free consultation form"), channel: "web", daily_spend: 4800.0 },
-    Campaign { source: "google_ads", name: "GA_PMax_HomeInteriors", medium: "pmax", weight: 0.08, quality: 0.22, form: Some("Free consultation form"), channel: "web", daily_spend: 3900.0 },
-    Campaign { source: "meta_ads", name: "FB_LeadForm_Kitchen_Diwali_Offer", medium: "paid_social", weight: 0.22, quality: 0.16, form: Some("Diwali kitchen offer"), channel: "facebook", daily_spend: 5200.0 },
-    Campaign { source: "meta_ads", name: "IG_Reels_Wardrobe_Designs", medium: "paid_social", weight: 0.10, quality: 0.28, form: Some("Wardrobe catalogue"), channel: "instagram", daily_spend: 2600.0 },
-    Campaign { source: "whatsapp", name: "WA_ClickToChat", medium: "chat", weight: 0.11, quality: 0.50, form: Some("WhatsApp inquiry"), channel: "whatsapp", daily_spend: 900.0 },
-    Campaign { source: "organic", name: "Website_Contact", medium: "organic", weight: 0.07, quality: 0.46, form: Some("Contact us"), channel: "web", daily_spend: 0.0 },
-    Campaign { source: "referral", name: "Customer_Referral", medium: "referral", weight: 0.05, quality: 0.70, form: None, channel: "phone", daily_spend: 0.0 },
-    Campaign { source: "justdial", name: "JD_Listing_Interiors", medium: "listing", weight: 0.06, quality: 0.12, form: None, channel: "portal", daily_spend: 1100.0 },
-    Campaign { source: "walk_in", name: "", medium: "offline", weight: 0.02, quality: 0.65, form: None, channel: "showroom", daily_spend: 0.0 },
+    Campaign {
+        source: "google_ads",
+        name: "GA_Search_ModularKitchen_Pune",
+        medium: "cpc",
+        weight: 0.17,
+        quality: 0.55,
+        form: Some("Kitchen quote form"),
+        channel: "web",
+        daily_spend: 6500.0,
+    },
+    Campaign {
+        source: "google_ads",
+        name: "GA_Search_Interiors_Generic",
+        medium: "cpc",
+        weight: 0.12,
+        quality: 0.38,
+        form: Some("Free consultation form"),
+        channel: "web",
+        daily_spend: 4800.0,
+    },
+    Campaign {
+        source: "google_ads",
+        name: "GA_PMax_HomeInteriors",
+        medium: "pmax",
+        weight: 0.08,
+        quality: 0.22,
+        form: Some("Free consultation form"),
+        channel: "web",
+        daily_spend: 3900.0,
+    },
+    Campaign {
+        source: "meta_ads",
+        name: "FB_LeadForm_Kitchen_Diwali_Offer",
+        medium: "paid_social",
+        weight: 0.22,
+        quality: 0.16,
+        form: Some("Diwali kitchen offer"),
+        channel: "facebook",
+        daily_spend: 5200.0,
+    },
+    Campaign {
+        source: "meta_ads",
+        name: "IG_Reels_Wardrobe_Designs",
+        medium: "paid_social",
+        weight: 0.10,
+        quality: 0.28,
+        form: Some("Wardrobe catalogue"),
+        channel: "instagram",
+        daily_spend: 2600.0,
+    },
+    Campaign {
+        source: "whatsapp",
+        name: "WA_ClickToChat",
+        medium: "chat",
+        weight: 0.11,
+        quality: 0.50,
+        form: Some("WhatsApp inquiry"),
+        channel: "whatsapp",
+        daily_spend: 900.0,
+    },
+    Campaign {
+        source: "organic",
+        name: "Website_Contact",
+        medium: "organic",
+        weight: 0.07,
+        quality: 0.46,
+        form: Some("Contact us"),
+        channel: "web",
+        daily_spend: 0.0,
+    },
+    Campaign {
+        source: "referral",
+        name: "Customer_Referral",
+        medium: "referral",
+        weight: 0.05,
+        quality: 0.70,
+        form: None,
+        channel: "phone",
+        daily_spend: 0.0,
+    },
+    Campaign {
+        source: "justdial",
+        name: "JD_Listing_Interiors",
+        medium: "listing",
+        weight: 0.06,
+        quality: 0.12,
+        form: None,
+        channel: "portal",
+        daily_spend: 1100.0,
+    },
+    Campaign {
+        source: "walk_in",
+        name: "",
+        medium: "offline",
+        weight: 0.02,
+        quality: 0.65,
+        form: None,
+        channel: "showroom",
+        daily_spend: 0.0,
+    },
 ];
 
 struct Rep {
@@ -57,28 +147,127 @@ struct Rep {
 }
 
 const REPS: &[Rep] = &[
-    Rep { name: "Priya Nair", median_min: 4.0, diligence: 6, weight: 0.26 },
-    Rep { name: "Rohan Kulkarni", median_min: 18.0, diligence: 5, weight: 0.24 },
-    Rep { name: "Aman Verma", median_min: 95.0, diligence: 3, weight: 0.2 },
-    Rep { name: "Sneha Patil", median_min: 9.0, diligence: 2, weight: 0.2 },
-    Rep { name: "Vikram Deshmukh", median_min: 40.0, diligence: 4, weight: 0.1 },
+    Rep {
+        name: "Priya Nair",
+        median_min: 4.0,
+        diligence: 6,
+        weight: 0.26,
+    },
+    Rep {
+        name: "Rohan Kulkarni",
+        median_min: 18.0,
+        diligence: 5,
+        weight: 0.24,
+    },
+    Rep {
+        name: "Aman Verma",
+        median_min: 95.0,
+        diligence: 3,
+        weight: 0.2,
+    },
+    Rep {
+        name: "Sneha Patil",
+        median_min: 9.0,
+        diligence: 2,
+        weight: 0.2,
+    },
+    Rep {
+        name: "Vikram Deshmukh",
+        median_min: 40.0,
+        diligence: 4,
+        weight: 0.1,
+    },
 ];
 
-const SERVICES: &[&str] = &["Modular kitchen", "Wardrobe", "Full home interior", "Bathroom renovation", "Living room makeover"];
-const CITIES: &[&str] = &["Pune", "Pune", "Pune", "Pimpri-Chinchwad", "Hinjewadi", "Wakad", "Kharadi", "Baner", "Hadapsar", "Mumbai"];
-const FIRST: &[&str] = &["Aarav", "Ananya", "Rahul", "Sneha", "Vivek", "Pooja", "Amit", "Neha", "Sanjay", "Kavya", "Rohit", "Isha", "Nikhil", "Meera", "Arjun", "Divya", "Karan", "Riya", "Suresh", "Lakshmi", "Farhan", "Zoya", "Gurpreet", "Deepa"];
-const LAST: &[&str] = &["Sharma", "Joshi", "Kulkarni", "Deshpande", "Iyer", "Reddy", "Gupta", "Patil", "Khan", "Singh", "Menon", "Bhat", "Shinde", "Mehta", "Rao", "Pawar"];
+const SERVICES: &[&str] = &[
+    "Modular kitchen",
+    "Wardrobe",
+    "Full home interior",
+    "Bathroom renovation",
+    "Living room makeover",
+];
+const CITIES: &[&str] = &[
+    "Pune",
+    "Pune",
+    "Pune",
+    "Pimpri-Chinchwad",
+    "Hinjewadi",
+    "Wakad",
+    "Kharadi",
+    "Baner",
+    "Hadapsar",
+    "Mumbai",
+];
+const FIRST: &[&str] = &[
+    "Aarav", "Ananya", "Rahul", "Sneha", "Vivek", "Pooja", "Amit", "Neha", "Sanjay", "Kavya",
+    "Rohit", "Isha", "Nikhil", "Meera", "Arjun", "Divya", "Karan", "Riya", "Suresh", "Lakshmi",
+    "Farhan", "Zoya", "Gurpreet", "Deepa",
+];
+const LAST: &[&str] = &[
+    "Sharma",
+    "Joshi",
+    "Kulkarni",
+    "Deshpande",
+    "Iyer",
+    "Reddy",
+    "Gupta",
+    "Patil",
+    "Khan",
+    "Singh",
+    "Menon",
+    "Bhat",
+    "Shinde",
+    "Mehta",
+    "Rao",
+    "Pawar",
+];
 
 /// Lost reasons as reps type them: (text, weight). Typos and variants on purpose.
-const LOST_UNREACHABLE: &[(&str, f64)] = &[("Not reachable", 3.0), ("RNR", 2.0), ("not reachble", 1.0), ("switched off", 1.0), ("No answer after calls", 1.0), ("ringing no response", 1.0), ("Wrong number", 0.5)];
-const LOST_MARKET: &[(&str, f64)] = &[
-    ("Budget issue", 3.0), ("too expensive", 2.0), ("costlly", 0.5), ("went with competitor", 1.5), ("Hired local carpenter", 1.0),
-    ("Hired local carpenter.", 0.5), ("local vendor cheaper", 1.0), ("not interested", 2.5), ("Not intrested", 1.0), ("just checking price", 1.5),
-    ("postponed", 1.0), ("plan dropped - moving city", 0.7), ("out of area", 0.8), ("Job seeker", 0.4), ("possession delayed by builder", 1.2),
-    ("Possesion delayed", 0.6), ("flat possession delayed", 0.5), ("loan not approved", 0.6), ("Loan not sanctioned", 0.4),
+const LOST_UNREACHABLE: &[(&str, f64)] = &[
+    ("Not reachable", 3.0),
+    ("RNR", 2.0),
+    ("not reachble", 1.0),
+    ("switched off", 1.0),
+    ("No answer after calls", 1.0),
+    ("ringing no response", 1.0),
+    ("Wrong number", 0.5),
 ];
-const LOST_PROCESS: &[(&str, f64)] = &[("no follow up", 1.0), ("forgot to follow up", 0.5), ("duplicate lead", 0.6), ("Already in CRM", 0.3), ("no response", 1.2), ("stopped responding", 0.8)];
-const RETURN_REASONS: &[&str] = &["not sales-ready", "only wants brochure", "student project", "", "future requirement (2027)"];
+const LOST_MARKET: &[(&str, f64)] = &[
+    ("Budget issue", 3.0),
+    ("too expensive", 2.0),
+    ("costlly", 0.5),
+    ("went with competitor", 1.5),
+    ("Hired local carpenter", 1.0),
+    ("Hired local carpenter.", 0.5),
+    ("local vendor cheaper", 1.0),
+    ("not interested", 2.5),
+    ("Not intrested", 1.0),
+    ("just checking price", 1.5),
+    ("postponed", 1.0),
+    ("plan dropped - moving city", 0.7),
+    ("out of area", 0.8),
+    ("Job seeker", 0.4),
+    ("possession delayed by builder", 1.2),
+    ("Possesion delayed", 0.6),
+    ("flat possession delayed", 0.5),
+    ("loan not approved", 0.6),
+    ("Loan not sanctioned", 0.4),
+];
+const LOST_PROCESS: &[(&str, f64)] = &[
+    ("no follow up", 1.0),
+    ("forgot to follow up", 0.5),
+    ("duplicate lead", 0.6),
+    ("Already in CRM", 0.3),
+    ("no response", 1.2),
+    ("stopped responding", 0.8),
+];
+const RETURN_REASONS: &[&str] = &[
+    "not sales-ready",
+    "only wants brochure",
+    "student project",
+    "",
+    "future requirement (2027)",
+];
 
 struct Ctx {
     rng: ChaCha8Rng,
@@ -200,7 +389,10 @@ fn create(dir: &Path, name: &str) -> Result<csv::Writer<BufWriter<File>>> {
         path: path.display().to_string(),
         source,
     })?;
-    Ok(csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, file)))
+    Ok(csv::Writer::from_writer(BufWriter::with_capacity(
+        1 << 20,
+        file,
+    )))
 }
 
 fn out_err(path: &Path) -> impl Fn(csv::Error) -> HandoffError + '_ {
@@ -230,7 +422,11 @@ pub fn write(args: &SampleArgs) -> Result<Vec<PathBuf>> {
     };
     let err = out_err(&dir);
     write_headers(&mut w).map_err(&err)?;
-    let as_of = end.succ_opt().unwrap_or(end).and_hms_opt(0, 0, 0).expect("midnight");
+    let as_of = end
+        .succ_opt()
+        .unwrap_or(end)
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight");
     let mut call_seq = 0u64;
     for i in 0..args.leads {
         let lead = make_lead(&mut ctx, i, as_of);
@@ -249,15 +445,30 @@ pub fn write(args: &SampleArgs) -> Result<Vec<PathBuf>> {
     write_spend(&mut ctx, &dir)?;
     let config = dir.join("handoff.toml");
     crate::report::write_atomic(&config, sample_config(&ctx.holidays).as_bytes())?;
-    Ok(["leads.csv", "deals.csv", "forms.csv", "calls.csv", "spend.csv", "handoff.toml"]
-        .iter()
-        .map(|n| dir.join(n))
-        .collect())
+    Ok([
+        "leads.csv",
+        "deals.csv",
+        "forms.csv",
+        "calls.csv",
+        "spend.csv",
+        "handoff.toml",
+    ]
+    .iter()
+    .map(|n| dir.join(n))
+    .collect())
 }
 
 fn holidays(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
     // Gandhi Jayanti, Dussehra, Diwali (Lakshmi Puja) and the day after, Christmas, Republic Day.
-    let fixed = [(10, 2), (10, 20), (11, 8), (11, 9), (12, 25), (1, 26), (8, 15)];
+    let fixed = [
+        (10, 2),
+        (10, 20),
+        (11, 8),
+        (11, 9),
+        (12, 25),
+        (1, 26),
+        (8, 15),
+    ];
     let mut out = Vec::new();
     for year in start.year()..=end.year() {
         for (m, d) in fixed {
@@ -274,30 +485,88 @@ fn holidays(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
 
 fn write_headers(w: &mut Writers) -> csv::Result<()> {
     w.leads.write_record([
-        "Lead ID", "Create Date", "Full Name", "Email", "Mobile", "City", "Lead Source", "Campaign", "Medium",
-        "Service Needed", "Priority", "Lead Owner", "Assigned Date", "First Contacted At", "Qualified At",
-        "Site Visit At", "Quote Sent At", "Won At", "Lost At", "Lead Status", "Lost Reason", "Returned At",
-        "Return Reason", "Deal Value", "Next Follow Up", "Last Modified",
+        "Lead ID",
+        "Create Date",
+        "Full Name",
+        "Email",
+        "Mobile",
+        "City",
+        "Lead Source",
+        "Campaign",
+        "Medium",
+        "Service Needed",
+        "Priority",
+        "Lead Owner",
+        "Assigned Date",
+        "First Contacted At",
+        "Qualified At",
+        "Site Visit At",
+        "Quote Sent At",
+        "Won At",
+        "Lost At",
+        "Lead Status",
+        "Lost Reason",
+        "Returned At",
+        "Return Reason",
+        "Deal Value",
+        "Next Follow Up",
+        "Last Modified",
     ])?;
-    w.deals.write_record(["Deal ID", "Lead ID", "Created Date", "Stage", "Amount", "Close Date", "Deal Owner", "Loss Reason"])?;
+    w.deals.write_record([
+        "Deal ID",
+        "Lead ID",
+        "Created Date",
+        "Stage",
+        "Amount",
+        "Close Date",
+        "Deal Owner",
+        "Loss Reason",
+    ])?;
     w.forms.write_record([
-        "submitted_at", "submission_id", "full_name", "email", "phone_number", "city", "form_name", "platform",
-        "utm_source", "utm_medium", "utm_campaign", "utm_content", "landing_page", "message",
+        "submitted_at",
+        "submission_id",
+        "full_name",
+        "email",
+        "phone_number",
+        "city",
+        "form_name",
+        "platform",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "utm_content",
+        "landing_page",
+        "message",
     ])?;
-    w.calls.write_record(["Call ID", "Start Time", "Call Type", "Customer Number", "Lead ID", "Agent Name", "Duration", "Call Status", "Medium"])
+    w.calls.write_record([
+        "Call ID",
+        "Start Time",
+        "Call Type",
+        "Customer Number",
+        "Lead ID",
+        "Agent Name",
+        "Duration",
+        "Call Status",
+        "Medium",
+    ])
 }
 
 fn make_lead(ctx: &mut Ctx, i: usize, as_of: NaiveDateTime) -> Lead {
     let campaign = ctx.pick(CAMPAIGNS, |c| c.weight);
     // Capture time: more inquiries in the evening; social ads late at night.
     let day = ctx.start + Duration::days(ctx.rng.random_range(0..ctx.days));
-    let evening = if campaign.source == "meta_ads" { 0.45 } else { 0.3 };
+    let evening = if campaign.source == "meta_ads" {
+        0.32
+    } else {
+        0.18
+    };
     let hour: f64 = if ctx.chance(evening) {
         ctx.rng.random_range(19.0..23.99)
     } else {
-        ctx.rng.random_range(7.0..19.0)
+        ctx.rng.random_range(8.5..19.0)
     };
-    let captured = day.and_hms_opt(0, 0, 0).expect("midnight") + Duration::seconds((hour * 3600.0) as i64);
+    let captured =
+        day.and_hms_opt(0, 0, 0).expect("midnight") + Duration::seconds((hour * 3600.0) as i64);
     // The CRM record follows the form after a lag: integrations in minutes, manual entry later.
     let lag_min = match campaign.source {
         "meta_ads" if ctx.chance(0.2) => ctx.lognormal(600.0, 0.6),
@@ -309,10 +578,20 @@ fn make_lead(ctx: &mut Ctx, i: usize, as_of: NaiveDateTime) -> Lead {
     let created = captured + Duration::seconds((lag_min * 60.0) as i64);
     let first = FIRST[ctx.rng.random_range(0..FIRST.len())];
     let last = LAST[ctx.rng.random_range(0..LAST.len())];
-    let phone_digits = format!("{}{:09}", [9, 8, 7, 6][ctx.rng.random_range(0..4)], ctx.rng.random_range(0..1_000_000_000u64));
+    let phone_digits = format!(
+        "{}{:09}",
+        [9, 8, 7, 6][ctx.rng.random_range(0..4)],
+        ctx.rng.random_range(0..1_000_000_000u64)
+    );
     let email = ctx.chance(0.75).then(|| {
-        let domain = ["gmail.com", "yahoo.co.in", "outlook.com", "rediffmail.com"][ctx.rng.random_range(0..4)];
-        format!("{}.{}{}@{domain}", first.to_lowercase(), last.to_lowercase(), i % 997)
+        let domain = ["gmail.com", "yahoo.co.in", "outlook.com", "rediffmail.com"]
+            [ctx.rng.random_range(0..4)];
+        format!(
+            "{}.{}{}@{domain}",
+            first.to_lowercase(),
+            last.to_lowercase(),
+            i % 997
+        )
     });
     let intent = match (campaign.source, ctx.rng.random::<f64>()) {
         ("referral" | "walk_in" | "whatsapp", x) if x < 0.7 => "Hot",
@@ -354,7 +633,11 @@ fn make_lead(ctx: &mut Ctx, i: usize, as_of: NaiveDateTime) -> Lead {
 /// Moves a lead down the funnel: response, qualification, meeting, proposal, close.
 fn progress(ctx: &mut Ctx, lead: &mut Lead, captured: NaiveDateTime, as_of: NaiveDateTime) {
     let Some(rep) = lead.owner else {
-        lead.status = if ctx.chance(0.5) { "New" } else { "Closed Lost" };
+        lead.status = if ctx.chance(0.5) {
+            "New"
+        } else {
+            "Closed Lost"
+        };
         if lead.status == "Closed Lost" {
             lead.lost = Some(lead.created + Duration::days(ctx.rng.random_range(3..20)));
             lead.lost_reason = ctx.chance(0.4).then_some("no follow up");
@@ -366,10 +649,18 @@ fn progress(ctx: &mut Ctx, lead: &mut Lead, captured: NaiveDateTime, as_of: Naiv
     let delay = ctx.lognormal(rep.median_min, 1.0);
     let response = ctx.add_open(lead.created.max(captured), delay);
     if !touched || response > as_of {
-        lead.status = if ctx.chance(0.55) { "New" } else { "Closed Lost" };
+        lead.status = if ctx.chance(0.55) {
+            "New"
+        } else {
+            "Closed Lost"
+        };
         if lead.status == "Closed Lost" {
             lead.lost = Some(lead.created + Duration::days(ctx.rng.random_range(2..15)));
-            lead.lost_reason = if ctx.chance(0.5) { Some(weighted(ctx, LOST_UNREACHABLE)) } else { None };
+            lead.lost_reason = if ctx.chance(0.5) {
+                Some(weighted(ctx, LOST_UNREACHABLE))
+            } else {
+                None
+            };
         }
         return;
     }
@@ -377,7 +668,15 @@ fn progress(ctx: &mut Ctx, lead: &mut Lead, captured: NaiveDateTime, as_of: Naiv
     lead.updated = response;
     // Faster first response raises the chance of qualifying, as the business will see in its data.
     let minutes = (response - captured).num_minutes() as f64;
-    let speed = if minutes <= 5.0 { 1.25 } else if minutes <= 30.0 { 1.05 } else if minutes <= 240.0 { 0.8 } else { 0.6 };
+    let speed = if minutes <= 5.0 {
+        1.25
+    } else if minutes <= 30.0 {
+        1.05
+    } else if minutes <= 240.0 {
+        0.8
+    } else {
+        0.6
+    };
     let reached = ctx.chance(0.82);
     if !reached {
         lead.status = "Closed Lost";
@@ -388,13 +687,20 @@ fn progress(ctx: &mut Ctx, lead: &mut Lead, captured: NaiveDateTime, as_of: Naiv
     }
     if ctx.chance(0.03) {
         let reason = RETURN_REASONS[ctx.rng.random_range(0..RETURN_REASONS.len())];
-        lead.returned = Some((response + Duration::hours(ctx.rng.random_range(1..72)), reason));
+        lead.returned = Some((
+            response + Duration::hours(ctx.rng.random_range(1..72)),
+            reason,
+        ));
         lead.status = "Returned to Marketing";
         settle(lead, as_of);
         return;
     }
     if !ctx.chance(lead.campaign.quality * speed) {
-        lead.status = if ctx.chance(0.12) { "Nurturing" } else { "Unqualified" };
+        lead.status = if ctx.chance(0.12) {
+            "Nurturing"
+        } else {
+            "Unqualified"
+        };
         if lead.status == "Unqualified" {
             lead.lost = Some(response + Duration::hours(ctx.rng.random_range(1..96)));
             lead.lost_reason = if ctx.chance(0.1) {
@@ -412,13 +718,13 @@ fn progress(ctx: &mut Ctx, lead: &mut Lead, captured: NaiveDateTime, as_of: Naiv
     lead.qualified = Some(qualified);
     lead.status = "Working";
     lead.value = Some((ctx.rng.random_range(120..900) as f64) * 1000.0);
-    if ctx.chance(0.58) {
+    if ctx.chance(0.62) {
         let meeting = qualified + Duration::hours(ctx.rng.random_range(20..170));
         lead.meeting = Some(meeting);
         if ctx.chance(0.7) {
             let proposal = meeting + Duration::hours(ctx.rng.random_range(24..240));
             lead.proposal = Some(proposal);
-            if ctx.chance(0.38) {
+            if ctx.chance(0.45) {
                 lead.won = Some(proposal + Duration::hours(ctx.rng.random_range(48..600)));
                 lead.status = "Converted";
             } else if ctx.chance(0.55) {
@@ -429,7 +735,8 @@ fn progress(ctx: &mut Ctx, lead: &mut Lead, captured: NaiveDateTime, as_of: Naiv
         }
     }
     if lead.status == "Working" && ctx.chance(0.8) {
-        lead.next_action = Some(lead.updated.max(qualified) + Duration::days(ctx.rng.random_range(1..10)));
+        lead.next_action =
+            Some(lead.updated.max(qualified) + Duration::days(ctx.rng.random_range(1..10)));
     }
     settle(lead, as_of);
 }
@@ -457,11 +764,18 @@ fn settle(lead: &mut Lead, as_of: NaiveDateTime) {
         lead.returned = None;
         lead.status = "Working";
     }
-    let latest = [lead.first_contact, lead.qualified, lead.meeting, lead.proposal, lead.won, lead.lost]
-        .into_iter()
-        .flatten()
-        .chain(lead.returned.map(|r| r.0))
-        .max();
+    let latest = [
+        lead.first_contact,
+        lead.qualified,
+        lead.meeting,
+        lead.proposal,
+        lead.won,
+        lead.lost,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(lead.returned.map(|r| r.0))
+    .max();
     lead.updated = latest.unwrap_or(lead.created).max(lead.created).min(as_of);
 }
 
@@ -510,18 +824,28 @@ fn write_lead(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, i: usize) -> csv::Res
     let phone = phone_style(ctx, &lead.phone_digits);
     // One row in ~300 carries an unreadable date, as hand-edited exports do.
     let created = if i % 311 == 157 {
-        lead.created.format("%d/%m/%Y %H:%M").to_string().replace("/20", "/ 20")
+        lead.created
+            .format("%d/%m/%Y %H:%M")
+            .to_string()
+            .replace("/20", "/ 20")
     } else {
         local(lead.created)
     };
     let value = lead.value.map(rupees).unwrap_or_default();
-    let value = if i % 503 == 77 && !value.is_empty() { "TBD".to_string() } else { value };
+    let value = if i % 503 == 77 && !value.is_empty() {
+        "TBD".to_string()
+    } else {
+        value
+    };
     let record = |status: &str, updated: NaiveDateTime, owner: &str| -> Vec<String> {
         vec![
             lead.id.clone(),
             created.clone(),
             lead.name.clone(),
-            lead.email.clone().map(|e| if i % 3 == 0 { e.to_uppercase() } else { e }).unwrap_or_default(),
+            lead.email
+                .clone()
+                .map(|e| if i % 3 == 0 { e.to_uppercase() } else { e })
+                .unwrap_or_default(),
             phone.clone(),
             lead.city.to_string(),
             lead.campaign.source.to_string(),
@@ -532,12 +856,24 @@ fn write_lead(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, i: usize) -> csv::Res
             owner.to_string(),
             opt(lead.assigned),
             // The CRM's "first contacted" is filled in only some of the time; the call log has the rest.
-            if i % 10 < 7 { opt(lead.first_contact) } else { String::new() },
+            if i % 10 < 7 {
+                opt(lead.first_contact)
+            } else {
+                String::new()
+            },
             opt(lead.qualified),
             // Some site visits are only recorded as a deal.
-            if i % 4 == 0 { String::new() } else { opt(lead.meeting) },
+            if i % 4 == 0 {
+                String::new()
+            } else {
+                opt(lead.meeting)
+            },
             opt(lead.proposal),
-            if i % 5 == 0 { String::new() } else { opt(lead.won) },
+            if i % 5 == 0 {
+                String::new()
+            } else {
+                opt(lead.won)
+            },
             opt(lead.lost),
             status.to_string(),
             lead.lost_reason.unwrap_or_default().to_string(),
@@ -554,14 +890,19 @@ fn write_lead(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, i: usize) -> csv::Res
         let stale = lead.created.max(lead.updated - Duration::hours(6));
         w.leads.write_record(record("New", stale, owner))?;
     }
-    w.leads.write_record(record(lead.status, lead.updated, owner))
+    w.leads
+        .write_record(record(lead.status, lead.updated, owner))
 }
 
 fn write_form(ctx: &mut Ctx, w: &mut Writers, lead: &Lead) -> csv::Result<()> {
     let Some(form) = lead.campaign.form else {
         return Ok(());
     };
-    let lag = if lead.campaign.source == "meta_ads" { 0 } else { ctx.rng.random_range(0..90) };
+    let lag = if lead.campaign.source == "meta_ads" {
+        0
+    } else {
+        ctx.rng.random_range(0..90)
+    };
     let submitted = lead.created - Duration::seconds(lag);
     // The capture lag is the CRM's creation delay; reconstruct the submission time.
     let submitted = match lead.campaign.source {
@@ -575,7 +916,14 @@ fn write_form(ctx: &mut Ctx, w: &mut Writers, lead: &Lead) -> csv::Result<()> {
         }
         _ => submitted,
     };
-    write_form_row(ctx, w, lead, form, submitted, &format!("F{}", &lead.id[2..]))?;
+    write_form_row(
+        ctx,
+        w,
+        lead,
+        form,
+        submitted,
+        &format!("F{}", &lead.id[2..]),
+    )?;
     // Some people submit twice (a reminder, a second ad).
     if ctx.chance(0.08) {
         let again = submitted - Duration::days(ctx.rng.random_range(1..20));
@@ -584,18 +932,35 @@ fn write_form(ctx: &mut Ctx, w: &mut Writers, lead: &Lead) -> csv::Result<()> {
     Ok(())
 }
 
-fn write_form_row(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, form: &str, at: NaiveDateTime, id: &str) -> csv::Result<()> {
+fn write_form_row(
+    ctx: &mut Ctx,
+    w: &mut Writers,
+    lead: &Lead,
+    form: &str,
+    at: NaiveDateTime,
+    id: &str,
+) -> csv::Result<()> {
     let utc = Kolkata
         .from_local_datetime(&at)
         .earliest()
-        .map(|t| t.with_timezone(&Utc).format("%Y-%m-%dT%H:%M:%S+0000").to_string())
+        .map(|t| {
+            t.with_timezone(&Utc)
+                .format("%Y-%m-%dT%H:%M:%S+0000")
+                .to_string()
+        })
         .unwrap_or_default();
     let phone = if lead.campaign.source == "meta_ads" {
         format!("p:+91{}", lead.phone_digits)
     } else {
         phone_style(ctx, &lead.phone_digits)
     };
-    let email = lead.email.clone().map(|e| if ctx.chance(0.3) { format!(" {} ", capitalise(&e)) } else { e });
+    let email = lead.email.clone().map(|e| {
+        if ctx.chance(0.3) {
+            format!(" {} ", capitalise(&e))
+        } else {
+            e
+        }
+    });
     w.forms.write_record([
         utc.as_str(),
         id,
@@ -609,35 +974,81 @@ fn write_form_row(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, form: &str, at: N
         lead.campaign.medium,
         lead.campaign.name,
         lead.service,
-        if lead.campaign.source == "whatsapp" { "" } else { "https://example-interiors.in/quote" },
-        if ctx.chance(0.3) { "Need quote for 2BHK, possession next month" } else { "" },
+        if lead.campaign.source == "whatsapp" {
+            ""
+        } else {
+            "https://example-interiors.in/quote"
+        },
+        if ctx.chance(0.3) {
+            "Need quote for 2BHK, possession next month"
+        } else {
+            ""
+        },
     ])
 }
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
-fn write_calls(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, as_of: NaiveDateTime, seq: &mut u64) -> csv::Result<()> {
+fn write_calls(
+    ctx: &mut Ctx,
+    w: &mut Writers,
+    lead: &Lead,
+    as_of: NaiveDateTime,
+    seq: &mut u64,
+) -> csv::Result<()> {
     let Some(rep) = lead.owner else {
         return Ok(());
     };
-    let mut call = |ctx: &mut Ctx, at: NaiveDateTime, outbound: bool, connected: bool, medium: &str| -> csv::Result<()> {
+    let mut call = |ctx: &mut Ctx,
+                    at: NaiveDateTime,
+                    outbound: bool,
+                    connected: bool,
+                    medium: &str|
+     -> csv::Result<()> {
         if at > as_of {
             return Ok(());
         }
         *seq += 1;
-        let number = if ctx.chance(0.5) { format!("0{}", lead.phone_digits) } else { lead.phone_digits.clone() };
+        let number = if ctx.chance(0.5) {
+            format!("0{}", lead.phone_digits)
+        } else {
+            lead.phone_digits.clone()
+        };
         let with_id = ctx.chance(0.6);
-        let duration = if connected { ctx.rng.random_range(40..600) } else { 0 };
-        let status = if connected { "Answered" } else if ctx.chance(0.8) { "No Answer" } else { "Busy" };
+        let duration = if connected {
+            ctx.rng.random_range(40..600)
+        } else {
+            0
+        };
+        let status = if connected {
+            "Answered"
+        } else if ctx.chance(0.8) {
+            "No Answer"
+        } else {
+            "Busy"
+        };
         w.calls.write_record([
             format!("C{:08}", *seq),
             at.format("%d/%m/%Y %H:%M:%S").to_string(),
-            if outbound { "Outgoing" } else if connected { "Incoming" } else { "Missed" }.to_string(),
+            if outbound {
+                "Outgoing"
+            } else if connected {
+                "Incoming"
+            } else {
+                "Missed"
+            }
+            .to_string(),
             number,
-            if with_id { lead.id.clone() } else { String::new() },
+            if with_id {
+                lead.id.clone()
+            } else {
+                String::new()
+            },
             rep.name.to_string(),
             duration.to_string(),
             status.to_string(),
@@ -658,18 +1069,33 @@ fn write_calls(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, as_of: NaiveDateTime
         }
         return Ok(());
     };
-    let reached = lead.qualified.is_some() || lead.status != "Closed Lost" || lead.lost_reason.is_some_and(|r| !LOST_UNREACHABLE.iter().any(|u| u.0 == r));
-    let attempts = if reached { ctx.rng.random_range(1..=3) } else { ctx.rng.random_range(1..=rep.diligence.max(1) + 1) };
+    let reached = lead.qualified.is_some()
+        || lead.status != "Closed Lost"
+        || lead
+            .lost_reason
+            .is_some_and(|r| !LOST_UNREACHABLE.iter().any(|u| u.0 == r));
+    let attempts = if reached {
+        ctx.rng.random_range(1..=3)
+    } else {
+        ctx.rng.random_range(1..=rep.diligence.max(1) + 1)
+    };
     let mut at = first;
     for k in 0..attempts {
         let connected = reached && k + 1 == attempts;
-        let medium = if lead.campaign.source == "whatsapp" && ctx.chance(0.6) { "whatsapp" } else { "call" };
+        let medium = if lead.campaign.source == "whatsapp" && ctx.chance(0.6) {
+            "whatsapp"
+        } else {
+            "call"
+        };
         call(ctx, at, true, connected, medium)?;
         let gap = ctx.lognormal(150.0, 0.7);
         at = ctx.add_open(at, gap);
     }
     // Follow-up calls later in the funnel.
-    for t in [lead.qualified, lead.meeting, lead.proposal].into_iter().flatten() {
+    for t in [lead.qualified, lead.meeting, lead.proposal]
+        .into_iter()
+        .flatten()
+    {
         if ctx.chance(0.7) {
             let at = t - Duration::minutes(ctx.rng.random_range(5..120));
             call(ctx, at, true, true, "call")?;
@@ -692,14 +1118,20 @@ fn write_deal(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, i: usize) -> csv::Res
         (None, None, Some(_)) => ("Proposal Sent", None, ""),
         _ => ("Site Visit Done", None, ""),
     };
-    let amount = lead.value.map(|v| v * ctx.rng.random_range(0.85..1.1)).map(rupees).unwrap_or_default();
+    let amount = lead
+        .value
+        .map(|v| v * ctx.rng.random_range(0.85..1.1))
+        .map(rupees)
+        .unwrap_or_default();
     w.deals.write_record([
         format!("D-{:06}", 500_000 + i),
         lead.id.clone(),
         meeting.format("%d-%m-%Y %H:%M").to_string(),
         stage.to_string(),
         amount,
-        closed.map(|t| t.format("%d-%m-%Y %H:%M").to_string()).unwrap_or_default(),
+        closed
+            .map(|t| t.format("%d-%m-%Y %H:%M").to_string())
+            .unwrap_or_default(),
         lead.owner.map(|r| r.name).unwrap_or_default().to_string(),
         reason.to_string(),
     ])
@@ -711,14 +1143,18 @@ fn write_orphans(ctx: &mut Ctx, w: &mut Writers, leads: usize, seq: &mut u64) ->
     for k in 0..n {
         let campaign = ctx.pick(CAMPAIGNS, |c| if c.form.is_some() { c.weight } else { 0.0 });
         let day = ctx.start + Duration::days(ctx.rng.random_range(0..ctx.days));
-        let at = day.and_hms_opt(ctx.rng.random_range(8..23), ctx.rng.random_range(0..60), 0).expect("valid time");
+        let at = day
+            .and_hms_opt(ctx.rng.random_range(8..23), ctx.rng.random_range(0..60), 0)
+            .expect("valid time");
         let first = FIRST[ctx.rng.random_range(0..FIRST.len())];
         let last = LAST[ctx.rng.random_range(0..LAST.len())];
         let lead = Lead {
             id: format!("X-{:07}", k),
             created: at,
             name: format!("{first} {last}"),
-            email: ctx.chance(0.6).then(|| format!("{}{}@gmail.com", first.to_lowercase(), 7000 + k)),
+            email: ctx
+                .chance(0.6)
+                .then(|| format!("{}{}@gmail.com", first.to_lowercase(), 7000 + k)),
             phone_digits: format!("9{:09}", ctx.rng.random_range(0..1_000_000_000u64)),
             city: "Pune",
             campaign,
@@ -739,17 +1175,30 @@ fn write_orphans(ctx: &mut Ctx, w: &mut Writers, leads: usize, seq: &mut u64) ->
             next_action: None,
             updated: at,
         };
-        write_form_row(ctx, w, &lead, campaign.form.unwrap_or("form"), at, &format!("FX{k:06}"))?;
+        write_form_row(
+            ctx,
+            w,
+            &lead,
+            campaign.form.unwrap_or("form"),
+            at,
+            &format!("FX{k:06}"),
+        )?;
     }
     for _ in 0..(leads / 30) {
         *seq += 1;
         let day = ctx.start + Duration::days(ctx.rng.random_range(0..ctx.days));
-        let at = day.and_hms_opt(ctx.rng.random_range(8..22), ctx.rng.random_range(0..60), 0).expect("valid time");
+        let at = day
+            .and_hms_opt(ctx.rng.random_range(8..22), ctx.rng.random_range(0..60), 0)
+            .expect("valid time");
         w.calls.write_record([
             format!("C{:08}", *seq),
             at.format("%d/%m/%Y %H:%M:%S").to_string(),
             "Missed".to_string(),
-            format!("0{}{:09}", [9, 8, 7][ctx.rng.random_range(0..3)], ctx.rng.random_range(0..1_000_000_000u64)),
+            format!(
+                "0{}{:09}",
+                [9, 8, 7][ctx.rng.random_range(0..3)],
+                ctx.rng.random_range(0..1_000_000_000u64)
+            ),
             String::new(),
             String::new(),
             "0".to_string(),
@@ -764,13 +1213,19 @@ fn write_spend(ctx: &mut Ctx, dir: &Path) -> Result<()> {
     let path = dir.join("spend.csv");
     let mut w = create(dir, "spend.csv")?;
     let err = out_err(&path);
-    w.write_record(["date", "source", "campaign", "spend"]).map_err(&err)?;
+    w.write_record(["date", "source", "campaign", "spend"])
+        .map_err(&err)?;
     for d in 0..ctx.days {
         let day = ctx.start + Duration::days(d);
         for c in CAMPAIGNS.iter().filter(|c| c.daily_spend > 0.0) {
             let spend = c.daily_spend * ctx.rng.random_range(0.7..1.3);
-            w.write_record([day.format("%Y-%m-%d").to_string(), c.source.to_string(), c.name.to_string(), rupees(spend)])
-                .map_err(&err)?;
+            w.write_record([
+                day.format("%Y-%m-%d").to_string(),
+                c.source.to_string(),
+                c.name.to_string(),
+                rupees(spend),
+            ])
+            .map_err(&err)?;
         }
     }
     w.flush().map_err(|source| HandoffError::Output {

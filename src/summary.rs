@@ -9,8 +9,17 @@ use crate::report::csv::local_iso_text;
 /// The ledger run's summary as text.
 pub fn ledger_summary(ledger: &Ledger, written: &Written, tz: chrono_tz::Tz) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "as of {} ({})", local_iso_text(ledger.as_of, tz), ledger.as_of_source);
-    let _ = writeln!(s, "\n{:<8} {:>9} {:>9} {:>9}  file", "input", "read", "used", "rejected");
+    let _ = writeln!(
+        s,
+        "as of {} ({})",
+        local_iso_text(ledger.as_of, tz),
+        ledger.as_of_source
+    );
+    let _ = writeln!(
+        s,
+        "\n{:<8} {:>9} {:>9} {:>9}  file",
+        "input", "read", "used", "rejected"
+    );
     for f in &ledger.files {
         let _ = writeln!(
             s,
@@ -18,7 +27,11 @@ pub fn ledger_summary(ledger: &Ledger, written: &Written, tz: chrono_tz::Tz) -> 
             f.input, f.rows_read, f.rows_used, f.rows_rejected, f.file, f.encoding, f.delimiter
         );
         for (column, n) in &f.unusable_values {
-            let _ = writeln!(s, "{:<8} {n} {column} value(s) kept as empty: not usable", "");
+            let _ = writeln!(
+                s,
+                "{:<8} {n} {column} value(s) kept as empty: not usable",
+                ""
+            );
         }
     }
     let c = &ledger.counts;
@@ -34,19 +47,34 @@ pub fn ledger_summary(ledger: &Ledger, written: &Written, tz: chrono_tz::Tz) -> 
             c.forms_matched_by_email, c.forms_matched_by_phone, c.forms_orphaned
         );
     }
-    if c.calls_matched_by_lead_id + c.calls_matched_by_phone + c.inbound_calls_orphaned + c.outbound_calls_unmatched > 0 {
+    if c.calls_matched_by_lead_id
+        + c.calls_matched_by_phone
+        + c.inbound_calls_orphaned
+        + c.outbound_calls_unmatched
+        > 0
+    {
         let _ = writeln!(
             s,
             "calls: {} matched by lead_id, {} by phone, {} inbound orphaned, {} outbound unmatched",
-            c.calls_matched_by_lead_id, c.calls_matched_by_phone, c.inbound_calls_orphaned, c.outbound_calls_unmatched
+            c.calls_matched_by_lead_id,
+            c.calls_matched_by_phone,
+            c.inbound_calls_orphaned,
+            c.outbound_calls_unmatched
         );
     }
     if c.deals_matched + c.deals_unmatched > 0 {
-        let _ = writeln!(s, "deals: {} matched, {} name no known lead", c.deals_matched, c.deals_unmatched);
+        let _ = writeln!(
+            s,
+            "deals: {} matched, {} name no known lead",
+            c.deals_matched, c.deals_unmatched
+        );
     }
     let rejected: usize = ledger.files.iter().map(|f| f.rows_rejected).sum();
     if rejected > 0 {
-        let _ = writeln!(s, "\n{rejected} row(s) rejected: see rejects.csv for file, line, column, value and reason");
+        let _ = writeln!(
+            s,
+            "\n{rejected} row(s) rejected: see rejects.csv for file, line, column, value and reason"
+        );
     }
     let _ = writeln!(s, "\nwrote:");
     for p in &written.paths {

@@ -87,7 +87,17 @@ pub fn load(input: Input, path: &Path, config: &Config, encoding: Option<&str>) 
 
     let orders = date_orders(input, &file, &canonical, &mapping, config)?;
     let parsed = parse_columns(input, &canonical, &mapping, &orders, config)?;
-    split(input, file, parsed, &mapping, &headers, orders, decoded.encoding, delimiter, rows_read)
+    split(
+        input,
+        file,
+        parsed,
+        &mapping,
+        &headers,
+        orders,
+        decoded.encoding,
+        delimiter,
+        rows_read,
+    )
 }
 
 /// Header names made unique for polars (`Create Date`, `Create Date_2`).
@@ -97,7 +107,11 @@ fn unique_names(headers: &[String]) -> Vec<String> {
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let base = if h.is_empty() { format!("column_{}", i + 1) } else { h.clone() };
+            let base = if h.is_empty() {
+                format!("column_{}", i + 1)
+            } else {
+                h.clone()
+            };
             let n = seen.entry(base.clone()).or_insert(0);
             *n += 1;
             if *n == 1 { base } else { format!("{base}_{n}") }
@@ -132,7 +146,12 @@ struct Mapped {
     spec: ColumnSpec,
 }
 
-fn map_columns(input: Input, file: &str, headers: &[String], config: &Config) -> Result<Vec<Mapped>> {
+fn map_columns(
+    input: Input,
+    file: &str,
+    headers: &[String],
+    config: &Config,
+) -> Result<Vec<Mapped>> {
     let specs = input.columns();
     let user = user_map(input, config)?;
     let spec_of = |name: &str| specs.iter().find(|s| s.name == name).copied();
@@ -160,7 +179,10 @@ fn map_columns(input: Input, file: &str, headers: &[String], config: &Config) ->
             });
         }
     }
-    if let Some(missing) = specs.iter().find(|s| s.required && !taken.contains_key(s.name)) {
+    if let Some(missing) = specs
+        .iter()
+        .find(|s| s.required && !taken.contains_key(s.name))
+    {
         return Err(missing_column(input, file, missing, headers));
     }
     Ok(out)
@@ -215,7 +237,9 @@ fn missing_column(input: Input, file: &str, spec: &ColumnSpec, headers: &[String
         )
     };
     let hint = match closest {
-        Some((score, h)) if score >= 0.4 => format!("The closest header present is `{h}`. {}", map_hint(h)),
+        Some((score, h)) if score >= 0.4 => {
+            format!("The closest header present is `{h}`. {}", map_hint(h))
+        }
         _ => {
             let shown: Vec<&str> = headers.iter().take(12).map(String::as_str).collect();
             format!(
@@ -283,7 +307,10 @@ fn date_orders(
     mapping: &[Mapped],
     config: &Config,
 ) -> Result<BTreeMap<String, Option<DateOrder>>> {
-    let dates: Vec<&Mapped> = mapping.iter().filter(|m| m.spec.kind == Kind::Datetime).collect();
+    let dates: Vec<&Mapped> = mapping
+        .iter()
+        .filter(|m| m.spec.kind == Kind::Datetime)
+        .collect();
     let mut groups = Vec::new();
     let mut exprs = Vec::new();
     for m in &dates {
@@ -317,7 +344,10 @@ fn date_orders(
                 column: m.header.clone(),
                 message: format!("{message}. Fix the dates in the export, or map this column to no canonical name ({})", input.name()),
             })?;
-        out.insert(m.spec.name.to_string(), decided.or(config.business.date_order));
+        out.insert(
+            m.spec.name.to_string(),
+            decided.or(config.business.date_order),
+        );
     }
     Ok(out)
 }
@@ -347,7 +377,13 @@ fn parse_columns(
         let (raw, problem) = (raw_col(name), problem_col(name));
         stages.push(match m.spec.kind {
             Kind::Text => values::parse_text(&raw, name),
-            Kind::Datetime => values::parse_datetime(&raw, name, &problem, orders.get(name).copied().flatten(), tz),
+            Kind::Datetime => values::parse_datetime(
+                &raw,
+                name,
+                &problem,
+                orders.get(name).copied().flatten(),
+                tz,
+            ),
             Kind::Money => values::parse_money(&raw, name, &problem),
             Kind::Number => values::parse_number(&raw, name, &problem, 7.0 * 86_400.0),
             Kind::Phone => values::parse_phone(&raw, name, plan),
@@ -356,8 +392,15 @@ fn parse_columns(
     }
     let parsed = values::apply_stages(frame.clone().lazy(), stages)
         .drop(Selector::Matches(format!("^{}.*$", values::TMP).into()));
-    let parsed = normalise::apply(input, parsed, mapping.iter().map(|m| m.spec.name).collect(), config);
-    parsed.collect().map_err(HandoffError::engine("parsing values"))
+    let parsed = normalise::apply(
+        input,
+        parsed,
+        mapping.iter().map(|m| m.spec.name).collect(),
+        config,
+    );
+    parsed
+        .collect()
+        .map_err(HandoffError::engine("parsing values"))
 }
 
 /// Splits parsed rows into used and rejected, and builds the rejects frame.
@@ -386,13 +429,19 @@ fn split(
     let mut reject_parts = Vec::new();
     for p in &problems {
         let name = p.trim_start_matches("_problem_");
+        // `_identity` is the call log's "phone or lead_id" rule; it shows the phone.
+        let column = if name == "_identity" {
+            model::PHONE
+        } else {
+            name
+        };
         let header = mapping
             .iter()
-            .find(|m| m.spec.name == name)
-            .map(|m| format!("{} ({name})", m.header))
-            .unwrap_or_else(|| name.to_string());
-        let value = if parsed.column(&raw_col(name)).is_ok() {
-            col(raw_col(name))
+            .find(|m| m.spec.name == column)
+            .map(|m| format!("{} ({column})", m.header))
+            .unwrap_or_else(|| format!("{column} / lead_id"));
+        let value = if parsed.column(&raw_col(column)).is_ok() {
+            col(raw_col(column))
         } else {
             lit(NULL).cast(DataType::String)
         };
@@ -415,7 +464,13 @@ fn split(
         empty_rejects()
     } else {
         concat(reject_parts, UnionArgs::default())
-            .and_then(|lf| lf.sort(["line"], SortMultipleOptions::default().with_maintain_order(true)).collect())
+            .and_then(|lf| {
+                lf.sort(
+                    ["line"],
+                    SortMultipleOptions::default().with_maintain_order(true),
+                )
+                .collect()
+            })
             .map_err(HandoffError::engine("collecting rejected rows"))?
     };
 
@@ -443,7 +498,10 @@ fn split(
         rows_read,
         rows_used,
         rows_rejected: rows_read - rows_used,
-        mapped: mapping.iter().map(|m| (m.header.clone(), m.spec.name.to_string())).collect(),
+        mapped: mapping
+            .iter()
+            .map(|m| (m.header.clone(), m.spec.name.to_string()))
+            .collect(),
         ignored: headers
             .iter()
             .enumerate()
@@ -476,7 +534,8 @@ fn unusable_counts(parsed: &DataFrame, mapping: &[Mapped]) -> Result<BTreeMap<St
     let mut exprs = Vec::new();
     for m in mapping {
         let name = m.spec.name;
-        let checked = matches!(m.spec.kind, Kind::Phone | Kind::Email) || normalise::is_mapped(name);
+        let checked =
+            matches!(m.spec.kind, Kind::Phone | Kind::Email) || normalise::is_mapped(name);
         if checked {
             exprs.push(
                 values::clean_text(col(raw_col(name)))
@@ -512,7 +571,11 @@ pub fn empty_rejects() -> DataFrame {
     let schema: Schema = REJECT_COLUMNS
         .iter()
         .map(|n| {
-            let dtype = if *n == "line" { DataType::Int64 } else { DataType::String };
+            let dtype = if *n == "line" {
+                DataType::Int64
+            } else {
+                DataType::String
+            };
             Field::new((*n).into(), dtype)
         })
         .collect();

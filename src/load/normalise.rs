@@ -66,11 +66,60 @@ fn through(e: Expr, (old, new): (Vec<String>, Vec<String>)) -> Expr {
 
 fn outcome_table() -> (Vec<String>, Vec<String>) {
     let map: BTreeMap<&str, Vec<String>> = BTreeMap::from([
-        ("connected", ["answered", "completed", "connected", "success", "talked", "picked up", "delivered", "read", "replied"].map(String::from).to_vec()),
-        ("no_answer", ["no answer", "not answered", "unanswered", "missed", "no response", "not picked", "ringing", "rnr"].map(String::from).to_vec()),
+        (
+            "connected",
+            [
+                "answered",
+                "completed",
+                "connected",
+                "success",
+                "talked",
+                "picked up",
+                "delivered",
+                "read",
+                "replied",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
+        (
+            "no_answer",
+            [
+                "no answer",
+                "not answered",
+                "unanswered",
+                "missed",
+                "no response",
+                "not picked",
+                "ringing",
+                "rnr",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
         ("busy", vec!["busy".into(), "line busy".into()]),
-        ("voicemail", vec!["voicemail".into(), "voice mail".into(), "left voicemail".into()]),
-        ("failed", ["failed", "cancelled", "canceled", "not reachable", "switched off", "invalid number", "undelivered"].map(String::from).to_vec()),
+        (
+            "voicemail",
+            vec![
+                "voicemail".into(),
+                "voice mail".into(),
+                "left voicemail".into(),
+            ],
+        ),
+        (
+            "failed",
+            [
+                "failed",
+                "cancelled",
+                "canceled",
+                "not reachable",
+                "switched off",
+                "invalid number",
+                "undelivered",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
     ]);
     table(&map)
 }
@@ -80,22 +129,35 @@ fn problem(name: &str) -> String {
 }
 
 /// Adds the input's vocabulary and row rules to the parsed frame.
-pub fn apply(input: Input, lf: LazyFrame, present: Vec<&'static str>, config: &Config) -> LazyFrame {
+pub fn apply(
+    input: Input,
+    lf: LazyFrame,
+    present: Vec<&'static str>,
+    config: &Config,
+) -> LazyFrame {
     let has = |c: &str| present.contains(&c);
     let mut exprs: Vec<Expr> = Vec::new();
     // (Call direction is checked with its vocabulary below.)
-    for spec in input
-        .columns()
-        .iter()
-        .filter(|s| s.required && has(s.name) && !(input == Input::Calls && s.name == model::DIRECTION))
-    {
+    for spec in input.columns().iter().filter(|s| {
+        s.required && has(s.name) && !(input == Input::Calls && s.name == model::DIRECTION)
+    }) {
         let p = problem(spec.name);
         let empty = when(col(spec.name).is_null())
             .then(lit(format!("required value `{}` is empty", spec.name)))
             .otherwise(lit(NULL).cast(DataType::String));
         // Only parsed kinds have a problem column of their own already.
-        let parsed = matches!(spec.kind, model::Kind::Datetime | model::Kind::Money | model::Kind::Number);
-        exprs.push(if parsed { coalesce(&[col(p.as_str()), empty]) } else { empty }.alias(p));
+        let parsed = matches!(
+            spec.kind,
+            model::Kind::Datetime | model::Kind::Money | model::Kind::Number
+        );
+        exprs.push(
+            if parsed {
+                coalesce(&[col(p.as_str()), empty])
+            } else {
+                empty
+            }
+            .alias(p),
+        );
     }
     let syn = &config.synonyms;
     match input {
@@ -136,8 +198,16 @@ pub fn apply(input: Input, lf: LazyFrame, present: Vec<&'static str>, config: &C
                 lit("call")
             };
             exprs.push(channel.alias(model::CHANNEL));
-            let phone = if has(model::PHONE) { col(model::PHONE) } else { lit(NULL).cast(DataType::String) };
-            let lead = if has(model::LEAD_ID) { col(model::LEAD_ID) } else { lit(NULL).cast(DataType::String) };
+            let phone = if has(model::PHONE) {
+                col(model::PHONE)
+            } else {
+                lit(NULL).cast(DataType::String)
+            };
+            let lead = if has(model::LEAD_ID) {
+                col(model::LEAD_ID)
+            } else {
+                lit(NULL).cast(DataType::String)
+            };
             let raw_phone = if has(model::PHONE) {
                 col("_raw_phone")
             } else {
@@ -171,5 +241,9 @@ pub fn apply(input: Input, lf: LazyFrame, present: Vec<&'static str>, config: &C
             lit(NULL).cast(dtype).alias(s.name)
         })
         .collect();
-    if missing.is_empty() { lf } else { lf.with_columns(missing) }
+    if missing.is_empty() {
+        lf
+    } else {
+        lf.with_columns(missing)
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
 use crate::error::HandoffError;
 
@@ -27,7 +27,10 @@ fn input_error(path: &Path, message: impl Into<String>) -> HandoffError {
 /// rather than stopping the run. `forced` names an encoding to use instead.
 pub fn read_decoded(path: &Path, forced: Option<&str>) -> Result<Decoded, HandoffError> {
     let raw = std::fs::read(path).map_err(|e| {
-        input_error(path, format!("cannot read the file: {e}. Check the path and permissions"))
+        input_error(
+            path,
+            format!("cannot read the file: {e}. Check the path and permissions"),
+        )
     })?;
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(input_error(
@@ -99,7 +102,9 @@ fn refuse_non_text(path: &Path, raw: &[u8]) -> Result<(), HandoffError> {
     match kind {
         Some(kind) => Err(input_error(
             path,
-            format!("this is {kind}, not CSV text; open it in its program and save or export it as CSV"),
+            format!(
+                "this is {kind}, not CSV text; open it in its program and save or export it as CSV"
+            ),
         )),
         None => Ok(()),
     }
@@ -112,7 +117,14 @@ fn utf16_without_bom(raw: &[u8]) -> Option<&'static Encoding> {
         return None;
     }
     let pairs = sample.len() / 2;
-    let zero_at = |parity: usize| sample.iter().skip(parity).step_by(2).filter(|b| **b == 0).count();
+    let zero_at = |parity: usize| {
+        sample
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
     let (even, odd) = (zero_at(0), zero_at(1));
     if odd * 10 >= pairs * 7 && even * 10 < pairs {
         Some(UTF_16LE)
@@ -128,7 +140,11 @@ pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
 /// Picks the delimiter that splits the first lines most consistently.
 pub fn sniff_delimiter(text: &[u8]) -> u8 {
-    let lines: Vec<&[u8]> = text.split(|b| *b == b'\n').filter(|l| !l.is_empty()).take(20).collect();
+    let lines: Vec<&[u8]> = text
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .take(20)
+        .collect();
     let Some(header) = lines.first() else {
         return b',';
     };
@@ -138,7 +154,10 @@ pub fn sniff_delimiter(text: &[u8]) -> u8 {
         if count == 0 {
             continue;
         }
-        let consistent = lines.iter().filter(|l| count_unquoted(l, d) == count).count();
+        let consistent = lines
+            .iter()
+            .filter(|l| count_unquoted(l, d) == count)
+            .count();
         if (consistent, count) > (best.1, best.2) {
             best = (d, consistent, count);
         }
@@ -187,7 +206,10 @@ pub fn read_header(path: &Path, text: &[u8], delimiter: u8) -> Result<Vec<String
             "the first line is empty; the file needs a header row naming its columns",
         ));
     }
-    Ok(record.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_string()).collect())
+    Ok(record
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+        .collect())
 }
 
 /// The file line (1-based, header = line 1) where each data record starts,
@@ -232,9 +254,15 @@ mod tests {
 
     #[test]
     fn utf16_is_told_by_its_zero_bytes() {
-        let le: Vec<u8> = "id,created\n1,2\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let le: Vec<u8> = "id,created\n1,2\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         assert_eq!(utf16_without_bom(&le), Some(UTF_16LE));
-        let be: Vec<u8> = "id,created\n1,2\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let be: Vec<u8> = "id,created\n1,2\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
         assert_eq!(utf16_without_bom(&be), Some(UTF_16BE));
         assert_eq!(utf16_without_bom(b"id,created\n1,2\n"), None);
     }

@@ -50,10 +50,12 @@ fn null_i64() -> Expr {
 
 // Date patterns; the time part (group `t`) is parsed separately.
 const ISO_DATE: &str = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[T ,]+(?P<t>.+))?$";
-const NUM_DATE: &str = r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4}|\d{2})(?:[T ,]+(?P<t>.+))?$";
+const NUM_DATE: &str =
+    r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4}|\d{2})(?:[T ,]+(?P<t>.+))?$";
 const DAY_MON: &str =
     r"^(?P<d>\d{1,2})[- ](?P<mon>[A-Za-z]{3,9})\.?[- ,]+(?P<y>\d{4}|\d{2})(?:[T ,]+(?P<t>.+))?$";
-const MON_DAY: &str = r"^(?P<mon>[A-Za-z]{3,9})\.? (?P<d>\d{1,2}),? (?P<y>\d{4})(?:[T ,]+(?P<t>.+))?$";
+const MON_DAY: &str =
+    r"^(?P<mon>[A-Za-z]{3,9})\.? (?P<d>\d{1,2}),? (?P<y>\d{4})(?:[T ,]+(?P<t>.+))?$";
 const TIME: &str = r"^(?P<h>\d{1,2})(?::(?P<mi>\d{2}))(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?\s*(?P<ap>(?i:[ap])\.?(?i:m)\.?)?$";
 /// A zone suffix after a time: `Z`, `UTC`, `GMT`, `+05:30`, `+0530`, `-07`.
 const ZONE: &str = r"(?i)(?P<time>\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:\s*[ap]\.?m\.?)?)\s*(?P<zone>z|utc|gmt|[+-]\d{2}:?\d{2}|[+-]\d{2})$";
@@ -84,8 +86,12 @@ fn between(e: Expr, lo: i64, hi: i64) -> Expr {
 /// Returns stages; the last makes one-row columns `{prefix}_a` and `{prefix}_b`.
 pub fn numeric_date_leads(src: &str, prefix: &str) -> (Expr, Expr, Expr) {
     let g = groups(clean_text(col(src)), NUM_DATE).alias(tmp(src, "lead"));
-    let a = int(field(&tmp(src, "lead"), "a")).max().alias(format!("{prefix}_a"));
-    let b = int(field(&tmp(src, "lead"), "b")).max().alias(format!("{prefix}_b"));
+    let a = int(field(&tmp(src, "lead"), "a"))
+        .max()
+        .alias(format!("{prefix}_a"));
+    let b = int(field(&tmp(src, "lead"), "b"))
+        .max()
+        .alias(format!("{prefix}_b"));
     (g, a, b)
 }
 
@@ -109,7 +115,9 @@ fn days_from_civil(y: Expr, m: Expr, d: Expr) -> Expr {
     let y = y - when(march.clone()).then(lit(1i64)).otherwise(lit(0i64));
     let era = y.clone() / lit(400i64);
     let yoe = y - era.clone() * lit(400i64);
-    let mp = when(march).then(m.clone() + lit(9i64)).otherwise(m - lit(3i64));
+    let mp = when(march)
+        .then(m.clone() + lit(9i64))
+        .otherwise(m - lit(3i64));
     let doy = (lit(153i64) * mp + lit(2i64)) / lit(5i64) + d - lit(1i64);
     let doe = yoe.clone() * lit(365i64) + yoe.clone() / lit(4i64) - yoe / lit(100i64) + doy;
     era * lit(146_097i64) + doe - lit(719_468i64)
@@ -134,7 +142,9 @@ fn days_in_month(y: Expr, m: Expr) -> Expr {
 }
 
 fn month_number(name: Expr) -> Expr {
-    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     let old = Series::new("old".into(), MONTHS);
     let new = Series::new("new".into(), (1..=12i64).collect::<Vec<_>>());
     name.str()
@@ -149,15 +159,33 @@ fn month_number(name: Expr) -> Expr {
 /// Values with an offset (`Z`, `+05:30`, `+0530`) are exact; values without one
 /// are local time in `tz`. `order` resolves `a/b/yyyy` dates; with `None`, any
 /// such value whose two numbers are both 12 or less and differ is a problem.
-pub fn parse_datetime(src: &str, out: &str, problem: &str, order: Option<DateOrder>, tz: chrono_tz::Tz) -> Stages {
+pub fn parse_datetime(
+    src: &str,
+    out: &str,
+    problem: &str,
+    order: Option<DateOrder>,
+    tz: chrono_tz::Tz,
+) -> Stages {
     let t = |part: &str| tmp(src, part);
     let (s, zg, zone, body, zp) = (t("s"), t("zg"), t("zone"), t("body"), t("zp"));
     let (iso, num, dmon, mond) = (t("iso"), t("num"), t("dmon"), t("mond"));
-    let (y0, m, d, time, offset, ambiguous, unmatched) =
-        (t("y0"), t("m"), t("d"), t("time"), t("offset"), t("ambiguous"), t("unmatched"));
+    let (y0, m, d, time, offset, ambiguous, unmatched) = (
+        t("y0"),
+        t("m"),
+        t("d"),
+        t("time"),
+        t("offset"),
+        t("ambiguous"),
+        t("unmatched"),
+    );
     let (y, tg) = (t("y"), t("tg"));
-    let (h24, time_ms, time_bad, date_valid, in_range) =
-        (t("h24"), t("time_ms"), t("time_bad"), t("date_valid"), t("in_range"));
+    let (h24, time_ms, time_bad, date_valid, in_range) = (
+        t("h24"),
+        t("time_ms"),
+        t("time_bad"),
+        t("date_valid"),
+        t("in_range"),
+    );
     let (utc, ok) = (t("utc"), t("ok"));
 
     let (num_d, num_m) = match order {
@@ -170,22 +198,36 @@ pub fn parse_datetime(src: &str, out: &str, problem: &str, order: Option<DateOrd
         .and(int(field(&num, "a")).neq(int(field(&num, "b"))));
     let num_ok = match order {
         Some(_) => field(&num, "y").is_not_null(),
-        None => field(&num, "y").is_not_null().and(num_is_ambiguous.clone().not()),
+        None => field(&num, "y")
+            .is_not_null()
+            .and(num_is_ambiguous.clone().not()),
     };
     let num_pick = |e: Expr| when(num_ok.clone()).then(e).otherwise(null_i64());
-    let sign = when(field(&zp, "sign").eq(lit("-"))).then(lit(-1i64)).otherwise(lit(1i64));
+    let sign = when(field(&zp, "sign").eq(lit("-")))
+        .then(lit(-1i64))
+        .otherwise(lit(1i64));
     let h = int(field(&tg, "h"));
-    let ap = field(&tg, "ap").str().to_lowercase().str().slice(lit(0i64), lit(1u64));
+    let ap = field(&tg, "ap")
+        .str()
+        .to_lowercase()
+        .str()
+        .slice(lit(0i64), lit(1u64));
     let mi = int(field(&tg, "mi"));
     let sec = int(field(&tg, "s")).fill_null(lit(0i64));
-    let frac_ms = int(concat_str([field(&tg, "f"), lit("00")], "", false).str().slice(lit(0i64), lit(3u64)))
-        .fill_null(lit(0i64));
+    let frac_ms = int(concat_str([field(&tg, "f"), lit("00")], "", false)
+        .str()
+        .slice(lit(0i64), lit(3u64)))
+    .fill_null(lit(0i64));
     let local_ms = days_from_civil(c(&y), c(&m), c(&d)) * lit(MS_PER_DAY) + c(&time_ms);
     let from_local = local_ms
         .clone()
         .cast(DataType::Datetime(TimeUnit::Milliseconds, None))
         .dt()
-        .replace_time_zone(Some(TimeZone::from_chrono(&tz)), lit("earliest"), NonExistent::Null)
+        .replace_time_zone(
+            Some(TimeZone::from_chrono(&tz)),
+            lit("earliest"),
+            NonExistent::Null,
+        )
         .cast(DataType::Int64);
 
     vec![
@@ -317,8 +359,15 @@ pub fn parse_datetime(src: &str, out: &str, problem: &str, order: Option<DateOrd
 /// comma; otherwise commas (or repeated dots) group.
 pub fn parse_money(src: &str, out: &str, problem: &str) -> Stages {
     let t = |part: &str| tmp(src, part);
-    let (s, stripped, shape_ok, comma_decimal, dots_group, number, ok) =
-        (t("s"), t("stripped"), t("shape_ok"), t("comma_decimal"), t("dots_group"), t("number"), t("ok"));
+    let (s, stripped, shape_ok, comma_decimal, dots_group, number, ok) = (
+        t("s"),
+        t("stripped"),
+        t("shape_ok"),
+        t("comma_decimal"),
+        t("dots_group"),
+        t("number"),
+        t("ok"),
+    );
     let has_comma = c(&stripped).str().contains_literal(lit(","));
     let has_dot = c(&stripped).str().contains_literal(lit("."));
     vec![
@@ -375,12 +424,24 @@ pub fn parse_money(src: &str, out: &str, problem: &str) -> Stages {
 /// Parses a non-negative number (a call duration in seconds: `95`, `95.0`, `1,200`) up to `max`.
 pub fn parse_number(src: &str, out: &str, problem: &str, max: f64) -> Stages {
     let (s, number) = (tmp(src, "s"), tmp(src, "number"));
-    let ok = c(&number).is_not_null().and(c(&number).gt_eq(lit(0.0))).and(c(&number).lt_eq(lit(max)));
+    let ok = c(&number)
+        .is_not_null()
+        .and(c(&number).gt_eq(lit(0.0)))
+        .and(c(&number).lt_eq(lit(max)));
     vec![
         vec![clean_text(col(src)).alias(s.as_str())],
-        vec![c(&s).str().replace_all(lit(","), lit(""), true).cast(DataType::Float64).alias(number.as_str())],
         vec![
-            when(ok.clone()).then(c(&number)).otherwise(lit(NULL).cast(DataType::Float64)).alias(out),
+            c(&s)
+                .str()
+                .replace_all(lit(","), lit(""), true)
+                .cast(DataType::Float64)
+                .alias(number.as_str()),
+        ],
+        vec![
+            when(ok.clone())
+                .then(c(&number))
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias(out),
             when(c(&s).is_null().or(ok))
                 .then(null_str())
                 .when(c(&number).is_null().or(c(&number).is_nan()))
@@ -398,10 +459,16 @@ pub fn parse_email(src: &str, out: &str) -> Stages {
     let s = tmp(src, "s");
     vec![
         vec![clean_text(col(src)).str().to_lowercase().alias(s.as_str())],
-        vec![when(c(&s).str().contains(lit(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), false))
+        vec![
+            when(
+                c(&s)
+                    .str()
+                    .contains(lit(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), false),
+            )
             .then(c(&s))
             .otherwise(null_str())
-            .alias(out)],
+            .alias(out),
+        ],
     ]
 }
 
@@ -422,29 +489,122 @@ pub struct PhonePlan {
 }
 
 const PLANS: &[PhonePlan] = &[
-    PhonePlan { country: "IN", calling_code: "91", national_len: 10, trunk: "0" },
-    PhonePlan { country: "US", calling_code: "1", national_len: 10, trunk: "1" },
-    PhonePlan { country: "CA", calling_code: "1", national_len: 10, trunk: "1" },
-    PhonePlan { country: "GB", calling_code: "44", national_len: 10, trunk: "0" },
-    PhonePlan { country: "RU", calling_code: "7", national_len: 10, trunk: "8" },
-    PhonePlan { country: "KZ", calling_code: "7", national_len: 10, trunk: "8" },
-    PhonePlan { country: "AE", calling_code: "971", national_len: 9, trunk: "0" },
-    PhonePlan { country: "SA", calling_code: "966", national_len: 9, trunk: "0" },
-    PhonePlan { country: "AU", calling_code: "61", national_len: 9, trunk: "0" },
-    PhonePlan { country: "FR", calling_code: "33", national_len: 9, trunk: "0" },
-    PhonePlan { country: "ES", calling_code: "34", national_len: 9, trunk: "" },
-    PhonePlan { country: "IT", calling_code: "39", national_len: 10, trunk: "" },
-    PhonePlan { country: "BR", calling_code: "55", national_len: 11, trunk: "0" },
-    PhonePlan { country: "SG", calling_code: "65", national_len: 8, trunk: "" },
-    PhonePlan { country: "PK", calling_code: "92", national_len: 10, trunk: "0" },
-    PhonePlan { country: "BD", calling_code: "880", national_len: 10, trunk: "0" },
-    PhonePlan { country: "NG", calling_code: "234", national_len: 10, trunk: "0" },
-    PhonePlan { country: "ZA", calling_code: "27", national_len: 9, trunk: "0" },
+    PhonePlan {
+        country: "IN",
+        calling_code: "91",
+        national_len: 10,
+        trunk: "0",
+    },
+    PhonePlan {
+        country: "US",
+        calling_code: "1",
+        national_len: 10,
+        trunk: "1",
+    },
+    PhonePlan {
+        country: "CA",
+        calling_code: "1",
+        national_len: 10,
+        trunk: "1",
+    },
+    PhonePlan {
+        country: "GB",
+        calling_code: "44",
+        national_len: 10,
+        trunk: "0",
+    },
+    PhonePlan {
+        country: "RU",
+        calling_code: "7",
+        national_len: 10,
+        trunk: "8",
+    },
+    PhonePlan {
+        country: "KZ",
+        calling_code: "7",
+        national_len: 10,
+        trunk: "8",
+    },
+    PhonePlan {
+        country: "AE",
+        calling_code: "971",
+        national_len: 9,
+        trunk: "0",
+    },
+    PhonePlan {
+        country: "SA",
+        calling_code: "966",
+        national_len: 9,
+        trunk: "0",
+    },
+    PhonePlan {
+        country: "AU",
+        calling_code: "61",
+        national_len: 9,
+        trunk: "0",
+    },
+    PhonePlan {
+        country: "FR",
+        calling_code: "33",
+        national_len: 9,
+        trunk: "0",
+    },
+    PhonePlan {
+        country: "ES",
+        calling_code: "34",
+        national_len: 9,
+        trunk: "",
+    },
+    PhonePlan {
+        country: "IT",
+        calling_code: "39",
+        national_len: 10,
+        trunk: "",
+    },
+    PhonePlan {
+        country: "BR",
+        calling_code: "55",
+        national_len: 11,
+        trunk: "0",
+    },
+    PhonePlan {
+        country: "SG",
+        calling_code: "65",
+        national_len: 8,
+        trunk: "",
+    },
+    PhonePlan {
+        country: "PK",
+        calling_code: "92",
+        national_len: 10,
+        trunk: "0",
+    },
+    PhonePlan {
+        country: "BD",
+        calling_code: "880",
+        national_len: 10,
+        trunk: "0",
+    },
+    PhonePlan {
+        country: "NG",
+        calling_code: "234",
+        national_len: 10,
+        trunk: "0",
+    },
+    PhonePlan {
+        country: "ZA",
+        calling_code: "27",
+        national_len: 9,
+        trunk: "0",
+    },
 ];
 
 impl PhonePlan {
     pub fn for_country(code: &str) -> Option<PhonePlan> {
-        PLANS.iter().copied().find(|p| p.country.eq_ignore_ascii_case(code))
+        PLANS
+            .iter()
+            .copied()
+            .find(|p| p.country.eq_ignore_ascii_case(code))
     }
 
     pub fn supported() -> Vec<&'static str> {
@@ -463,13 +623,27 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
     let plus = |e: Expr| concat_str([lit("+"), e], "", false);
     let mut rule = when(c(&s).str().contains(lit(r"[A-Za-z@]"), false))
         .then(null_str())
-        .when(c(&s).str().starts_with(lit("+")).and(between(c(&len), 8, 15)))
+        .when(
+            c(&s)
+                .str()
+                .starts_with(lit("+"))
+                .and(between(c(&len), 8, 15)),
+        )
         .then(plus(c(&digits)))
-        .when(c(&digits).str().starts_with(lit("00")).and(between(c(&len), 10, 17)))
+        .when(
+            c(&digits)
+                .str()
+                .starts_with(lit("00"))
+                .and(between(c(&len), 10, 17)),
+        )
         .then(plus(drop(2)))
         .when(c(&len).eq(lit(n)))
         .then(with_cc(c(&digits)))
-        .when(c(&len).eq(lit(n + cc.len() as i64)).and(c(&digits).str().starts_with(lit(cc))))
+        .when(
+            c(&len)
+                .eq(lit(n + cc.len() as i64))
+                .and(c(&digits).str().starts_with(lit(cc))),
+        )
         .then(plus(c(&digits)));
     if !plan.trunk.is_empty() {
         rule = rule
@@ -481,12 +655,25 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
             .then(with_cc(drop(plan.trunk.len())));
     }
     vec![
-        vec![clean_text(col(src))
-            .str()
-            .replace(lit(r"^(?i)(p|tel|phone):"), lit(""), false)
-            .alias(s.as_str())],
-        vec![c(&s).str().replace_all(lit(r"\D"), lit(""), false).alias(digits.as_str())],
-        vec![c(&digits).str().len_bytes().cast(DataType::Int64).alias(len.as_str())],
+        vec![
+            clean_text(col(src))
+                .str()
+                .replace(lit(r"^(?i)(p|tel|phone):"), lit(""), false)
+                .alias(s.as_str()),
+        ],
+        vec![
+            c(&s)
+                .str()
+                .replace_all(lit(r"\D"), lit(""), false)
+                .alias(digits.as_str()),
+        ],
+        vec![
+            c(&digits)
+                .str()
+                .len_bytes()
+                .cast(DataType::Int64)
+                .alias(len.as_str()),
+        ],
         vec![rule.otherwise(null_str()).alias(out)],
     ]
 }
@@ -495,7 +682,12 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
 pub fn apply_stages(mut lf: LazyFrame, stages: Vec<Stages>) -> LazyFrame {
     let depth = stages.iter().map(Vec::len).max().unwrap_or(0);
     for k in 0..depth {
-        let exprs: Vec<Expr> = stages.iter().filter_map(|s| s.get(k)).flatten().cloned().collect();
+        let exprs: Vec<Expr> = stages
+            .iter()
+            .filter_map(|s| s.get(k))
+            .flatten()
+            .cloned()
+            .collect();
         if !exprs.is_empty() {
             lf = lf.with_columns(exprs);
         }
@@ -524,7 +716,11 @@ mod tests {
     }
 
     fn strings(s: &Series) -> Vec<Option<String>> {
-        s.str().unwrap().iter().map(|v| v.map(str::to_string)).collect()
+        s.str()
+            .unwrap()
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect()
     }
 
     fn ints(s: &Series) -> Vec<Option<i64>> {
@@ -578,17 +774,39 @@ mod tests {
     #[test]
     fn phones_follow_other_plans() {
         let ru = PhonePlan::for_country("RU").unwrap();
-        let got = run(&[Some("8 (916) 123-45-67"), Some("+7 916 123 45 67")], parse_phone("v", "out", ru));
-        assert_eq!(strings(&got), vec![Some("+79161234567".into()), Some("+79161234567".into())]);
+        let got = run(
+            &[Some("8 (916) 123-45-67"), Some("+7 916 123 45 67")],
+            parse_phone("v", "out", ru),
+        );
+        assert_eq!(
+            strings(&got),
+            vec![Some("+79161234567".into()), Some("+79161234567".into())]
+        );
         let us = PhonePlan::for_country("US").unwrap();
-        let got = run(&[Some("(212) 555-0142"), Some("1-212-555-0142")], parse_phone("v", "out", us));
-        assert_eq!(strings(&got), vec![Some("+12125550142".into()), Some("+12125550142".into())]);
+        let got = run(
+            &[Some("(212) 555-0142"), Some("1-212-555-0142")],
+            parse_phone("v", "out", us),
+        );
+        assert_eq!(
+            strings(&got),
+            vec![Some("+12125550142".into()), Some("+12125550142".into())]
+        );
     }
 
     #[test]
     fn emails_are_trimmed_and_lowercased() {
-        let got = run(&[Some("  Rahul.Sharma@Example.COM "), Some("not an email"), Some("98765 43210")], parse_email("v", "out"));
-        assert_eq!(strings(&got), vec![Some("rahul.sharma@example.com".into()), None, None]);
+        let got = run(
+            &[
+                Some("  Rahul.Sharma@Example.COM "),
+                Some("not an email"),
+                Some("98765 43210"),
+            ],
+            parse_email("v", "out"),
+        );
+        assert_eq!(
+            strings(&got),
+            vec![Some("rahul.sharma@example.com".into()), None, None]
+        );
     }
 
     #[test]
@@ -628,7 +846,11 @@ mod tests {
                 None
             ]
         );
-        let problems = run_col(&[Some("₹ abc"), Some(""), Some("500")], parse_money("v", "out", "problem"), "problem");
+        let problems = run_col(
+            &[Some("₹ abc"), Some(""), Some("500")],
+            parse_money("v", "out", "problem"),
+            "problem",
+        );
         let p = strings(&problems);
         assert!(p[0].as_deref().unwrap().contains("not an amount"));
         assert_eq!(p[1], None);
@@ -667,7 +889,13 @@ mod tests {
     fn month_first_and_pm_times() {
         let got = run(
             &[Some("04/07/2026 3:05 PM")],
-            parse_datetime("v", "out", "problem", Some(DateOrder::Mdy), chrono_tz::America::New_York),
+            parse_datetime(
+                "v",
+                "out",
+                "problem",
+                Some(DateOrder::Mdy),
+                chrono_tz::America::New_York,
+            ),
         );
         // April 7, 15:05 EDT = 19:05 UTC.
         assert_eq!(ints(&got), vec![Some(utc(2026, 4, 7, 19, 5, 0))]);
@@ -689,9 +917,15 @@ mod tests {
             "problem",
         );
         let p = strings(&got);
-        assert!(p[0].as_deref().unwrap().contains("impossible date"), "{p:?}");
+        assert!(
+            p[0].as_deref().unwrap().contains("impossible date"),
+            "{p:?}"
+        );
         assert!(p[1].as_deref().unwrap().contains("not a date"), "{p:?}");
-        assert!(p[2].as_deref().unwrap().contains("impossible date"), "{p:?}");
+        assert!(
+            p[2].as_deref().unwrap().contains("impossible date"),
+            "{p:?}"
+        );
         assert!(p[3].as_deref().unwrap().contains("time of day"), "{p:?}");
         assert!(p[4].as_deref().unwrap().contains("before 1990"), "{p:?}");
         assert!(p[5].as_deref().unwrap().contains("ambiguous"), "{p:?}");

@@ -18,11 +18,14 @@ pub fn neutralise(e: Expr) -> Expr {
 
 /// An epoch-ms instant as local ISO 8601 with offset, e.g. `2026-11-16T10:05:00+05:30`.
 pub fn local_iso(e: Expr, tz: Tz) -> Expr {
-    e.cast(DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)))
-        .dt()
-        .convert_time_zone(TimeZone::from_chrono(&tz))
-        .dt()
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+    e.cast(DataType::Datetime(
+        TimeUnit::Milliseconds,
+        Some(TimeZone::UTC),
+    ))
+    .dt()
+    .convert_time_zone(TimeZone::from_chrono(&tz))
+    .dt()
+    .strftime("%Y-%m-%dT%H:%M:%S%:z")
 }
 
 /// One epoch-ms instant as local ISO 8601 text, for messages and summaries.
@@ -76,14 +79,19 @@ mod tests {
             "at" => [0i64, 0, 0, 0, 0, 1_763_267_700_000],
         ]
         .unwrap();
-        let text = String::from_utf8(to_csv(&df, &["at"], chrono_tz::Asia::Kolkata).unwrap()).unwrap();
+        let text =
+            String::from_utf8(to_csv(&df, &["at"], chrono_tz::Asia::Kolkata).unwrap()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "name,at");
         assert!(lines[1].starts_with("\"'=HYPERLINK"), "{}", lines[1]);
         assert!(lines[2].starts_with("'+91 98765"), "{}", lines[2]);
         assert!(lines[3].starts_with("'-2+3"), "{}", lines[3]);
         assert!(lines[4].starts_with("'@SUM"), "{}", lines[4]);
-        assert!(lines[5].starts_with("\"'\tx\"") || lines[5].starts_with("'\tx"), "{}", lines[5]);
+        assert!(
+            lines[5].starts_with("\"'\tx\"") || lines[5].starts_with("'\tx"),
+            "{}",
+            lines[5]
+        );
         assert_eq!(lines[6], "Asha,2025-11-16T10:05:00+05:30");
     }
 }

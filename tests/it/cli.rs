@@ -22,7 +22,19 @@ fn help_documents_exit_codes_and_every_input() {
     let o = handoff(&["ledger", "--help"]);
     assert!(o.status.success());
     let text = stdout(&o);
-    for needle in ["--leads", "--deals", "--forms", "--calls", "--spend", "--config", "--as-of", "--encoding", "--out", "Exit codes", "rejects.csv"] {
+    for needle in [
+        "--leads",
+        "--deals",
+        "--forms",
+        "--calls",
+        "--spend",
+        "--config",
+        "--as-of",
+        "--encoding",
+        "--out",
+        "Exit codes",
+        "rejects.csv",
+    ] {
         assert!(text.contains(needle), "help lacks {needle}:\n{text}");
     }
 }
@@ -30,13 +42,20 @@ fn help_documents_exit_codes_and_every_input() {
 #[test]
 fn missing_required_column_names_file_column_and_closest_header() {
     let dir = tempfile::tempdir().unwrap();
-    let leads = write(dir.path(), "leads.csv", b"Lead ID,Created On,Name\nL1,2026-11-12 10:00,A\n");
+    let leads = write(
+        dir.path(),
+        "leads.csv",
+        b"Lead ID,Created On,Name\nL1,2026-11-12 10:00,A\n",
+    );
     let o = run_leads(dir.path(), &leads, &[]);
     assert_eq!(o.status.code(), Some(4));
     let err = stderr(&o);
     assert!(err.contains("leads.csv"), "{err}");
     assert!(err.contains("`created_at` is missing"), "{err}");
-    assert!(err.contains("closest header present is `Created On`"), "{err}");
+    assert!(
+        err.contains("closest header present is `Created On`"),
+        "{err}"
+    );
     assert!(err.contains("\"Created On\" = \"created_at\""), "{err}");
 }
 
@@ -44,12 +63,23 @@ fn missing_required_column_names_file_column_and_closest_header() {
 fn config_errors_name_the_key_and_line_before_reading_data() {
     let dir = tempfile::tempdir().unwrap();
     // The leads file does not exist: a config error must come first.
-    let config = write(dir.path(), "handoff.toml", b"[calendar]\ntime_zone = \"Asia/Kolkatta\"\n");
-    let leads = write(dir.path(), "leads.csv", b"lead_id,created_at\nL1,2026-11-12 10:00\n");
+    let config = write(
+        dir.path(),
+        "handoff.toml",
+        b"[calendar]\ntime_zone = \"Asia/Kolkatta\"\n",
+    );
+    let leads = write(
+        dir.path(),
+        "leads.csv",
+        b"lead_id,created_at\nL1,2026-11-12 10:00\n",
+    );
     let o = run_leads(dir.path(), &leads, &["--config", &config]);
     assert_eq!(o.status.code(), Some(3));
     let err = stderr(&o);
-    assert!(err.contains("line 2") && err.contains("Asia/Kolkatta"), "{err}");
+    assert!(
+        err.contains("line 2") && err.contains("Asia/Kolkatta"),
+        "{err}"
+    );
 
     let config = write(dir.path(), "handoff.toml", b"[sla]\nhigh_due = \"5m\"\n");
     let o = run_leads(dir.path(), &leads, &["--config", &config]);
@@ -63,7 +93,11 @@ fn usage_errors_exit_2() {
     let o = handoff(&["ledger", "--out", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no leads file"), "{}", stderr(&o));
-    let leads = write(dir.path(), "leads.csv", b"lead_id,created_at\nL1,2026-11-12 10:00\n");
+    let leads = write(
+        dir.path(),
+        "leads.csv",
+        b"lead_id,created_at\nL1,2026-11-12 10:00\n",
+    );
     let o = run_leads(dir.path(), &leads, &["--as-of", "yesterday"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--as-of"), "{}", stderr(&o));
@@ -82,10 +116,18 @@ fn a_pdf_renamed_csv_is_refused_clearly() {
 fn semicolons_windows_1252_and_utf16_are_read() {
     let dir = tempfile::tempdir().unwrap();
     // Windows-1252: "José" with é as 0xE9, semicolon-delimited.
-    let leads = write(dir.path(), "leads.csv", b"lead_id;created_at;name\nL1;2026-11-12 10:00;Jos\xe9\n");
+    let leads = write(
+        dir.path(),
+        "leads.csv",
+        b"lead_id;created_at;name\nL1;2026-11-12 10:00;Jos\xe9\n",
+    );
     let o = run_leads(dir.path(), &leads, &["--as-of", "2026-11-13"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("windows-1252, semicolon"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("windows-1252, semicolon"),
+        "{}",
+        stdout(&o)
+    );
     let rows = read_csv(&dir.path().join("out/ledger.csv"));
     assert_eq!(rows[0]["name"], "José");
 
@@ -106,15 +148,31 @@ fn semicolons_windows_1252_and_utf16_are_read() {
 fn undecidable_day_order_stops_with_the_fix() {
     let dir = tempfile::tempdir().unwrap();
     // 03/02/2024 and 04/05/2024: day-first or month-first cannot be told.
-    let leads = write(dir.path(), "leads.csv", b"lead_id,created_at\nL1,03/02/2024 11:00\nL2,04/05/2024 12:00\n");
+    let leads = write(
+        dir.path(),
+        "leads.csv",
+        b"lead_id,created_at\nL1,03/02/2024 11:00\nL2,04/05/2024 12:00\n",
+    );
     let o = run_leads(dir.path(), &leads, &["--as-of", "2024-12-01"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let rejects = read_csv(&dir.path().join("out/rejects.csv"));
     assert_eq!(rejects.len(), 2);
-    assert!(rejects[0]["reason"].contains("date_order"), "{}", rejects[0]["reason"]);
+    assert!(
+        rejects[0]["reason"].contains("date_order"),
+        "{}",
+        rejects[0]["reason"]
+    );
 
-    let config = write(dir.path(), "handoff.toml", b"[business]\ndate_order = \"dmy\"\n");
-    let o = run_leads(dir.path(), &leads, &["--as-of", "2024-12-01", "--config", &config]);
+    let config = write(
+        dir.path(),
+        "handoff.toml",
+        b"[business]\ndate_order = \"dmy\"\n",
+    );
+    let o = run_leads(
+        dir.path(),
+        &leads,
+        &["--as-of", "2024-12-01", "--config", &config],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = read_csv(&dir.path().join("out/ledger.csv"));
     assert_eq!(rows[0]["created_at"], "2024-02-03T11:00:00+05:30");

@@ -15,7 +15,9 @@ fn ledger() -> BTreeMap<String, Row> {
 }
 
 fn f(row: &Row, key: &str) -> f64 {
-    row[key].parse().unwrap_or_else(|_| panic!("{key} = {:?} is not a number", row[key]))
+    row[key]
+        .parse()
+        .unwrap_or_else(|_| panic!("{key} = {:?} is not a number", row[key]))
 }
 
 #[test]
@@ -40,7 +42,10 @@ fn form_before_crm_starts_the_clock() {
     assert_eq!(r["sla_due_at"], "2026-11-12T09:55:00+05:30");
     assert_eq!(r["sla_status"], "breached");
     assert_eq!(f(r, "sla_delay_business_min"), 8.0);
-    assert_eq!(r["escalated"], "false", "8 minutes late is under the 10-minute escalation");
+    assert_eq!(
+        r["escalated"], "false",
+        "8 minutes late is under the 10-minute escalation"
+    );
     assert_eq!(r["after_hours"], "false");
 }
 
@@ -105,7 +110,10 @@ fn phones_in_four_styles_are_one_number() {
     let l = ledger();
     let r = &l["L5"];
     // Lead phone "098765 43210"; calls "+91-98765-43210", "9876543210", "91 98765 43210".
-    assert_eq!(r["phone"], "'+919876543210", "E.164, with the spreadsheet-formula guard");
+    assert_eq!(
+        r["phone"], "'+919876543210",
+        "E.164, with the spreadsheet-formula guard"
+    );
     assert_eq!(r["attempts"], "3");
     assert_eq!(r["first_touch_at"], "2026-11-12T11:05:00+05:30");
     assert_eq!(f(r, "business_response_min"), 5.0);
@@ -120,9 +128,15 @@ fn duplicate_lead_ids_keep_the_latest_update() {
     assert_eq!(r["duplicate_rows"], "2");
     assert_eq!(r["status_given"], "lost");
     assert_eq!(r["status_at_as_of"], "lost");
-    assert_eq!(r["lost_category"], "unreachable", "typo 'Not reachble' maps by edit distance");
+    assert_eq!(
+        r["lost_category"], "unreachable",
+        "typo 'Not reachble' maps by edit distance"
+    );
     assert_eq!(r["lost_class"], "process");
-    assert_eq!(r["under_worked"], "true", "lost as unreachable after 3 attempts, minimum 5");
+    assert_eq!(
+        r["under_worked"], "true",
+        "lost as unreachable after 3 attempts, minimum 5"
+    );
 }
 
 #[test]
@@ -153,10 +167,20 @@ fn deals_fold_into_stages() {
     assert_eq!(r["won_at"], "2026-11-17T16:00:00+05:30");
     assert_eq!(f(r, "deal_value"), 840000.0);
     assert_eq!(r["status_at_as_of"], "won");
-    for stage in ["captured", "contacted", "qualified", "meeting", "proposal", "won"] {
+    for stage in [
+        "captured",
+        "contacted",
+        "qualified",
+        "meeting",
+        "proposal",
+        "won",
+    ] {
         assert_eq!(r[&format!("reached_{stage}")], "true", "{stage}");
     }
-    assert_eq!(r["reached_assigned"], "true", "won implies every earlier stage");
+    assert_eq!(
+        r["reached_assigned"], "true",
+        "won implies every earlier stage"
+    );
 
     // D3 closes after as-of: the meeting happened, the win has not.
     let r = &l["L7"];
@@ -182,13 +206,22 @@ fn orphans_are_inquiries_that_never_reached_the_crm() {
     let dir = tempfile::tempdir().unwrap();
     fixture_ledger(dir.path());
     let orphans = read_csv(&dir.path().join("orphans.csv"));
-    let kinds: Vec<(String, String)> = orphans.iter().map(|o| (o["kind"].clone(), o["detail"].clone())).collect();
+    let kinds: Vec<(String, String)> = orphans
+        .iter()
+        .map(|o| (o["kind"].clone(), o["detail"].clone()))
+        .collect();
     assert_eq!(
         kinds,
         vec![
-            ("form".to_string(), "no lead has this email or phone".to_string()),
+            (
+                "form".to_string(),
+                "no lead has this email or phone".to_string()
+            ),
             ("form".to_string(), "no email or phone to match".to_string()),
-            ("inbound call".to_string(), "no lead has this phone or lead_id".to_string()),
+            (
+                "inbound call".to_string(),
+                "no lead has this phone or lead_id".to_string()
+            ),
         ]
     );
     assert_eq!(orphans[0]["email"], "nobody@example.org");

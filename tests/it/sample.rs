@@ -5,21 +5,48 @@ use std::fs;
 use crate::support::*;
 
 fn sample(dir: &std::path::Path, seed: &str) {
-    let o = handoff(&["sample", "--leads", "300", "--seed", seed, "--out", dir.to_str().unwrap()]);
+    let o = handoff(&[
+        "sample",
+        "--leads",
+        "300",
+        "--seed",
+        seed,
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]
 fn same_seed_same_bytes_other_seed_other_bytes() {
-    let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
     sample(a.path(), "7");
     sample(b.path(), "7");
     sample(c.path(), "8");
-    for name in ["leads.csv", "deals.csv", "forms.csv", "calls.csv", "spend.csv", "handoff.toml"] {
+    for name in [
+        "leads.csv",
+        "deals.csv",
+        "forms.csv",
+        "calls.csv",
+        "spend.csv",
+        "handoff.toml",
+    ] {
         let x = fs::read(a.path().join(name)).unwrap();
-        assert_eq!(x, fs::read(b.path().join(name)).unwrap(), "{name} differs for one seed");
+        assert_eq!(
+            x,
+            fs::read(b.path().join(name)).unwrap(),
+            "{name} differs for one seed"
+        );
         if name != "handoff.toml" && name != "spend.csv" {
-            assert_ne!(x, fs::read(c.path().join(name)).unwrap(), "{name} ignores the seed");
+            assert_ne!(
+                x,
+                fs::read(c.path().join(name)).unwrap(),
+                "{name} ignores the seed"
+            );
         }
     }
 }
@@ -59,4 +86,33 @@ fn ledger_over_the_sample_is_byte_identical_across_runs() {
     assert!(ledger.iter().any(|r| r["after_hours"] == "true"));
     assert!(ledger.iter().any(|r| r["sla_status"] == "breached"));
     assert!(ledger.iter().any(|r| r["sla_status"] == "met"));
+}
+
+#[test]
+fn bundled_sample_data_is_what_the_generator_makes() {
+    let out = tempfile::tempdir().unwrap();
+    let o = handoff(&[
+        "sample",
+        "--leads",
+        "3000",
+        "--seed",
+        "46",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    for name in [
+        "leads.csv",
+        "deals.csv",
+        "forms.csv",
+        "calls.csv",
+        "spend.csv",
+        "handoff.toml",
+    ] {
+        assert!(
+            fs::read(bundled.join(name)).unwrap() == fs::read(out.path().join(name)).unwrap(),
+            "sample-data/{name} is not `handoff sample --leads 3000 --seed 46`; regenerate it"
+        );
+    }
 }

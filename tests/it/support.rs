@@ -27,20 +27,27 @@ pub fn stderr(o: &Output) -> String {
 
 /// A CSV file as rows of header -> value.
 pub fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let headers = reader.headers().expect("header row").clone();
     reader
         .records()
         .map(|r| {
             let r = r.expect("a CSV record");
-            headers.iter().map(str::to_string).zip(r.iter().map(str::to_string)).collect()
+            headers
+                .iter()
+                .map(str::to_string)
+                .zip(r.iter().map(str::to_string))
+                .collect()
         })
         .collect()
 }
 
 /// The ledger's rows by lead id.
 pub fn by_lead(rows: Vec<BTreeMap<String, String>>) -> BTreeMap<String, BTreeMap<String, String>> {
-    rows.into_iter().map(|r| (r["lead_id"].clone(), r)).collect()
+    rows.into_iter()
+        .map(|r| (r["lead_id"].clone(), r))
+        .collect()
 }
 
 /// Runs the ledger on the fixture at its as-of time; returns (output dir, process output).
