@@ -80,6 +80,9 @@ pub struct LedgerArgs {
     /// Folder for the outputs (created if missing; files in it are replaced).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Print each stage's wall time and the peak memory so far to stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

@@ -30,13 +30,19 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), HandoffError> {
     match cli.command {
         Command::Ledger(args) => {
+            let show_timings = args.timings;
             let job = args.into_job()?;
-            let ledger = pipeline::build(&job)?;
+            let mut timings = pipeline::Timings::begin();
+            let ledger = pipeline::build(&job, &mut timings)?;
             let written = pipeline::write(&ledger, &job)?;
+            timings.mark("write");
             print!(
                 "{}",
                 summary::ledger_summary(&ledger, &written, job.config.calendar.time_zone.0)
             );
+            if show_timings {
+                eprint!("{}", timings.report());
+            }
             Ok(())
         }
         Command::Sample(args) => {

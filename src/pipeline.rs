@@ -69,8 +69,52 @@ pub struct Written {
     pub paths: Vec<PathBuf>,
 }
 
+/// Wall time and peak memory after each stage, for `--timings` and the benchmark.
+#[derive(Debug)]
+pub struct Timings {
+    last: std::time::Instant,
+    pub stages: Vec<(String, f64, Option<f64>)>,
+}
+
+impl Timings {
+    pub fn begin() -> Self {
+        Self {
+            last: std::time::Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+
+    /// Records the stage that just ended.
+    pub fn mark(&mut self, stage: impl Into<String>) {
+        let now = std::time::Instant::now();
+        let secs = (now - self.last).as_secs_f64();
+        self.stages.push((stage.into(), secs, peak_rss_mib()));
+        self.last = now;
+    }
+
+    /// One line per stage: seconds and the process's peak resident memory so far.
+    pub fn report(&self) -> String {
+        let total: f64 = self.stages.iter().map(|s| s.1).sum();
+        let mut out = String::from("stage                 seconds   peak MiB\n");
+        for (name, secs, peak) in &self.stages {
+            let peak = peak.map_or("n/a".to_string(), |p| format!("{p:.0}"));
+            out.push_str(&format!("{name:<20} {secs:>8.2} {peak:>10}\n"));
+        }
+        out.push_str(&format!("{:<20} {total:>8.2}\n", "total"));
+        out
+    }
+}
+
+/// Peak resident set size of this process (Linux `VmHWM`), in MiB.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
 /// Loads, joins and computes the ledger; writes nothing.
-pub fn build(job: &LedgerJob) -> Result<Ledger> {
+pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
     let mut loaded: Vec<Loaded> = Vec::new();
     for (input, path) in job.files.each() {
         loaded.push(load::load(
@@ -79,6 +123,7 @@ pub fn build(job: &LedgerJob) -> Result<Ledger> {
             &job.config,
             job.encoding.as_deref(),
         )?);
+        timings.mark(format!("load {}", input.name()));
     }
     let files: Vec<FileStats> = loaded.iter().map(|l| l.stats.clone()).collect();
     let rejects = all_rejects(&loaded)?;
@@ -101,7 +146,9 @@ pub fn build(job: &LedgerJob) -> Result<Ledger> {
     };
     let spend = take(Input::Spend);
     let joined = join::join(sources, as_of, &job.config)?;
+    timings.mark("join");
     let ledger = clocks::ledger(joined.leads, as_of, &job.config)?;
+    timings.mark("clocks");
     Ok(Ledger {
         ledger,
         orphans: joined.orphans,

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Benchmark: wall time and peak memory of the ledger pipeline (load, join,
+# clocks, write) on a generated sample. Prints figures; asserts nothing.
+#   scripts/bench.sh [LEADS]      default 1000000 leads (~1.2 forms, ~2.5 calls each)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+leads=${1:-1000000}
+target=${CARGO_TARGET_DIR:-target}
+cargo build --release --locked --quiet
+bin="$target/release/handoff"
+data=${BENCH_DATA:-/tmp/handoff-bench-$leads}
+if [ ! -f "$data/leads.csv" ]; then
+    echo "generating $leads leads into $data"
+    "$bin" sample --leads "$leads" --seed 1 --out "$data" >/dev/null
+fi
+echo "input files:"
+for f in leads deals forms calls spend; do
+    printf '  %-6s %10s rows %8s\n' "$f" "$(($(wc -l < "$data/$f.csv") - 1))" "$(du -h "$data/$f.csv" | cut -f1)"
+done
+echo "cores: $(nproc), memory: $(free -g | awk '/Mem:/ {print $2}') GiB"
+start=$(date +%s.%N)
+"$bin" ledger --data "$data" --as-of 2026-11-16 --out "$data/out" --timings >/dev/null
+end=$(date +%s.%N)
+echo "wall time, whole run: $(echo "$end - $start" | bc) s"
