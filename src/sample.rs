@@ -925,7 +925,7 @@ fn write_form(ctx: &mut Ctx, w: &mut Writers, lead: &Lead) -> csv::Result<()> {
         &format!("F{}", &lead.id[2..]),
     )?;
     // Some people submit twice (a reminder, a second ad).
-    if ctx.chance(0.08) {
+    if ctx.chance(0.3) {
         let again = submitted - Duration::days(ctx.rng.random_range(1..20));
         write_form_row(ctx, w, lead, form, again, &format!("F{}b", &lead.id[2..]))?;
     }
@@ -1104,6 +1104,18 @@ fn write_calls(
     if ctx.chance(0.25) {
         let at = first + Duration::hours(ctx.rng.random_range(2..48));
         call(ctx, at, false, true, "call")?;
+    }
+    // A reached lead becomes a WhatsApp conversation: photos, measurements, reminders.
+    if reached {
+        let mut at = first;
+        for _ in 0..ctx.rng.random_range(0..=5) {
+            at += Duration::minutes(ctx.rng.random_range(30..4000));
+            call(ctx, at, true, true, "whatsapp")?;
+            if ctx.chance(0.5) {
+                let reply = at + Duration::minutes(ctx.rng.random_range(1..600));
+                call(ctx, reply, false, true, "whatsapp")?;
+            }
+        }
     }
     Ok(())
 }
