@@ -430,10 +430,16 @@ pub fn write(args: &SampleArgs) -> Result<Vec<PathBuf>> {
     let mut call_seq = 0u64;
     for i in 0..args.leads {
         let lead = make_lead(&mut ctx, i, as_of);
-        write_lead(&mut ctx, &mut w, &lead, i).map_err(&err)?;
-        write_form(&mut ctx, &mut w, &lead).map_err(&err)?;
-        write_calls(&mut ctx, &mut w, &lead, as_of, &mut call_seq).map_err(&err)?;
-        write_deal(&mut ctx, &mut w, &lead, i).map_err(&err)?;
+        // A lead the CRM had not created by export time exists only as its form.
+        let in_crm = lead.created <= as_of;
+        if in_crm {
+            write_lead(&mut ctx, &mut w, &lead, i).map_err(&err)?;
+        }
+        write_form(&mut ctx, &mut w, &lead, as_of).map_err(&err)?;
+        if in_crm {
+            write_calls(&mut ctx, &mut w, &lead, as_of, &mut call_seq).map_err(&err)?;
+            write_deal(&mut ctx, &mut w, &lead, i).map_err(&err)?;
+        }
     }
     write_orphans(&mut ctx, &mut w, args.leads, &mut call_seq).map_err(&err)?;
     for wr in [&mut w.leads, &mut w.deals, &mut w.forms, &mut w.calls] {
@@ -642,6 +648,7 @@ fn progress(ctx: &mut Ctx, lead: &mut Lead, captured: NaiveDateTime, as_of: Naiv
             lead.lost = Some(lead.created + Duration::days(ctx.rng.random_range(3..20)));
             lead.lost_reason = ctx.chance(0.4).then_some("no follow up");
         }
+        settle(lead, as_of);
         return;
     };
     lead.assigned = Some(lead.created + Duration::seconds(ctx.rng.random_range(5..600)));
@@ -662,6 +669,7 @@ fn progress(ctx: &mut Ctx, lead: &mut Lead, captured: NaiveDateTime, as_of: Naiv
                 None
             };
         }
+        settle(lead, as_of);
         return;
     }
     lead.first_contact = Some(response);
@@ -894,7 +902,12 @@ fn write_lead(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, i: usize) -> csv::Res
         .write_record(record(lead.status, lead.updated, owner))
 }
 
-fn write_form(ctx: &mut Ctx, w: &mut Writers, lead: &Lead) -> csv::Result<()> {
+fn write_form(
+    ctx: &mut Ctx,
+    w: &mut Writers,
+    lead: &Lead,
+    as_of: NaiveDateTime,
+) -> csv::Result<()> {
     let Some(form) = lead.campaign.form else {
         return Ok(());
     };
@@ -916,6 +929,9 @@ fn write_form(ctx: &mut Ctx, w: &mut Writers, lead: &Lead) -> csv::Result<()> {
         }
         _ => submitted,
     };
+    if submitted > as_of {
+        return Ok(());
+    }
     write_form_row(
         ctx,
         w,
