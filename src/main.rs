@@ -1,5 +1,6 @@
 //! The `handoff` binary: parse arguments, run, turn errors into messages and exit codes.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -32,8 +33,9 @@ fn run(cli: Cli) -> Result<(), HandoffError> {
         Command::Ledger(args) => {
             let show_timings = args.timings;
             let job = args.into_job()?;
-            let mut timings = pipeline::Timings::begin();
+            let mut timings = pipeline::Timings::begin(std::io::stderr().is_terminal());
             let ledger = pipeline::build(&job, &mut timings)?;
+            timings.starting("writing outputs");
             let written = pipeline::write(&ledger, &job)?;
             timings.mark("write");
             print!(

@@ -72,13 +72,17 @@ pub struct Written {
 /// Wall time and peak memory after each stage, for `--timings` and the benchmark.
 #[derive(Debug)]
 pub struct Timings {
+    /// Announce each stage on stderr as it ends (a terminal is watching).
+    progress: bool,
     last: std::time::Instant,
     pub stages: Vec<(String, f64, Option<f64>)>,
 }
 
 impl Timings {
-    pub fn begin() -> Self {
+    /// Starts the clock; with `progress`, each stage is announced on stderr as it ends.
+    pub fn begin(progress: bool) -> Self {
         Self {
+            progress,
             last: std::time::Instant::now(),
             stages: Vec::new(),
         }
@@ -88,8 +92,19 @@ impl Timings {
     pub fn mark(&mut self, stage: impl Into<String>) {
         let now = std::time::Instant::now();
         let secs = (now - self.last).as_secs_f64();
-        self.stages.push((stage.into(), secs, peak_rss_mib()));
+        let stage = stage.into();
+        if self.progress {
+            eprintln!(" {secs:.1} s");
+        }
+        self.stages.push((stage, secs, peak_rss_mib()));
         self.last = now;
+    }
+
+    /// Announces the stage about to run (on a terminal).
+    pub fn starting(&self, what: &str) {
+        if self.progress {
+            eprint!("{what} ...");
+        }
     }
 
     /// One line per stage: seconds and the process's peak resident memory so far.
@@ -117,6 +132,7 @@ fn peak_rss_mib() -> Option<f64> {
 pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
     let mut loaded: Vec<Loaded> = Vec::new();
     for (input, path) in job.files.each() {
+        timings.starting(&format!("reading {}", path.display()));
         loaded.push(load::load(
             input,
             path,
@@ -145,8 +161,10 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
         calls: take(Input::Calls),
     };
     let spend = take(Input::Spend);
+    timings.starting("matching forms, calls and deals to leads");
     let joined = join::join(sources, as_of, &job.config)?;
     timings.mark("join");
+    timings.starting("computing response times and SLA");
     let ledger = clocks::ledger(joined.leads, as_of, &job.config)?;
     timings.mark("clocks");
     Ok(Ledger {
