@@ -346,23 +346,11 @@ pub fn ledger_columns() -> Vec<&'static str> {
     v
 }
 
-/// Ledger columns that hold instants (epoch ms), written as local ISO 8601.
+/// Ledger columns that hold instants (epoch ms), written as local ISO 8601:
+/// by convention, exactly the columns whose name ends in `_at`.
 pub fn time_columns() -> Vec<&'static str> {
-    vec![
-        CREATED_AT,
-        CAPTURED_AT,
-        FIRST_CONTACT_AT,
-        FIRST_TOUCH_AT,
-        SLA_DUE_AT,
-        ASSIGNED_AT,
-        CONTACTED_AT,
-        QUALIFIED_AT,
-        MEETING_AT,
-        PROPOSAL_AT,
-        WON_AT,
-        LOST_AT,
-        RETURNED_AT,
-        NEXT_ACTION_AT,
-        UPDATED_AT,
-    ]
+    ledger_columns()
+        .into_iter()
+        .filter(|c| c.ends_with("_at"))
+        .collect()
 }

@@ -119,14 +119,7 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
                 .map_err(engine("matching forms to leads"))?;
             counts.forms_matched_by_email = count_by(&matched, "email")?;
             counts.forms_matched_by_phone = count_by(&matched, "phone")?;
-            let orphan_forms = forms
-                .lazy()
-                .join(
-                    matched.clone().lazy().select([col(ROW)]),
-                    [col(ROW)],
-                    [col(ROW)],
-                    JoinArgs::new(JoinType::Anti),
-                )
+            let orphan_forms = unmatched(forms.lazy(), &matched.clone().lazy())
                 .collect()
                 .map_err(engine("finding orphan forms"))?;
             counts.forms_orphaned = orphan_forms.height();
@@ -163,13 +156,7 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
                 .map_err(engine("matching calls to leads"))?;
             counts.calls_matched_by_lead_id = count_by(&matched, "lead_id")?;
             counts.calls_matched_by_phone = count_by(&matched, "phone")?;
-            let unmatched = calls.lazy().join(
-                matched.clone().lazy().select([col(ROW)]),
-                [col(ROW)],
-                [col(ROW)],
-                JoinArgs::new(JoinType::Anti),
-            );
-            let unmatched = unmatched
+            let unmatched = unmatched(calls.lazy(), &matched.clone().lazy())
                 .collect()
                 .map_err(engine("finding orphan calls"))?;
             let inbound = unmatched
@@ -328,33 +315,47 @@ fn nearest_lead(candidates: LazyFrame, at: &str) -> LazyFrame {
         .drop(cols(["_distance"]))
 }
 
-/// Forms matched to leads: by email when any lead has that email, else by phone.
-fn match_forms(forms: LazyFrame, keys: LazyFrame) -> LazyFrame {
-    let by_email = forms.clone().filter(col(EMAIL).is_not_null()).join(
-        keys.clone()
-            .select([col(EMAIL), col(LEAD_ID), col(CREATED_AT)])
-            .filter(col(EMAIL).is_not_null()),
-        [col(EMAIL)],
-        [col(EMAIL)],
+/// Rows matched to the lead with the same `key` (email or phone), the nearest
+/// created winning; `lead_columns` come along from the lead, tagged `how`.
+fn match_on_key(
+    rows: LazyFrame,
+    keys: LazyFrame,
+    key: &str,
+    at: &str,
+    lead_columns: &[&str],
+) -> LazyFrame {
+    let mut right = vec![col(key)];
+    right.extend(lead_columns.iter().map(|c| col(*c)));
+    let candidates = rows.filter(col(key).is_not_null()).join(
+        keys.select(right).filter(col(key).is_not_null()),
+        [col(key)],
+        [col(key)],
         JoinArgs::new(JoinType::Inner),
     );
-    let by_email =
-        nearest_lead(by_email, SUBMITTED_AT).with_columns([lit("email").alias(MATCHED_BY)]);
-    let rest = forms.join(
-        by_email.clone().select([col(ROW)]),
+    nearest_lead(candidates, at).with_columns([lit(key).alias(MATCHED_BY)])
+}
+
+/// The rows of `rows` not in `matched` (by [`ROW`]).
+fn unmatched(rows: LazyFrame, matched: &LazyFrame) -> LazyFrame {
+    rows.join(
+        matched.clone().select([col(ROW)]),
         [col(ROW)],
         [col(ROW)],
         JoinArgs::new(JoinType::Anti),
+    )
+}
+
+/// Forms matched to leads: by email when any lead has that email, else by phone.
+fn match_forms(forms: LazyFrame, keys: LazyFrame) -> LazyFrame {
+    let lead = [LEAD_ID, CREATED_AT];
+    let by_email = match_on_key(forms.clone(), keys.clone(), EMAIL, SUBMITTED_AT, &lead);
+    let by_phone = match_on_key(
+        unmatched(forms, &by_email),
+        keys,
+        PHONE,
+        SUBMITTED_AT,
+        &lead,
     );
-    let by_phone = rest.filter(col(PHONE).is_not_null()).join(
-        keys.select([col(PHONE), col(LEAD_ID), col(CREATED_AT)])
-            .filter(col(PHONE).is_not_null()),
-        [col(PHONE)],
-        [col(PHONE)],
-        JoinArgs::new(JoinType::Inner),
-    );
-    let by_phone =
-        nearest_lead(by_phone, SUBMITTED_AT).with_columns([lit("phone").alias(MATCHED_BY)]);
     let pick = |lf: LazyFrame| {
         lf.select([
             col(ROW),
@@ -480,25 +481,15 @@ fn match_calls(calls: LazyFrame, keys: LazyFrame) -> LazyFrame {
             [col(LEAD_ID)],
             JoinArgs::new(JoinType::Inner),
         )
-        .with_columns([lit("lead_id").alias(MATCHED_BY)]);
-    let rest = calls.join(
-        by_id.clone().select([col(ROW)]),
-        [col(ROW)],
-        [col(ROW)],
-        JoinArgs::new(JoinType::Anti),
+        .with_columns([lit(LEAD_ID).alias(MATCHED_BY)]);
+    let rest = unmatched(calls, &by_id).drop(cols([LEAD_ID]));
+    let by_phone = match_on_key(
+        rest,
+        keys,
+        PHONE,
+        STARTED_AT,
+        &[LEAD_ID, CREATED_AT, CAPTURED_AT],
     );
-    let by_phone = rest
-        .filter(col(PHONE).is_not_null())
-        .drop(cols([LEAD_ID]))
-        .join(
-            keys.select([col(PHONE), col(LEAD_ID), col(CREATED_AT), col(CAPTURED_AT)])
-                .filter(col(PHONE).is_not_null()),
-            [col(PHONE)],
-            [col(PHONE)],
-            JoinArgs::new(JoinType::Inner),
-        );
-    let by_phone =
-        nearest_lead(by_phone, STARTED_AT).with_columns([lit("phone").alias(MATCHED_BY)]);
     let pick = |lf: LazyFrame| {
         lf.select([
             col(ROW),
