@@ -19,11 +19,21 @@ fn main() -> ExitCode {
             });
         }
     };
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+    // Query planning recurses on the calling thread: give it room.
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || run(cli));
+    match worker.map(|w| w.join()) {
+        Ok(Ok(Ok(()))) => ExitCode::SUCCESS,
+        Ok(Ok(Err(e))) => {
             eprintln!("error: {e:#}");
             ExitCode::from(e.exit_code() as u8)
+        }
+        _ => {
+            eprintln!(
+                "error: handoff stopped unexpectedly (see the message above). This is a bug; please report it with the command you ran"
+            );
+            ExitCode::from(handoff::error::exit::INTERNAL as u8)
         }
     }
 }

@@ -390,8 +390,9 @@ fn parse_columns(
             Kind::Email => values::parse_email(&raw, name),
         });
     }
-    let parsed = values::apply_stages(frame.clone().lazy(), stages)
-        .drop(Selector::Matches(format!("^{}.*$", values::TMP).into()));
+    let parsed = values::apply_stages(frame.clone(), stages)
+        .map_err(HandoffError::engine("parsing values"))?
+        .lazy();
     let parsed = normalise::apply(
         input,
         parsed,

@@ -678,21 +678,19 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
     ]
 }
 
-/// Applies stages to a lazy frame.
-pub fn apply_stages(mut lf: LazyFrame, stages: Vec<Stages>) -> LazyFrame {
-    let depth = stages.iter().map(Vec::len).max().unwrap_or(0);
-    for k in 0..depth {
-        let exprs: Vec<Expr> = stages
-            .iter()
-            .filter_map(|s| s.get(k))
-            .flatten()
-            .cloned()
-            .collect();
-        if !exprs.is_empty() {
+/// Applies each column's stages in turn and materialises the result before the
+/// next column, dropping the temporaries: at most one column's intermediates
+/// are alive at once, and the query plan stays shallow.
+pub fn apply_stages(mut df: DataFrame, columns: Vec<Stages>) -> PolarsResult<DataFrame> {
+    let temporaries = || Selector::Matches(format!("^{TMP}.*$").into());
+    for stages in columns {
+        let mut lf = df.lazy();
+        for exprs in stages {
             lf = lf.with_columns(exprs);
         }
+        df = lf.drop(temporaries()).collect()?;
     }
-    lf
+    Ok(df)
 }
 
 #[cfg(test)]
@@ -702,8 +700,7 @@ mod tests {
     /// Runs stages made for source column "v" and returns column `out` ("out" or "problem").
     fn run_col(values: &[Option<&str>], stages: Stages, out: &str) -> Series {
         let df = df!["v" => values].unwrap();
-        apply_stages(df.lazy(), vec![stages])
-            .collect()
+        apply_stages(df, vec![stages])
             .unwrap()
             .column(out)
             .unwrap()
