@@ -371,28 +371,27 @@ fn parse_columns(
     let tz = config.calendar.time_zone.0;
     let plan = PhonePlan::for_country(&config.business.phone_country)
         .expect("phone_country was validated with the config");
-    let mut stages = Vec::new();
+    let mut df = frame.clone();
     for m in mapping {
         let name = m.spec.name;
         let (raw, problem) = (raw_col(name), problem_col(name));
-        stages.push(match m.spec.kind {
+        let stages = match m.spec.kind {
+            Kind::Datetime => {
+                let order = orders.get(name).copied().flatten();
+                df = values::parse_datetime_column(df, &raw, name, &problem, order, tz)
+                    .map_err(HandoffError::engine("parsing datetimes"))?;
+                continue;
+            }
             Kind::Text => values::parse_text(&raw, name),
-            Kind::Datetime => values::parse_datetime(
-                &raw,
-                name,
-                &problem,
-                orders.get(name).copied().flatten(),
-                tz,
-            ),
             Kind::Money => values::parse_money(&raw, name, &problem),
             Kind::Number => values::parse_number(&raw, name, &problem, 7.0 * 86_400.0),
             Kind::Phone => values::parse_phone(&raw, name, plan),
             Kind::Email => values::parse_email(&raw, name),
-        });
+        };
+        df = values::apply_stages(df, vec![stages])
+            .map_err(HandoffError::engine("parsing values"))?;
     }
-    let parsed = values::apply_stages(frame.clone(), stages)
-        .map_err(HandoffError::engine("parsing values"))?
-        .lazy();
+    let parsed = df.lazy();
     let parsed = normalise::apply(
         input,
         parsed,
@@ -482,10 +481,14 @@ fn split(
         .filter(|n| !n.starts_with("_problem_") && !n.starts_with("_raw_"))
         .map(|n| col(n.as_str()))
         .collect();
-    let frame = parsed
-        .lazy()
-        .filter(any_problem.not())
-        .select(keep)
+    // Filtering copies every column; most files have nothing to reject.
+    let used = if rejects.height() == 0 {
+        parsed.lazy()
+    } else {
+        parsed.lazy().filter(any_problem.not())
+    };
+    let used = used.select(keep);
+    let frame = used
         .collect()
         .map_err(HandoffError::engine("keeping used rows"))?;
 

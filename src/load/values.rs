@@ -27,14 +27,9 @@ fn c(name: &str) -> Expr {
     col(name)
 }
 
-/// Trims, folds internal white space, and turns the empty string into null.
+/// Trims white space and turns the empty string into null (no regex: this runs on every cell).
 pub fn clean_text(raw: Expr) -> Expr {
-    let s = raw
-        .str()
-        .replace_all(lit(r"^[\s\u{feff}]+|\s+$"), lit(""), false)
-        .str()
-        .replace_all(lit(r"\s+"), lit(" "), false);
-    // `s` appears twice below; callers put its result in a column before reusing it.
+    let s = raw.str().strip_chars(lit(NULL).cast(DataType::String));
     when(s.clone().str().len_bytes().eq(lit(0)))
         .then(lit(NULL).cast(DataType::String))
         .otherwise(s)
@@ -48,19 +43,26 @@ fn null_i64() -> Expr {
     lit(NULL).cast(DataType::Int64)
 }
 
-// Date patterns; the time part (group `t`) is parsed separately.
-const ISO_DATE: &str = r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[T ,]+(?P<t>.+))?$";
-const NUM_DATE: &str =
-    r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4}|\d{2})(?:[T ,]+(?P<t>.+))?$";
-const DAY_MON: &str =
-    r"^(?P<d>\d{1,2})[- ](?P<mon>[A-Za-z]{3,9})\.?[- ,]+(?P<y>\d{4}|\d{2})(?:[T ,]+(?P<t>.+))?$";
-const MON_DAY: &str =
-    r"^(?P<mon>[A-Za-z]{3,9})\.? (?P<d>\d{1,2}),? (?P<y>\d{4})(?:[T ,]+(?P<t>.+))?$";
-const TIME: &str = r"^(?P<h>\d{1,2})(?::(?P<mi>\d{2}))(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?\s*(?P<ap>(?i:[ap])\.?(?i:m)\.?)?$";
-/// A zone suffix after a time: `Z`, `UTC`, `GMT`, `+05:30`, `+0530`, `-07`.
-const ZONE: &str = r"(?i)(?P<time>\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:\s*[ap]\.?m\.?)?)\s*(?P<zone>z|utc|gmt|[+-]\d{2}:?\d{2}|[+-]\d{2})$";
-const ZONE_STRIP: &str = r"(?i)\s*(z|utc|gmt|[+-]\d{2}:?\d{2}|[+-]\d{2})$";
-const ZONE_PARTS: &str = r"^(?P<sign>[+-])(?P<hh>\d{2}):?(?P<mm>\d{2})?$";
+/// Every accepted datetime form in one pattern, so a column is scanned once:
+/// a date (ISO `y-m-d`, numeric `a/b/y`, `15 Apr, 2021`, `Apr 15, 2021`),
+/// then optionally a time (`10:05`, `10:05:00.123`, `3:05 PM`) with an
+/// optional zone (`Z`, `UTC`, `+05:30`, `+0530`, `-07`).
+const DATETIME: &str = r"(?xi)^
+    (?:
+        (?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})
+      | (?P<na>\d{1,2})[-/.](?P<nb>\d{1,2})[-/.](?P<ny>\d{4}|\d{2})
+      | (?P<dd>\d{1,2})[-\ ](?P<dmon>[a-z]{3,9})\.?[-\ ,]+(?P<dy>\d{4}|\d{2})
+      | (?P<mmon>[a-z]{3,9})\.?\ (?P<md>\d{1,2}),?\ (?P<my>\d{4})
+    )
+    (?:
+        [T\ ,]+
+        (?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?
+        \s*(?P<ap>[ap]\.?m\.?)?
+        \s*(?P<zone>z|utc|gmt|[+-]\d{2}:?\d{2}|[+-]\d{2})?
+    )?
+    $";
+/// The `a/b/y` part alone, for deciding a column's day order.
+const NUM_DATE: &str = r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?:\d{4}|\d{2})(?:[T ,]|$)";
 
 fn groups(s: Expr, pattern: &str) -> Expr {
     // The patterns are constants of this file; compiling them cannot fail.
@@ -167,57 +169,58 @@ pub fn parse_datetime(
     tz: chrono_tz::Tz,
 ) -> Stages {
     let t = |part: &str| tmp(src, part);
-    let (s, zg, zone, body, zp) = (t("s"), t("zg"), t("zone"), t("body"), t("zp"));
-    let (iso, num, dmon, mond) = (t("iso"), t("num"), t("dmon"), t("mond"));
-    let (y0, m, d, time, offset, ambiguous, unmatched) = (
+    let (s, g, zone) = (t("s"), t("g"), t("zone"));
+    let (y0, m, d, h24, offset, ambiguous, unmatched) = (
         t("y0"),
         t("m"),
         t("d"),
-        t("time"),
+        t("h24"),
         t("offset"),
         t("ambiguous"),
         t("unmatched"),
     );
-    let (y, tg) = (t("y"), t("tg"));
-    let (h24, time_ms, time_bad, date_valid, in_range) = (
-        t("h24"),
+    let (y, time_ms, time_bad, date_valid, in_range) = (
+        t("y"),
         t("time_ms"),
         t("time_bad"),
         t("date_valid"),
         t("in_range"),
     );
     let (utc, ok) = (t("utc"), t("ok"));
+    let f = |name: &str| field(&g, name);
 
     let (num_d, num_m) = match order {
-        Some(DateOrder::Mdy) => (int(field(&num, "b")), int(field(&num, "a"))),
-        _ => (int(field(&num, "a")), int(field(&num, "b"))),
+        Some(DateOrder::Mdy) => (int(f("nb")), int(f("na"))),
+        _ => (int(f("na")), int(f("nb"))),
     };
-    let num_is_ambiguous = int(field(&num, "a"))
+    let num_is_ambiguous = int(f("na"))
         .lt_eq(lit(12i64))
-        .and(int(field(&num, "b")).lt_eq(lit(12i64)))
-        .and(int(field(&num, "a")).neq(int(field(&num, "b"))));
+        .and(int(f("nb")).lt_eq(lit(12i64)))
+        .and(int(f("na")).neq(int(f("nb"))));
     let num_ok = match order {
-        Some(_) => field(&num, "y").is_not_null(),
-        None => field(&num, "y")
-            .is_not_null()
-            .and(num_is_ambiguous.clone().not()),
+        Some(_) => f("ny").is_not_null(),
+        None => f("ny").is_not_null().and(num_is_ambiguous.clone().not()),
     };
     let num_pick = |e: Expr| when(num_ok.clone()).then(e).otherwise(null_i64());
-    let sign = when(field(&zp, "sign").eq(lit("-")))
-        .then(lit(-1i64))
-        .otherwise(lit(1i64));
-    let h = int(field(&tg, "h"));
-    let ap = field(&tg, "ap")
+    let h = int(f("h"));
+    let ap = f("ap")
         .str()
         .to_lowercase()
         .str()
         .slice(lit(0i64), lit(1u64));
-    let mi = int(field(&tg, "mi"));
-    let sec = int(field(&tg, "s")).fill_null(lit(0i64));
-    let frac_ms = int(concat_str([field(&tg, "f"), lit("00")], "", false)
+    let mi = int(f("mi"));
+    let sec = int(f("s")).fill_null(lit(0i64));
+    let frac_ms = int(concat_str([f("f"), lit("00")], "", false)
         .str()
         .slice(lit(0i64), lit(3u64)))
     .fill_null(lit(0i64));
+    // "+05:30" -> "+0530": sign, hours, minutes by position.
+    let zone_digits = c(&zone).str().replace_all(lit(":"), lit(""), true);
+    let sign = when(zone_digits.clone().str().starts_with(lit("-")))
+        .then(lit(-1i64))
+        .otherwise(lit(1i64));
+    let zone_minutes = int(zone_digits.clone().str().slice(lit(1i64), lit(2u64))) * lit(60i64)
+        + int(zone_digits.str().slice(lit(3i64), lit(2u64))).fill_null(lit(0i64));
     let local_ms = days_from_civil(c(&y), c(&m), c(&d)) * lit(MS_PER_DAY) + c(&time_ms);
     let from_local = local_ms
         .clone()
@@ -232,50 +235,36 @@ pub fn parse_datetime(
 
     vec![
         vec![clean_text(col(src)).alias(s.as_str())],
-        vec![groups(c(&s), ZONE).alias(zg.as_str())],
-        vec![
-            field(&zg, "zone").str().to_lowercase().alias(zone.as_str()),
-            when(field(&zg, "zone").is_not_null())
-                .then(c(&s).str().replace(lit(ZONE_STRIP), lit(""), false))
-                .otherwise(c(&s))
-                .alias(body.as_str()),
-        ],
-        vec![
-            groups(c(&body), ISO_DATE).alias(iso.as_str()),
-            groups(c(&body), NUM_DATE).alias(num.as_str()),
-            groups(c(&body), DAY_MON).alias(dmon.as_str()),
-            groups(c(&body), MON_DAY).alias(mond.as_str()),
-            groups(c(&zone), ZONE_PARTS).alias(zp.as_str()),
-        ],
+        vec![groups(c(&s), DATETIME).alias(g.as_str())],
         vec![
             coalesce(&[
-                int(field(&iso, "y")),
-                num_pick(int(field(&num, "y"))),
-                int(field(&dmon, "y")),
-                int(field(&mond, "y")),
+                int(f("iy")),
+                num_pick(int(f("ny"))),
+                int(f("dy")),
+                int(f("my")),
             ])
             .alias(y0.as_str()),
             coalesce(&[
-                int(field(&iso, "m")),
+                int(f("im")),
                 num_pick(num_m),
-                month_number(field(&dmon, "mon")),
-                month_number(field(&mond, "mon")),
+                month_number(f("dmon")),
+                month_number(f("mmon")),
             ])
             .alias(m.as_str()),
-            coalesce(&[int(field(&iso, "d")), num_pick(num_d), int(field(&dmon, "d")), int(field(&mond, "d"))])
+            coalesce(&[int(f("id")), num_pick(num_d), int(f("dd")), int(f("md"))])
                 .alias(d.as_str()),
-            coalesce(&[field(&iso, "t"), field(&num, "t"), field(&dmon, "t"), field(&mond, "t")]).alias(time.as_str()),
-            when(c(&zone).is_in(lit(Series::new("z".into(), ["z", "utc", "gmt"])).implode(false), false))
+            when(ap.clone().eq(lit("p")).and(h.clone().lt(lit(12i64))))
+                .then(h.clone() + lit(12i64))
+                .when(ap.clone().eq(lit("a")).and(h.clone().eq(lit(12i64))))
                 .then(lit(0i64))
-                .otherwise(sign * (int(field(&zp, "hh")) * lit(60i64) + int(field(&zp, "mm")).fill_null(lit(0i64))))
-                .alias(offset.as_str()),
-            field(&num, "y").is_not_null().and(num_is_ambiguous).alias(ambiguous.as_str()),
-            field(&iso, "y")
-                .is_null()
-                .and(field(&num, "y").is_null())
-                .and(field(&dmon, "y").is_null())
-                .and(field(&mond, "y").is_null())
-                .alias(unmatched.as_str()),
+                .otherwise(h.clone())
+                .alias(h24.as_str()),
+            f("zone").str().to_lowercase().alias(zone.as_str()),
+            f("ny")
+                .is_not_null()
+                .and(num_is_ambiguous)
+                .alias(ambiguous.as_str()),
+            c(&s).is_not_null().and(f("iy").is_null()).and(f("ny").is_null()).and(f("dy").is_null()).and(f("my").is_null()).alias(unmatched.as_str()),
         ],
         vec![
             when(c(&y0).lt(lit(70i64)))
@@ -284,37 +273,40 @@ pub fn parse_datetime(
                 .then(c(&y0) + lit(1900i64))
                 .otherwise(c(&y0))
                 .alias(y.as_str()),
-            groups(c(&time), TIME).alias(tg.as_str()),
+            when(h.clone().is_null())
+                .then(lit(0i64))
+                .otherwise(
+                    ((c(&h24) * lit(60i64) + mi.clone()) * lit(60i64) + sec.clone())
+                        * lit(1000i64)
+                        + frac_ms,
+                )
+                .alias(time_ms.as_str()),
+            h.clone()
+                .is_not_null()
+                .and(
+                    c(&h24)
+                        .gt_eq(lit(24i64))
+                        .or(mi.gt_eq(lit(60i64)))
+                        .or(sec.gt_eq(lit(60i64)))
+                        .or(ap
+                            .is_not_null()
+                            .and(h.clone().gt(lit(12i64)).or(h.eq(lit(0i64))))),
+                )
+                .alias(time_bad.as_str()),
+            when(c(&zone).is_in(
+                lit(Series::new("z".into(), ["z", "utc", "gmt"])).implode(false),
+                false,
+            ))
+            .then(lit(0i64))
+            .otherwise(sign * zone_minutes)
+            .alias(offset.as_str()),
         ],
         vec![
-            when(ap.clone().eq(lit("p")).and(h.clone().lt(lit(12i64))))
-                .then(h.clone() + lit(12i64))
-                .when(ap.clone().eq(lit("a")).and(h.clone().eq(lit(12i64))))
-                .then(lit(0i64))
-                .otherwise(h.clone())
-                .alias(h24.as_str()),
             between(c(&m), 1, 12)
                 .and(c(&d).gt_eq(lit(1i64)))
                 .and(c(&d).lt_eq(days_in_month(c(&y), c(&m))))
                 .alias(date_valid.as_str()),
             between(c(&y), 1990, 2099).alias(in_range.as_str()),
-        ],
-        vec![
-            when(c(&time).is_null())
-                .then(lit(0i64))
-                .otherwise(((c(&h24) * lit(60i64) + mi.clone()) * lit(60i64) + sec.clone()) * lit(1000i64) + frac_ms)
-                .alias(time_ms.as_str()),
-            c(&time)
-                .is_not_null()
-                .and(
-                    h.clone()
-                        .is_null()
-                        .or(c(&h24).gt_eq(lit(24i64)))
-                        .or(mi.gt_eq(lit(60i64)))
-                        .or(sec.gt_eq(lit(60i64)))
-                        .or(ap.is_not_null().and(h.clone().gt(lit(12i64)).or(h.eq(lit(0i64))))),
-                )
-                .alias(time_bad.as_str()),
         ],
         vec![
             when(c(&zone).is_not_null())
@@ -340,17 +332,200 @@ pub fn parse_datetime(
                     "not a date/time this tool reads; expected forms like 2026-11-16 10:05, 2026-11-16T04:35:00Z, 16/11/2026 10:05, 15 Apr, 2026 00:03:00 or 04/07/2026 3:05 PM",
                 ))
                 .when(c(&date_valid).not())
-                .then(lit("impossible date (no such day in that month, or month over 12)"))
+                .then(lit(
+                    "impossible date (no such day in that month, or month over 12)",
+                ))
                 .when(c(&time_bad))
-                .then(lit("impossible or unreadable time of day; expected HH:MM, HH:MM:SS or H:MM AM/PM"))
+                .then(lit(
+                    "impossible time of day; expected HH:MM, HH:MM:SS or H:MM AM/PM",
+                ))
                 .when(c(&in_range).not())
-                .then(lit("date before 1990 or after 2099; check that this column holds dates"))
+                .then(lit(
+                    "date before 1990 or after 2099; check that this column holds dates",
+                ))
                 .when(c(&utc).is_null())
-                .then(lit("local time that does not exist in the configured time zone (clocks moved forward)"))
+                .then(lit(
+                    "local time that does not exist in the configured time zone (clocks moved forward)",
+                ))
                 .otherwise(null_str())
                 .alias(problem),
         ],
     ]
+}
+
+/// Formats for the fast path: (chrono format, carries an offset). Tried in order.
+fn candidate_formats(order: Option<DateOrder>) -> Vec<(&'static str, bool)> {
+    let mut v = vec![
+        ("%Y-%m-%d %H:%M:%S", false),
+        ("%Y-%m-%d %H:%M", false),
+        ("%Y-%m-%dT%H:%M:%S", false),
+        ("%Y-%m-%dT%H:%M", false),
+        ("%Y-%m-%d %H:%M:%S%.f", false),
+        ("%Y-%m-%dT%H:%M:%S%.f", false),
+        ("%Y-%m-%dT%H:%M:%S%z", true),
+        ("%Y-%m-%dT%H:%M:%S%.f%z", true),
+        ("%Y-%m-%d %H:%M:%S%z", true),
+    ];
+    let dmy = [
+        ("%d/%m/%Y %H:%M:%S", false),
+        ("%d/%m/%Y %H:%M", false),
+        ("%d-%m-%Y %H:%M:%S", false),
+        ("%d-%m-%Y %H:%M", false),
+        ("%d.%m.%Y %H:%M:%S", false),
+        ("%d.%m.%Y %H:%M", false),
+    ];
+    let mdy = [
+        ("%m/%d/%Y %H:%M:%S", false),
+        ("%m/%d/%Y %H:%M", false),
+        ("%m/%d/%Y %I:%M %p", false),
+        ("%m/%d/%Y %I:%M:%S %p", false),
+    ];
+    match order {
+        Some(DateOrder::Dmy) => v.extend(dmy),
+        Some(DateOrder::Mdy) => v.extend(mdy),
+        None => {}
+    }
+    v
+}
+
+/// The first candidate format that reads every sampled value (checked with chrono).
+pub fn fast_format(sample: &[&str], order: Option<DateOrder>) -> Option<(&'static str, bool)> {
+    if sample.is_empty() {
+        return None;
+    }
+    candidate_formats(order)
+        .into_iter()
+        .find(|(format, offset)| {
+            sample.iter().all(|v| {
+                if *offset {
+                    chrono::DateTime::parse_from_str(v, format).is_ok()
+                } else {
+                    chrono::NaiveDateTime::parse_from_str(v, format).is_ok()
+                }
+            })
+        })
+}
+
+/// Epoch ms of 1990-01-01 and 2100-01-01: the plausible range of a datetime.
+const PLAUSIBLE_MS: (i64, i64) = (631_152_000_000, 4_102_444_800_000);
+
+/// Parses `src` with one strptime format into `out` (UTC epoch ms); null where the
+/// format does not fit or the result is implausible, for the full parser to read.
+fn fast_datetime(src: &str, out: &str, format: &str, offset: bool, tz: chrono_tz::Tz) -> Expr {
+    let options = StrptimeOptions {
+        format: Some(format.into()),
+        strict: false,
+        exact: true,
+        cache: true,
+    };
+    let text = clean_text(col(src)).str();
+    let utc = if offset {
+        text.strptime(
+            DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)),
+            options,
+            lit("raise"),
+        )
+        .cast(DataType::Int64)
+    } else {
+        text.strptime(
+            DataType::Datetime(TimeUnit::Milliseconds, None),
+            options,
+            lit("raise"),
+        )
+        .dt()
+        .replace_time_zone(
+            Some(TimeZone::from_chrono(&tz)),
+            lit("earliest"),
+            NonExistent::Null,
+        )
+        .cast(DataType::Int64)
+    };
+    when(between(utc.clone(), PLAUSIBLE_MS.0, PLAUSIBLE_MS.1 - 1))
+        .then(utc)
+        .otherwise(null_i64())
+        .alias(out)
+}
+
+/// Parses a datetime column of `df`: the column's own format through polars'
+/// strptime where one fits every sampled value, and the full parser
+/// ([`parse_datetime`]) for the rows that format could not read (or all rows
+/// when no single format fits). Adds `out` and `problem`.
+pub fn parse_datetime_column(
+    df: DataFrame,
+    src: &str,
+    out: &str,
+    problem: &str,
+    order: Option<DateOrder>,
+    tz: chrono_tz::Tz,
+) -> PolarsResult<DataFrame> {
+    let sample: Vec<String> = df
+        .column(src)?
+        .str()?
+        .iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .take(500)
+        .map(str::to_string)
+        .collect();
+    let sample: Vec<&str> = sample.iter().map(String::as_str).collect();
+    let Some((format, offset)) = fast_format(&sample, order) else {
+        return apply_stages(df, vec![parse_datetime(src, out, problem, order, tz)]);
+    };
+    let df = df
+        .lazy()
+        .with_columns([fast_datetime(src, out, format, offset, tz)])
+        .collect()?;
+    let unread = clean_text(col(src)).is_not_null().and(col(out).is_null());
+    let left = df
+        .clone()
+        .lazy()
+        .select([unread.clone().sum().cast(DataType::Int64).alias("n")])
+        .collect()?
+        .column("n")?
+        .get(0)?
+        .extract::<i64>()
+        .unwrap_or(0);
+    if left == 0 {
+        return df
+            .lazy()
+            .with_columns([null_str().alias(problem)])
+            .collect();
+    }
+    // The full parser, on the rows the fast path left unread only.
+    // Not `_tmp_` names: `apply_stages` drops those.
+    let row = format!("_row_{src}");
+    let (slow, slow_problem) = (format!("_slow_{src}"), format!("_slow_problem_{src}"));
+    let df = df.with_row_index(row.as_str().into(), None)?;
+    let subset = df
+        .clone()
+        .lazy()
+        .filter(unread)
+        .select([col(row.as_str()), col(src)])
+        .collect()?;
+    let parsed = apply_stages(
+        subset,
+        vec![parse_datetime(src, &slow, &slow_problem, order, tz)],
+    )?;
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.maintain_order = MaintainOrderJoin::Left;
+    df.lazy()
+        .join(
+            parsed.lazy().select([
+                col(row.as_str()),
+                col(slow.as_str()),
+                col(slow_problem.as_str()),
+            ]),
+            [col(row.as_str())],
+            [col(row.as_str())],
+            args,
+        )
+        .with_columns([
+            coalesce(&[col(out), col(slow.as_str())]).alias(out),
+            col(slow_problem.as_str()).alias(problem),
+        ])
+        .drop(cols([row, slow, slow_problem]))
+        .collect()
 }
 
 /// Parses money in column `src` into `out` (`Float64`): `₹8,40,000`, `$22,700.00`,
@@ -658,7 +833,7 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
         vec![
             clean_text(col(src))
                 .str()
-                .replace(lit(r"^(?i)(p|tel|phone):"), lit(""), false)
+                .strip_prefix(lit("p:"))
                 .alias(s.as_str()),
         ],
         vec![
@@ -927,6 +1102,53 @@ mod tests {
         assert!(p[4].as_deref().unwrap().contains("before 1990"), "{p:?}");
         assert!(p[5].as_deref().unwrap().contains("ambiguous"), "{p:?}");
         assert_eq!(p[6], None);
+    }
+
+    #[test]
+    fn fast_path_and_full_parser_agree_and_leftovers_are_reread() {
+        // Mostly one format (fast path), with rows only the full parser reads,
+        // a two-digit year the fast path's %Y would misread, and garbage.
+        let mut values: Vec<Option<&str>> = vec![Some("16/11/2026 10:05"); 600];
+        values.extend([
+            Some("16/11/26, 10:05"),
+            Some("2026-11-16T04:35:00Z"),
+            Some("garbage"),
+            None,
+            Some(" 16/11/2026 10:05 "),
+        ]);
+        let df = df!["v" => values].unwrap();
+        let tz = chrono_tz::Asia::Kolkata;
+        let out =
+            parse_datetime_column(df, "v", "out", "problem", Some(DateOrder::Dmy), tz).unwrap();
+        assert_eq!(out.height(), 605, "no row lost or added");
+        let v = ints(out.column("out").unwrap().as_materialized_series());
+        let p = strings(out.column("problem").unwrap().as_materialized_series());
+        let at = Some(utc(2026, 11, 16, 4, 35, 0));
+        assert!(v[..600].iter().all(|x| *x == at));
+        assert_eq!(&v[600..], &[at, at, None, None, at]);
+        assert!(p[602].as_deref().unwrap().contains("not a date"), "{p:?}");
+        assert!(p.iter().enumerate().all(|(i, x)| (i == 602) == x.is_some()));
+    }
+
+    #[test]
+    fn fast_format_is_chosen_from_the_sample() {
+        assert_eq!(
+            fast_format(&["2026-11-16 10:05:00"], None),
+            Some(("%Y-%m-%d %H:%M:%S", false))
+        );
+        assert_eq!(
+            fast_format(&["2026-11-16T04:35:00+0000"], None),
+            Some(("%Y-%m-%dT%H:%M:%S%z", true))
+        );
+        assert_eq!(
+            fast_format(&["16/11/2026 10:05"], Some(DateOrder::Dmy)),
+            Some(("%d/%m/%Y %H:%M", false))
+        );
+        assert_eq!(
+            fast_format(&["16/11/2026 10:05", "soon"], Some(DateOrder::Dmy)),
+            None
+        );
+        assert_eq!(fast_format(&[], None), None);
     }
 
     #[test]
