@@ -391,16 +391,13 @@ fn parse_columns(
         df = values::apply_stages(df, vec![stages])
             .map_err(HandoffError::engine("parsing values"))?;
     }
-    let parsed = df.lazy();
-    let parsed = normalise::apply(
+    normalise::apply(
         input,
-        parsed,
+        df,
         mapping.iter().map(|m| m.spec.name).collect(),
         config,
-    );
-    parsed
-        .collect()
-        .map_err(HandoffError::engine("parsing values"))
+    )
+    .map_err(HandoffError::engine("mapping vocabulary"))
 }
 
 /// Splits parsed rows into used and rejected, and builds the rejects frame.

@@ -52,16 +52,46 @@ fn fold(s: &str) -> String {
         .join(" ")
 }
 
-/// Maps text through a synonym table; values not in it become null.
-fn through(e: Expr, (old, new): (Vec<String>, Vec<String>)) -> Expr {
-    let old = Series::new("old".into(), old);
-    let new = Series::new("new".into(), new);
-    key(e).replace_strict(
-        lit(old),
-        lit(new),
+/// Maps column `name` of `df` through `f`, computing `f` once per distinct value
+/// (a vocabulary column has a handful) and then looking each row up.
+fn per_distinct(df: &DataFrame, name: &str, f: impl Fn(Expr) -> Expr) -> PolarsResult<Expr> {
+    let distinct = df
+        .column(name)?
+        .as_materialized_series()
+        .drop_nulls()
+        .unique_stable()?
+        .with_name("v".into());
+    let mapped = DataFrame::new_infer_height(vec![distinct.into_column()])?
+        .lazy()
+        .select([col("v"), f(col("v")).alias("m")])
+        .collect()?;
+    let series = |c: &str| -> PolarsResult<Series> {
+        Ok(mapped.column(c)?.as_materialized_series().clone())
+    };
+    Ok(col(name).replace_strict(
+        lit(series("v")?),
+        lit(series("m")?),
         Some(lit(NULL).cast(DataType::String)),
         Some(DataType::String),
-    )
+    ))
+}
+
+/// Maps text through a synonym table; values not in it become null.
+fn through(
+    df: &DataFrame,
+    name: &str,
+    (old, new): (Vec<String>, Vec<String>),
+) -> PolarsResult<Expr> {
+    let old = Series::new("old".into(), old);
+    let new = Series::new("new".into(), new);
+    per_distinct(df, name, move |e| {
+        key(e).replace_strict(
+            lit(old.clone()),
+            lit(new.clone()),
+            Some(lit(NULL).cast(DataType::String)),
+            Some(DataType::String),
+        )
+    })
 }
 
 fn outcome_table() -> (Vec<String>, Vec<String>) {
@@ -131,10 +161,10 @@ fn problem(name: &str) -> String {
 /// Adds the input's vocabulary and row rules to the parsed frame.
 pub fn apply(
     input: Input,
-    lf: LazyFrame,
+    df: DataFrame,
     present: Vec<&'static str>,
     config: &Config,
-) -> LazyFrame {
+) -> PolarsResult<DataFrame> {
     let has = |c: &str| present.contains(&c);
     let mut exprs: Vec<Expr> = Vec::new();
     // (Call direction is checked with its vocabulary below.)
@@ -163,22 +193,22 @@ pub fn apply(
     match input {
         Input::Leads => {
             if has(model::INTENT) {
-                exprs.push(through(col(model::INTENT), table(&syn.intent)).alias(model::INTENT));
+                exprs.push(through(&df, model::INTENT, table(&syn.intent))?.alias(model::INTENT));
             }
             if has(model::STATUS) {
-                exprs.push(through(col(model::STATUS), table(&syn.status)).alias(model::STATUS));
+                exprs.push(through(&df, model::STATUS, table(&syn.status))?.alias(model::STATUS));
             }
         }
         Input::Deals => {
             let outcome = if has(model::STAGE) {
-                through(col(model::STAGE), table(&syn.deal_stage)).fill_null(lit("open"))
+                through(&df, model::STAGE, table(&syn.deal_stage))?.fill_null(lit("open"))
             } else {
                 lit("open")
             };
             exprs.push(outcome.alias(DEAL_OUTCOME));
         }
         Input::Calls => {
-            let direction = through(col(model::DIRECTION), table(&syn.direction));
+            let direction = through(&df, model::DIRECTION, table(&syn.direction))?;
             let p = problem(model::DIRECTION);
             exprs.push(direction.clone().alias(model::DIRECTION));
             exprs.push(
@@ -190,10 +220,10 @@ pub fn apply(
                     .alias(p),
             );
             if has(model::OUTCOME) {
-                exprs.push(through(col(model::OUTCOME), outcome_table()).alias(model::OUTCOME));
+                exprs.push(through(&df, model::OUTCOME, outcome_table())?.alias(model::OUTCOME));
             }
             let channel = if has(model::CHANNEL) {
-                key(col(model::CHANNEL)).fill_null(lit("call"))
+                per_distinct(&df, model::CHANNEL, key)?.fill_null(lit("call"))
             } else {
                 lit("call")
             };
@@ -226,7 +256,7 @@ pub fn apply(
         }
         Input::Forms | Input::Spend => {}
     }
-    let lf = lf.with_columns(exprs);
+    let lf = df.lazy().with_columns(exprs);
     // Columns the contract names but the file lacks exist as nulls, so later stages can rely on them.
     let missing: Vec<Expr> = input
         .columns()
@@ -242,8 +272,8 @@ pub fn apply(
         })
         .collect();
     if missing.is_empty() {
-        lf
+        lf.collect()
     } else {
-        lf.with_columns(missing)
+        lf.with_columns(missing).collect()
     }
 }

@@ -791,44 +791,62 @@ impl PhonePlan {
 /// cannot be a phone (the contract's rule: such a row cannot match by phone).
 pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
     let (s, digits, len) = (tmp(src, "s"), tmp(src, "digits"), tmp(src, "len"));
+    let (prefix, skip) = (tmp(src, "prefix"), tmp(src, "skip"));
     let cc = plan.calling_code;
     let n = plan.national_len as i64;
-    let drop = |k: usize| c(&digits).str().slice(lit(k as i64), lit(64u64));
-    let with_cc = |e: Expr| concat_str([lit(format!("+{cc}")), e], "", false);
-    let plus = |e: Expr| concat_str([lit("+"), e], "", false);
-    let mut rule = when(c(&s).str().contains(lit(r"[A-Za-z@]"), false))
-        .then(null_str())
-        .when(
+    let none = || lit(NULL).cast(DataType::String);
+    // Each rule picks a prefix and how many leading digits to drop; one
+    // concatenation then builds the number (branches of a when/then chain are
+    // all computed, so they stay cheap literals here).
+    let mut rules: Vec<(Expr, &str, i64)> = vec![
+        (
             c(&s)
                 .str()
                 .starts_with(lit("+"))
                 .and(between(c(&len), 8, 15)),
-        )
-        .then(plus(c(&digits)))
-        .when(
+            "+",
+            0,
+        ),
+        (
             c(&digits)
                 .str()
                 .starts_with(lit("00"))
                 .and(between(c(&len), 10, 17)),
-        )
-        .then(plus(drop(2)))
-        .when(c(&len).eq(lit(n)))
-        .then(with_cc(c(&digits)))
-        .when(
+            "+",
+            2,
+        ),
+        (c(&len).eq(lit(n)), "", 0),
+        (
             c(&len)
                 .eq(lit(n + cc.len() as i64))
                 .and(c(&digits).str().starts_with(lit(cc))),
-        )
-        .then(plus(c(&digits)));
+            "+",
+            0,
+        ),
+    ];
     if !plan.trunk.is_empty() {
-        rule = rule
-            .when(
-                c(&len)
-                    .eq(lit(n + plan.trunk.len() as i64))
-                    .and(c(&digits).str().starts_with(lit(plan.trunk))),
-            )
-            .then(with_cc(drop(plan.trunk.len())));
+        rules.push((
+            c(&len)
+                .eq(lit(n + plan.trunk.len() as i64))
+                .and(c(&digits).str().starts_with(lit(plan.trunk))),
+            "",
+            plan.trunk.len() as i64,
+        ));
     }
+    let with_cc = format!("+{cc}");
+    let letters = c(&s).str().contains(lit(r"[A-Za-z@]"), false);
+    // Nested from the last rule, so the first rule that holds wins.
+    let mut pre = none();
+    let mut drop = lit(NULL).cast(DataType::Int64);
+    for (cond, p, k) in rules.into_iter().rev() {
+        let p = if p.is_empty() { with_cc.as_str() } else { p };
+        pre = when(cond.clone()).then(lit(p.to_string())).otherwise(pre);
+        drop = when(cond).then(lit(k)).otherwise(drop);
+    }
+    let pre = when(letters.clone()).then(none()).otherwise(pre);
+    let drop = when(letters)
+        .then(lit(NULL).cast(DataType::Int64))
+        .otherwise(drop);
     vec![
         vec![
             clean_text(col(src))
@@ -849,7 +867,15 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
                 .cast(DataType::Int64)
                 .alias(len.as_str()),
         ],
-        vec![rule.otherwise(null_str()).alias(out)],
+        vec![pre.alias(prefix.as_str()), drop.alias(skip.as_str())],
+        vec![
+            concat_str(
+                [c(&prefix), c(&digits).str().slice(c(&skip), lit(64u64))],
+                "",
+                false,
+            )
+            .alias(out),
+        ],
     ]
 }
 
