@@ -416,7 +416,8 @@ fn fast_datetime(src: &str, out: &str, format: &str, offset: bool, tz: chrono_tz
         format: Some(format.into()),
         strict: false,
         exact: true,
-        cache: true,
+        // Timestamps are nearly all distinct: an LRU cache only costs.
+        cache: false,
     };
     let text = clean_text(col(src)).str();
     let utc = if offset {
