@@ -22,6 +22,28 @@ Exit codes:
 Rows with unreadable values do not stop a run: they are listed in rejects.csv
 with file, line, column, value and reason, and counted in the summary.";
 
+const LEDGER_HELP: &str = "\
+Examples:
+  handoff ledger --data sample-data --out out
+  handoff ledger --leads crm.csv --forms meta_leads.csv --calls calls.csv \\
+      --config handoff.toml --as-of 2026-11-16 --out audit/
+
+Writes into --out:
+  ledger.csv   one row per lead: capture, first touch, response times, SLA, stages, status
+  orphans.csv  form submissions and inbound calls that match no lead
+  rejects.csv  every unreadable row: file, line, column, value, reason
+
+Exit codes:
+  0  success
+  2  usage: a flag or argument is wrong
+  3  config: handoff.toml has an unknown key or a bad value
+  4  input data: a file is missing, unreadable, or lacks a required column
+  5  output: the output folder or a file in it cannot be written
+ 70  internal error (a bug: please report it)
+
+Rows with unreadable values do not stop a run: they are listed in rejects.csv
+with file, line, column, value and reason, and counted in the summary.";
+
 /// Turn CRM, form and call exports into a marketing-to-sales handoff ledger and scorecard.
 #[derive(Debug, Parser)]
 #[command(name = "handoff", version, about, long_about = None, after_help = EXIT_CODES)]
@@ -33,7 +55,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Load the exports, join them, and write the enriched lead ledger (ledger.csv, orphans.csv, rejects.csv).
-    #[command(after_help = EXIT_CODES)]
+    #[command(after_help = LEDGER_HELP)]
     Ledger(LedgerArgs),
     /// Write a realistic, deterministic sample data set (leads, deals, forms, calls, spend, handoff.toml).
     Sample(SampleArgs),

@@ -235,8 +235,17 @@ fn latest_record(loaded: &[Loaded]) -> Result<i64> {
             latest = latest.max(max);
         }
     }
-    latest.ok_or_else(|| HandoffError::Input {
-        file: "leads".into(),
-        message: "no usable lead rows: every row was rejected or the file has none. See rejects.csv for why".into(),
+    latest.ok_or_else(|| {
+        let leads = loaded.iter().find(|l| l.input == Input::Leads);
+        let (file, read, rejected) = leads.map_or((String::from("leads"), 0, 0), |l| {
+            (l.stats.file.clone(), l.stats.rows_read, l.stats.rows_rejected)
+        });
+        HandoffError::Input {
+            file,
+            message: format!(
+                "no usable lead rows ({read} read, {rejected} unreadable), so there is no latest record to take as the as-of time. \
+                 Check that this is the leads export, or pass --as-of to write an empty ledger and rejects.csv"
+            ),
+        }
     })
 }

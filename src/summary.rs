@@ -40,33 +40,33 @@ pub fn ledger_summary(ledger: &Ledger, written: &Written, tz: chrono_tz::Tz) -> 
         "\nleads: {} unique ({} duplicate rows merged, {} created after as-of)",
         c.unique_leads, c.duplicate_lead_rows, c.leads_after_as_of
     );
-    if c.forms_matched_by_email + c.forms_matched_by_phone + c.forms_orphaned > 0 {
+    let given = |input: &str| ledger.files.iter().any(|f| f.input == input);
+    if given("forms") {
         let _ = writeln!(
             s,
-            "forms: {} matched by email, {} by phone, {} orphaned (never reached the CRM)",
-            c.forms_matched_by_email, c.forms_matched_by_phone, c.forms_orphaned
+            "forms: {} matched by email, {} by phone, {} orphaned (never reached the CRM), {} after as-of",
+            c.forms_matched_by_email,
+            c.forms_matched_by_phone,
+            c.forms_orphaned,
+            c.forms_after_as_of
         );
     }
-    if c.calls_matched_by_lead_id
-        + c.calls_matched_by_phone
-        + c.inbound_calls_orphaned
-        + c.outbound_calls_unmatched
-        > 0
-    {
+    if given("calls") {
         let _ = writeln!(
             s,
-            "calls: {} matched by lead_id, {} by phone, {} inbound orphaned, {} outbound unmatched",
+            "calls: {} matched by lead_id, {} by phone, {} inbound orphaned, {} outbound unmatched, {} after as-of",
             c.calls_matched_by_lead_id,
             c.calls_matched_by_phone,
             c.inbound_calls_orphaned,
-            c.outbound_calls_unmatched
+            c.outbound_calls_unmatched,
+            c.calls_after_as_of
         );
     }
-    if c.deals_matched + c.deals_unmatched > 0 {
+    if given("deals") {
         let _ = writeln!(
             s,
-            "deals: {} matched, {} name no known lead",
-            c.deals_matched, c.deals_unmatched
+            "deals: {} matched, {} name no known lead, {} created after as-of",
+            c.deals_matched, c.deals_unmatched, c.deals_after_as_of
         );
     }
     let rejected: usize = ledger.files.iter().map(|f| f.rows_rejected).sum();
