@@ -1,0 +1,203 @@
+//! Every figure of the weekly scorecard, computed from the enriched lead
+//! ledger. One module per section; each is a pure function from the ledger
+//! (and the period) to a typed, serialisable struct. Nothing here does I/O.
+
+pub mod leakage;
+pub mod response;
+pub mod sla;
+pub mod stages;
+pub mod stats;
+pub mod trend;
+pub mod volume;
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::join::JoinCounts;
+use crate::load::FileStats;
+use crate::model::CAPTURED_AT;
+use crate::period::Period;
+
+/// Bumped whenever a field of `metrics.json` changes meaning or shape.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What every section reads.
+pub struct Ctx<'a> {
+    pub ledger: &'a DataFrame,
+    pub period: &'a Period,
+    pub as_of: i64,
+    pub config: &'a Config,
+}
+
+impl Ctx<'_> {
+    /// Leads captured in `[start, end)`.
+    pub fn cohort_between(&self, start: i64, end: i64) -> LazyFrame {
+        self.ledger.clone().lazy().filter(
+            col(CAPTURED_AT)
+                .gt_eq(lit(start))
+                .and(col(CAPTURED_AT).lt(lit(end))),
+        )
+    }
+
+    /// The period's cohort: leads captured in it.
+    pub fn cohort(&self) -> LazyFrame {
+        self.cohort_between(self.period.start, self.period.end)
+    }
+
+    /// The same context for another period (for trends).
+    pub fn for_period<'b>(&'b self, period: &'b Period) -> Ctx<'b> {
+        Ctx {
+            ledger: self.ledger,
+            period,
+            as_of: self.as_of,
+            config: self.config,
+        }
+    }
+}
+
+/// The input accounting: per file, and what the joins did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Accounting {
+    pub files: Vec<FileStats>,
+    pub joins: JoinCounts,
+    /// For every file, rows read = rows used + rows rejected.
+    pub balanced: bool,
+}
+
+/// `metrics.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Metrics {
+    pub schema_version: u32,
+    pub tool_version: &'static str,
+    pub business: String,
+    pub currency: String,
+    pub time_zone: &'static str,
+    pub period: Period,
+    /// Local ISO 8601.
+    pub as_of: String,
+    /// FNV-1a 64 of the config in force (as JSON), to tell runs with different configs apart.
+    pub config_digest: String,
+    pub accounting: Accounting,
+    pub volume: volume::Volume,
+    pub response: response::Response,
+    pub sla: sla::Sla,
+    pub stages: stages::Stages,
+    pub leakage: leakage::Leakage,
+    pub trend: trend::Trend,
+}
+
+/// Computes every section.
+pub fn compute(ctx: &Ctx, files: Vec<FileStats>, joins: JoinCounts) -> Result<Metrics> {
+    let tz = ctx.config.calendar.time_zone.0;
+    let balanced = files
+        .iter()
+        .all(|f| f.rows_read == f.rows_used + f.rows_rejected);
+    Ok(Metrics {
+        schema_version: SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        business: ctx.config.business.name.clone(),
+        currency: ctx.config.business.currency.clone(),
+        time_zone: ctx.config.calendar.time_zone.name(),
+        period: ctx.period.clone(),
+        as_of: crate::report::csv::local_iso_text(ctx.as_of, tz),
+        config_digest: config_digest(ctx.config),
+        accounting: Accounting {
+            files,
+            joins,
+            balanced,
+        },
+        volume: volume::compute(ctx)?,
+        response: response::compute(ctx)?,
+        sla: sla::compute(ctx)?,
+        stages: stages::compute(ctx)?,
+        leakage: leakage::compute(ctx)?,
+        trend: trend::compute(ctx)?,
+    })
+}
+
+/// FNV-1a 64 over the config's JSON (its maps are ordered, so the text is stable).
+pub fn config_digest(config: &Config) -> String {
+    let text = serde_json::to_string(config).unwrap_or_default();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A tiny ledger builder for the sections' unit tests.
+
+    use polars::prelude::*;
+
+    use crate::clocks::ledger_columns;
+    use crate::config::Config;
+    use crate::period::Period;
+
+    /// 2026-W46 in Asia/Kolkata: Monday 2026-11-09 00:00 IST.
+    pub fn w46() -> Period {
+        Period::iso_week(2026, 46, chrono_tz::Asia::Kolkata).expect("a week")
+    }
+
+    /// Epoch ms `minutes` after the week's start.
+    pub fn at(minutes: i64) -> i64 {
+        w46().start + minutes * 60_000
+    }
+
+    /// A ledger with every column, null unless given; `rows` is the row count.
+    pub fn ledger(rows: usize, given: Vec<Column>) -> DataFrame {
+        let mut columns = Vec::new();
+        for name in ledger_columns() {
+            if let Some(c) = given.iter().find(|c| c.name().as_str() == name) {
+                columns.push(c.clone());
+                continue;
+            }
+            let dtype = dtype_of(name);
+            columns.push(Column::full_null(name.into(), rows, &dtype));
+        }
+        DataFrame::new_infer_height(columns).expect("same heights")
+    }
+
+    fn dtype_of(name: &str) -> DataType {
+        if name.ends_with("_at") {
+            DataType::Int64
+        } else if name.starts_with("reached_")
+            || matches!(
+                name,
+                "captured_by_form"
+                    | "after_hours"
+                    | "touch_before_capture"
+                    | "escalated"
+                    | "reassign_candidate"
+                    | "never_touched"
+                    | "is_won"
+                    | "is_lost"
+                    | "under_worked"
+            )
+        {
+            DataType::Boolean
+        } else if name.ends_with("_min") || name == "deal_value" {
+            DataType::Float64
+        } else if matches!(
+            name,
+            "attempts"
+                | "calls_total"
+                | "inbound_calls"
+                | "deals"
+                | "duplicate_rows"
+                | "matched_forms"
+        ) {
+            DataType::UInt32
+        } else {
+            DataType::String
+        }
+    }
+
+    pub fn config() -> Config {
+        Config::default()
+    }
+}

@@ -1,0 +1,249 @@
+//! Section 4, SLA: met / breached / not yet due overall and by tier, owner
+//! and source; compliance; escalations and reassign candidates; the breach
+//! list (the week's action list); attempts, under-worked and untouched leads.
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::Ctx;
+use super::stats::{self, Rate};
+use crate::error::Result;
+use crate::model::*;
+use crate::report::csv::local_iso_text;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SlaCounts {
+    pub segment: String,
+    pub met: u64,
+    pub breached: u64,
+    pub not_due: u64,
+    /// met / (met + breached).
+    pub compliance: Rate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Breach {
+    pub lead_id: String,
+    pub owner: Option<String>,
+    pub source: Option<String>,
+    pub campaign: Option<String>,
+    pub tier: String,
+    pub captured_at: String,
+    pub due_at: Option<String>,
+    /// Blank: still untouched at as-of.
+    pub first_touch_at: Option<String>,
+    pub delay_business_min: Option<f64>,
+    pub escalated: bool,
+    pub reassign: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attempts {
+    /// Mean outbound attempts in the window after capture, over the cohort.
+    pub mean: Option<f64>,
+    /// Leads with at least the policy minimum.
+    pub at_least_minimum: Rate,
+    pub minimum: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sla {
+    pub overall: SlaCounts,
+    pub by_tier: Vec<SlaCounts>,
+    pub by_owner: Vec<SlaCounts>,
+    pub by_source: Vec<SlaCounts>,
+    /// Breaches past the tier's escalation threshold.
+    pub escalated: u64,
+    /// Breached, untouched at as-of, past the reassign threshold.
+    pub reassign_candidates: u64,
+    pub never_touched: u64,
+    /// Lost as unreachable with fewer attempts than the minimum.
+    pub under_worked: u64,
+    pub attempts: Attempts,
+    /// Every breach of the period, longest delay first.
+    pub breaches: Vec<Breach>,
+}
+
+fn aggs() -> Vec<Expr> {
+    let status = |s: &str| {
+        col(SLA_STATUS)
+            .eq(lit(s))
+            .sum()
+            .cast(DataType::UInt64)
+            .alias(s)
+    };
+    vec![status("met"), status("breached"), status("not_due")]
+}
+
+fn read(df: &DataFrame, row: usize, segment: String) -> Result<SlaCounts> {
+    let get = |c: &str| -> Result<u64> { Ok(stats::u64_at(df, c, row)?.unwrap_or(0)) };
+    let (met, breached) = (get("met")?, get("breached")?);
+    Ok(SlaCounts {
+        segment,
+        met,
+        breached,
+        not_due: get("not_due")?,
+        compliance: Rate::new(met, met + breached),
+    })
+}
+
+fn segmented(lf: LazyFrame, key: &str) -> Result<Vec<SlaCounts>> {
+    let df = stats::by_segment(lf, key, aggs())?;
+    stats::segments(&df)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| read(&df, i, s))
+        .collect()
+}
+
+/// The breached leads of a cohort, longest delay first, then by lead id.
+pub fn breach_frame(cohort: LazyFrame) -> LazyFrame {
+    cohort.filter(col(SLA_STATUS).eq(lit("breached"))).sort(
+        [SLA_DELAY_MIN, LEAD_ID],
+        SortMultipleOptions::default()
+            .with_order_descending_multi([true, false])
+            .with_nulls_last(true),
+    )
+}
+
+fn breaches(ctx: &Ctx) -> Result<Vec<Breach>> {
+    let tz = ctx.config.calendar.time_zone.0;
+    let df = breach_frame(ctx.cohort())
+        .collect()
+        .map_err(crate::error::HandoffError::engine("listing breaches"))?;
+    let time = |c: &str, i: usize| -> Result<Option<String>> {
+        Ok(stats::u64_at(&df, c, i)?.map(|ms| local_iso_text(ms as i64, tz)))
+    };
+    let flag = |c: &str, i: usize| -> bool {
+        matches!(
+            df.column(c).ok().and_then(|c| c.get(i).ok()),
+            Some(AnyValue::Boolean(true))
+        )
+    };
+    (0..df.height())
+        .map(|i| {
+            Ok(Breach {
+                lead_id: stats::str_at(&df, LEAD_ID, i)?.unwrap_or_default(),
+                owner: stats::str_at(&df, OWNER, i)?,
+                source: stats::str_at(&df, FT_SOURCE, i)?,
+                campaign: stats::str_at(&df, FT_CAMPAIGN, i)?,
+                tier: stats::str_at(&df, SLA_TIER, i)?.unwrap_or_default(),
+                captured_at: time(CAPTURED_AT, i)?.unwrap_or_default(),
+                due_at: time(SLA_DUE_AT, i)?,
+                first_touch_at: time(FIRST_TOUCH_AT, i)?,
+                delay_business_min: stats::f64_at(&df, SLA_DELAY_MIN, i)?,
+                escalated: flag(ESCALATED, i),
+                reassign: flag(REASSIGN, i),
+            })
+        })
+        .collect()
+}
+
+pub fn compute(ctx: &Ctx) -> Result<Sla> {
+    let cohort = ctx.cohort();
+    let mut all = aggs();
+    let count = |c: &str| col(c).sum().cast(DataType::UInt64).alias(c);
+    all.extend([
+        count(ESCALATED),
+        count(REASSIGN),
+        count(NEVER_TOUCHED),
+        count(UNDER_WORKED),
+        len().cast(DataType::UInt64).alias("n"),
+        col(ATTEMPTS)
+            .cast(DataType::Float64)
+            .mean()
+            .alias("attempts_mean"),
+        col(ATTEMPTS)
+            .gt_eq(lit(ctx.config.attempts.minimum))
+            .sum()
+            .cast(DataType::UInt64)
+            .alias("attempts_enough"),
+    ]);
+    let df = stats::one_row(cohort.clone(), all)?;
+    let get = |c: &str| -> Result<u64> { Ok(stats::u64_at(&df, c, 0)?.unwrap_or(0)) };
+    Ok(Sla {
+        overall: read(&df, 0, "all".into())?,
+        by_tier: segmented(cohort.clone(), SLA_TIER)?,
+        by_owner: segmented(cohort.clone(), OWNER)?,
+        by_source: segmented(cohort, FT_SOURCE)?,
+        escalated: get(ESCALATED)?,
+        reassign_candidates: get(REASSIGN)?,
+        never_touched: get(NEVER_TOUCHED)?,
+        under_worked: get(UNDER_WORKED)?,
+        attempts: Attempts {
+            mean: stats::f64_at(&df, "attempts_mean", 0)?,
+            at_least_minimum: Rate::new(get("attempts_enough")?, get("n")?),
+            minimum: ctx.config.attempts.minimum,
+        },
+        breaches: breaches(ctx)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::testing::*;
+
+    #[test]
+    fn compliance_counts_only_judged_leads_and_lists_breaches_by_delay() {
+        // a met, b breached by 40 (touched), c breached by 90 (untouched), d still inside its SLA.
+        let df = ledger(
+            4,
+            vec![
+                Column::new(LEAD_ID.into(), ["a", "b", "c", "d"]),
+                Column::new(CAPTURED_AT.into(), [at(10), at(20), at(30), at(40)]),
+                Column::new(
+                    OWNER.into(),
+                    [Some("Asha"), Some("Ravi"), Some("Ravi"), None],
+                ),
+                Column::new(SLA_TIER.into(), ["high", "high", "medium", "medium"]),
+                Column::new(
+                    SLA_STATUS.into(),
+                    ["met", "breached", "breached", "not_due"],
+                ),
+                Column::new(SLA_DELAY_MIN.into(), [None, Some(40.0), Some(90.0), None]),
+                Column::new(SLA_DUE_AT.into(), [at(15), at(25), at(45), at(55)]),
+                Column::new(
+                    FIRST_TOUCH_AT.into(),
+                    [Some(at(12)), Some(at(65)), None, None],
+                ),
+                Column::new(ESCALATED.into(), [false, true, true, false]),
+                Column::new(REASSIGN.into(), [false, false, true, false]),
+                Column::new(NEVER_TOUCHED.into(), [false, false, true, true]),
+                Column::new(UNDER_WORKED.into(), [false, false, false, false]),
+                Column::new(ATTEMPTS.into(), [5u32, 2, 0, 0]),
+            ],
+        );
+        let config = config();
+        let period = w46();
+        let ctx = Ctx {
+            ledger: &df,
+            period: &period,
+            as_of: at(50),
+            config: &config,
+        };
+        let s = compute(&ctx).unwrap();
+        assert_eq!(
+            (s.overall.met, s.overall.breached, s.overall.not_due),
+            (1, 2, 1)
+        );
+        assert_eq!(s.overall.compliance.rate, Some(1.0 / 3.0));
+        assert_eq!(
+            (s.escalated, s.reassign_candidates, s.never_touched),
+            (2, 1, 2)
+        );
+        assert_eq!(s.attempts.mean, Some(7.0 / 4.0));
+        assert_eq!(
+            (s.attempts.at_least_minimum.k, s.attempts.at_least_minimum.n),
+            (1, 4)
+        );
+        let ids: Vec<&str> = s.breaches.iter().map(|b| b.lead_id.as_str()).collect();
+        assert_eq!(ids, ["c", "b"]);
+        assert_eq!(s.breaches[0].first_touch_at, None);
+        assert!(s.breaches[0].reassign);
+        let ravi = s.by_owner.iter().find(|o| o.segment == "Ravi").unwrap();
+        assert_eq!((ravi.breached, ravi.compliance.rate), (2, Some(0.0)));
+        let none = s.by_owner.iter().find(|o| o.segment == "(none)").unwrap();
+        assert_eq!((none.not_due, none.compliance.rate), (1, None));
+    }
+}
