@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
 use crate::error::HandoffError;
+use crate::period::PeriodSpec;
 use crate::pipeline::{InputFiles, LedgerJob};
 
 const EXIT_CODES: &str = "\
@@ -44,6 +45,20 @@ Exit codes:
 Rows with unreadable values do not stop a run: they are listed in rejects.csv
 with file, line, column, value and reason, and counted in the summary.";
 
+const SCORECARD_HELP: &str = "\
+Examples:
+  handoff scorecard --data sample-data --week 2026-W46 --out out
+  handoff scorecard --data client/ --from 2026-11-01 --to 2026-11-30 --out audit/
+
+Writes into --out: ledger.csv, orphans.csv, rejects.csv (as `handoff ledger`),
+metrics.json (every figure, documented in the README), and the action lists
+sla_breaches.csv, never_touched.csv, under_worked.csv, lost_without_reason.csv,
+returns_without_reason.csv (the period's leads, with owner).
+
+The as-of time defaults to the end of the period: same inputs, same outputs.
+
+Exit codes: 0 success, 2 usage, 3 config, 4 input data, 5 output, 70 internal.";
+
 /// Turn CRM, form and call exports into a marketing-to-sales handoff ledger and scorecard.
 #[derive(Debug, Parser)]
 #[command(name = "handoff", version, about, long_about = None, after_help = EXIT_CODES)]
@@ -57,6 +72,9 @@ pub enum Command {
     /// Load the exports, join them, and write the enriched lead ledger (ledger.csv, orphans.csv, rejects.csv).
     #[command(after_help = LEDGER_HELP)]
     Ledger(LedgerArgs),
+    /// Compute the week's figures: metrics.json and the action lists, besides the ledger files.
+    #[command(after_help = SCORECARD_HELP)]
+    Scorecard(ScorecardArgs),
     /// Write a realistic, deterministic sample data set (leads, deals, forms, calls, spend, handoff.toml).
     Sample(SampleArgs),
 }
@@ -108,6 +126,50 @@ pub struct LedgerArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ScorecardArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The ISO week to report, in the configured time zone (2026-W46). Default: the week
+    /// holding --as-of, else the week holding the latest record in the inputs.
+    #[arg(long, value_name = "YYYY-Www", conflicts_with_all = ["from", "to"])]
+    pub week: Option<String>,
+    /// First day of a custom period (with --to; both days included).
+    #[arg(long, value_name = "DATE", requires = "to")]
+    pub from: Option<NaiveDate>,
+    /// Last day of a custom period (with --from).
+    #[arg(long, value_name = "DATE", requires = "from")]
+    pub to: Option<NaiveDate>,
+    /// Folder for the outputs (created if missing; files in it are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Print each stage's wall time and the peak memory so far to stderr.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+impl ScorecardArgs {
+    /// Validates flags and config into a job; reads no data.
+    pub fn into_job(self) -> Result<LedgerJob, HandoffError> {
+        let period = match (&self.week, self.from, self.to) {
+            (Some(w), _, _) => crate::period::parse_week(w).map_err(usage)?,
+            (None, Some(from), Some(to)) if from <= to => PeriodSpec::Range { from, to },
+            (None, Some(from), Some(to)) => {
+                return Err(usage(format!("--from {from} is after --to {to}")));
+            }
+            _ => PeriodSpec::Latest,
+        };
+        let ledger = LedgerArgs {
+            input: self.input,
+            out: self.out,
+            timings: self.timings,
+        };
+        let mut job = ledger.into_job()?;
+        job.period = Some(period);
+        Ok(job)
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct SampleArgs {
     /// How many leads to generate.
     #[arg(long, default_value_t = 3000)]
@@ -144,6 +206,7 @@ impl LedgerArgs {
             files,
             config,
             as_of,
+            period: None,
             encoding: self.input.encoding,
             out: self.out,
         })

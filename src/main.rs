@@ -62,6 +62,31 @@ fn run(cli: Cli) -> Result<(), HandoffError> {
             }
             Ok(())
         }
+        Command::Scorecard(args) => {
+            let show_timings = args.timings;
+            let job = args.into_job()?;
+            let mut timings = pipeline::Timings::begin(std::io::stderr().is_terminal());
+            let ledger = pipeline::build(&job, &mut timings)?;
+            timings.starting("computing the weekly figures");
+            let metrics = pipeline::scorecard(&ledger, &job)?;
+            timings.mark("metrics");
+            timings.starting("writing outputs");
+            let written = pipeline::write_scorecard(&ledger, &metrics, &job)?;
+            timings.mark("write");
+            print!(
+                "{}",
+                summary::scorecard_summary(
+                    &ledger,
+                    &metrics,
+                    &written,
+                    job.config.calendar.time_zone.0
+                )
+            );
+            if show_timings {
+                eprint!("{}", timings.report());
+            }
+            Ok(())
+        }
         Command::Sample(args) => {
             let written = sample::write(&args)?;
             println!(

@@ -11,7 +11,9 @@ use crate::config::Config;
 use crate::error::{HandoffError, Result};
 use crate::join::{self, JoinCounts, Sources};
 use crate::load::{self, FileStats, Loaded};
+use crate::metrics::{self, Metrics};
 use crate::model::{self, Input};
+use crate::period::{Period, PeriodSpec};
 use crate::report;
 
 /// The input files of one run.
@@ -47,6 +49,8 @@ pub struct LedgerJob {
     pub config: Config,
     /// The snapshot time (UTC epoch ms); `None`: the latest record time in the inputs.
     pub as_of: Option<i64>,
+    /// The report period (`scorecard`); `None` for the ledger alone.
+    pub period: Option<PeriodSpec>,
     pub encoding: Option<String>,
     pub out: PathBuf,
 }
@@ -61,6 +65,7 @@ pub struct Ledger {
     pub counts: JoinCounts,
     pub as_of: i64,
     pub as_of_source: &'static str,
+    pub period: Option<Period>,
 }
 
 /// What a run wrote, for the terminal summary.
@@ -143,9 +148,25 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
     }
     let files: Vec<FileStats> = loaded.iter().map(|l| l.stats.clone()).collect();
     let rejects = all_rejects(&loaded)?;
-    let (as_of, as_of_source) = match job.as_of {
-        Some(t) => (t, "given"),
-        None => (latest_record(&loaded)?, "latest record in the inputs"),
+    let tz = job.config.calendar.time_zone.0;
+    let (as_of, as_of_source, period) = match (&job.period, job.as_of) {
+        (None, Some(t)) => (t, "given", None),
+        (None, None) => (latest_record(&loaded)?, "latest record in the inputs", None),
+        // With only --as-of, the period is the week that holds the moment just before it.
+        (Some(PeriodSpec::Latest), Some(t)) => (t, "given", Some(Period::week_of(t - 1, tz))),
+        (Some(spec), given) => {
+            let latest = match spec {
+                PeriodSpec::Latest => latest_record(&loaded)?,
+                _ => 0,
+            };
+            let period = Period::resolve(spec, latest, tz).ok_or_else(|| {
+                HandoffError::Usage("the report period does not exist in the calendar".into())
+            })?;
+            match given {
+                Some(t) => (t, "given", Some(period)),
+                None => (period.end, "end of the period", Some(period)),
+            }
+        }
     };
     let mut take = |input: Input| {
         loaded
@@ -176,6 +197,7 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
         counts: joined.counts,
         as_of,
         as_of_source,
+        period,
     })
 }
 
@@ -248,4 +270,99 @@ fn latest_record(loaded: &[Loaded]) -> Result<i64> {
             ),
         }
     })
+}
+
+/// Computes `metrics.json`'s figures for a built ledger with a period.
+pub fn scorecard(ledger: &Ledger, job: &LedgerJob) -> Result<Metrics> {
+    let period = ledger
+        .period
+        .as_ref()
+        .expect("a scorecard job always resolves a period");
+    let ctx = metrics::Ctx {
+        ledger: &ledger.ledger,
+        period,
+        as_of: ledger.as_of,
+        config: &job.config,
+    };
+    metrics::compute(&ctx, ledger.files.clone(), ledger.counts.clone())
+}
+
+/// The action lists: each a subset of the period's cohort, with the columns an owner needs.
+pub const ACTION_LISTS: [&str; 5] = [
+    "sla_breaches.csv",
+    "never_touched.csv",
+    "under_worked.csv",
+    "lost_without_reason.csv",
+    "returns_without_reason.csv",
+];
+
+const ACTION_COLUMNS: [&str; 21] = [
+    model::LEAD_ID,
+    model::NAME,
+    model::PHONE,
+    model::EMAIL,
+    model::OWNER,
+    model::FT_SOURCE,
+    model::FT_CAMPAIGN,
+    model::INTENT,
+    model::CAPTURED_AT,
+    model::SLA_DUE_AT,
+    model::FIRST_TOUCH_AT,
+    model::SLA_STATUS,
+    model::SLA_DELAY_MIN,
+    model::ESCALATED,
+    model::REASSIGN,
+    model::ATTEMPTS,
+    model::STATUS_FINAL,
+    model::LOST_REASON,
+    model::LOST_CATEGORY,
+    model::RETURN_REASON,
+    model::NEXT_ACTION_AT,
+];
+
+fn action_list(name: &str, cohort: LazyFrame) -> LazyFrame {
+    use crate::model::*;
+    let rows = match name {
+        "sla_breaches.csv" => return metrics::sla::breach_frame(cohort),
+        "never_touched.csv" => col(NEVER_TOUCHED),
+        "under_worked.csv" => col(UNDER_WORKED),
+        "lost_without_reason.csv" => col(IS_LOST).and(col(LOST_REASON).is_null()),
+        _ => col(STATUS_FINAL)
+            .eq(lit("returned"))
+            .and(col(RETURN_REASON).is_null()),
+    };
+    cohort
+        .filter(rows)
+        .sort([CAPTURED_AT, LEAD_ID], SortMultipleOptions::default())
+}
+
+/// Writes the ledger files, `metrics.json` and the action lists.
+pub fn write_scorecard(ledger: &Ledger, metrics: &Metrics, job: &LedgerJob) -> Result<Written> {
+    let mut written = write(ledger, job)?;
+    let tz = job.config.calendar.time_zone.0;
+    let period = ledger.period.as_ref().expect("a scorecard has a period");
+    let cohort = ledger.ledger.clone().lazy().filter(
+        col(model::CAPTURED_AT)
+            .gt_eq(lit(period.start))
+            .and(col(model::CAPTURED_AT).lt(lit(period.end))),
+    );
+    let select: Vec<Expr> = ACTION_COLUMNS.iter().map(|c| col(*c)).collect();
+    let times: Vec<&str> = ACTION_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| c.ends_with("_at"))
+        .collect();
+    for name in ACTION_LISTS {
+        let df = action_list(name, cohort.clone())
+            .select(select.clone())
+            .collect()
+            .map_err(HandoffError::engine("building an action list"))?;
+        let path = job.out.join(name);
+        report::write_atomic(&path, &report::csv::to_csv(&df, &times, tz)?)?;
+        written.paths.push(path);
+    }
+    let path = job.out.join("metrics.json");
+    report::write_atomic(&path, &report::json::to_json(metrics)?)?;
+    written.paths.push(path);
+    Ok(written)
 }

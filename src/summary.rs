@@ -3,11 +3,12 @@
 
 use std::fmt::Write as _;
 
+use crate::metrics::Metrics;
 use crate::pipeline::{Ledger, Written};
 use crate::report::csv::local_iso_text;
 
-/// The ledger run's summary as text.
-pub fn ledger_summary(ledger: &Ledger, written: &Written, tz: chrono_tz::Tz) -> String {
+/// The accounting part of a summary.
+fn accounting(ledger: &Ledger, tz: chrono_tz::Tz) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -76,9 +77,88 @@ pub fn ledger_summary(ledger: &Ledger, written: &Written, tz: chrono_tz::Tz) -> 
             "\n{rejected} row(s) rejected: see rejects.csv for file, line, column, value and reason"
         );
     }
-    let _ = writeln!(s, "\nwrote:");
+    s
+}
+
+/// Where the files went.
+fn files(written: &Written) -> String {
+    let mut s = String::from("\nwrote:\n");
     for p in &written.paths {
         let _ = writeln!(s, "  {}", p.display());
     }
     s
+}
+
+/// The ledger run's summary: accounting, then the files.
+pub fn ledger_summary(ledger: &Ledger, written: &Written, tz: chrono_tz::Tz) -> String {
+    accounting(ledger, tz) + &files(written)
+}
+
+fn pct(rate: Option<f64>) -> String {
+    rate.map_or("n/a".into(), |r| format!("{:.0}%", r * 100.0))
+}
+
+fn minutes(m: Option<f64>) -> String {
+    m.map_or("n/a".into(), |m| format!("{m:.0} min"))
+}
+
+fn money(v: Option<f64>, currency: &str) -> String {
+    v.map_or("n/a (no won deals to price it)".into(), |v| {
+        format!("{currency} {v:.0}")
+    })
+}
+
+/// The scorecard run's summary: the ledger's accounting, then the five headline numbers.
+pub fn scorecard_summary(
+    ledger: &Ledger,
+    metrics: &Metrics,
+    written: &Written,
+    tz: chrono_tz::Tz,
+) -> String {
+    let mut s = accounting(ledger, tz);
+    let weeks = &metrics.trend.weeks;
+    let (this, last) = (
+        weeks.last(),
+        weeks.len().checked_sub(2).and_then(|i| weeks.get(i)),
+    );
+    let _ = writeln!(
+        s,
+        "\n{} ({} to {})",
+        metrics.period.label, metrics.period.first_day, metrics.period.last_day
+    );
+    if let Some(w) = this {
+        let prev =
+            |f: &dyn Fn(&crate::metrics::trend::Week) -> String| last.map_or("n/a".into(), f);
+        let _ = writeln!(
+            s,
+            "  leads handed off         {:>12}   last week {}",
+            w.handed_off,
+            prev(&|p| p.handed_off.to_string())
+        );
+        let _ = writeln!(
+            s,
+            "  SLA compliance           {:>12}   last week {}",
+            pct(w.sla_compliance.rate),
+            prev(&|p| pct(p.sla_compliance.rate))
+        );
+        let _ = writeln!(
+            s,
+            "  median first response    {:>12}   last week {}  (business time)",
+            minutes(w.median_business_response),
+            prev(&|p| minutes(p.median_business_response))
+        );
+        let _ = writeln!(
+            s,
+            "  contact -> meeting       {:>12}   last week {}",
+            pct(w.contact_to_meeting.rate),
+            prev(&|p| pct(p.contact_to_meeting.rate))
+        );
+        let _ = writeln!(
+            s,
+            "  process leakage          {:>12}   last week {}",
+            money(w.process_leakage, &metrics.currency),
+            prev(&|p| money(p.process_leakage, &metrics.currency))
+        );
+    }
+    s + &files(written)
 }

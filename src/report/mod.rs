@@ -3,6 +3,7 @@
 //! file and a rename, so a failed run never leaves a half-written output.
 
 pub mod csv;
+pub mod json;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -4,4 +4,5 @@ mod accounting;
 mod cli;
 mod ledger;
 mod sample;
+mod scorecard;
 mod support;
