@@ -5,6 +5,7 @@
 pub mod leakage;
 pub mod response;
 pub mod sla;
+pub mod speed;
 pub mod stages;
 pub mod stats;
 pub mod trend;
@@ -82,6 +83,7 @@ pub struct Metrics {
     pub accounting: Accounting,
     pub volume: volume::Volume,
     pub response: response::Response,
+    pub speed_to_lead: speed::SpeedToLead,
     pub sla: sla::Sla,
     pub stages: stages::Stages,
     pub leakage: leakage::Leakage,
@@ -110,6 +112,7 @@ pub fn compute(ctx: &Ctx, files: Vec<FileStats>, joins: JoinCounts) -> Result<Me
         },
         volume: volume::compute(ctx)?,
         response: response::compute(ctx)?,
+        speed_to_lead: speed::compute(ctx)?,
         sla: sla::compute(ctx)?,
         stages: stages::compute(ctx)?,
         leakage: leakage::compute(ctx)?,
