@@ -26,6 +26,7 @@ pub struct Config {
     pub synonyms: Synonyms,
     pub lost_reasons: LostReasons,
     pub leakage: Leakage,
+    pub pipeline: Pipeline,
     /// Per input (`leads`, `deals`, `forms`, `calls`, `spend`): export header -> canonical name.
     pub columns: Columns,
 }
@@ -423,6 +424,21 @@ pub struct LostCategory {
 #[serde(deny_unknown_fields, default)]
 pub struct LostReasons {
     pub categories: Vec<LostCategory>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Pipeline {
+    /// An open lead whose proposal went out this long ago with no win or loss is at risk.
+    pub stale_after: Duration,
+}
+
+impl Default for Pipeline {
+    fn default() -> Self {
+        Self {
+            stale_after: Duration::minutes(14 * 1440),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

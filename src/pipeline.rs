@@ -288,15 +288,16 @@ pub fn scorecard(ledger: &Ledger, job: &LedgerJob) -> Result<Metrics> {
 }
 
 /// The action lists: each a subset of the period's cohort, with the columns an owner needs.
-pub const ACTION_LISTS: [&str; 5] = [
+pub const ACTION_LISTS: [&str; 6] = [
     "sla_breaches.csv",
     "never_touched.csv",
     "under_worked.csv",
     "lost_without_reason.csv",
     "returns_without_reason.csv",
+    "pipeline_at_risk.csv",
 ];
 
-const ACTION_COLUMNS: [&str; 21] = [
+const ACTION_COLUMNS: [&str; 23] = [
     model::LEAD_ID,
     model::NAME,
     model::PHONE,
@@ -317,13 +318,23 @@ const ACTION_COLUMNS: [&str; 21] = [
     model::LOST_REASON,
     model::LOST_CATEGORY,
     model::RETURN_REASON,
+    model::PROPOSAL_AT,
+    model::DEAL_VALUE,
     model::NEXT_ACTION_AT,
 ];
 
-fn action_list(name: &str, cohort: LazyFrame) -> LazyFrame {
+fn action_list(name: &str, cohort: LazyFrame, ledger: &Ledger, job: &LedgerJob) -> LazyFrame {
     use crate::model::*;
     let rows = match name {
         "sla_breaches.csv" => return metrics::sla::breach_frame(cohort),
+        "pipeline_at_risk.csv" => {
+            let stale = job.config.pipeline.stale_after.as_ms();
+            return metrics::pipeline::stale_frame(
+                ledger.ledger.clone().lazy(),
+                ledger.as_of,
+                stale,
+            );
+        }
         "never_touched.csv" => col(NEVER_TOUCHED),
         "under_worked.csv" => col(UNDER_WORKED),
         "lost_without_reason.csv" => col(IS_LOST).and(col(LOST_REASON).is_null()),
@@ -353,7 +364,7 @@ pub fn write_scorecard(ledger: &Ledger, metrics: &Metrics, job: &LedgerJob) -> R
         .filter(|c| c.ends_with("_at"))
         .collect();
     for name in ACTION_LISTS {
-        let df = action_list(name, cohort.clone())
+        let df = action_list(name, cohort.clone(), ledger, job)
             .select(select.clone())
             .collect()
             .map_err(HandoffError::engine("building an action list"))?;

@@ -3,6 +3,7 @@
 //! (and the period) to a typed, serialisable struct. Nothing here does I/O.
 
 pub mod leakage;
+pub mod pipeline;
 pub mod response;
 pub mod sla;
 pub mod speed;
@@ -87,6 +88,7 @@ pub struct Metrics {
     pub sla: sla::Sla,
     pub stages: stages::Stages,
     pub leakage: leakage::Leakage,
+    pub pipeline: pipeline::PipelineRisk,
     pub trend: trend::Trend,
 }
 
@@ -116,6 +118,7 @@ pub fn compute(ctx: &Ctx, files: Vec<FileStats>, joins: JoinCounts) -> Result<Me
         sla: sla::compute(ctx)?,
         stages: stages::compute(ctx)?,
         leakage: leakage::compute(ctx)?,
+        pipeline: pipeline::compute(ctx)?,
         trend: trend::compute(ctx)?,
     })
 }
