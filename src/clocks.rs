@@ -38,7 +38,10 @@ fn by_tier(f: impl Fn(Intent) -> Expr, otherwise: Expr) -> Expr {
 /// Adds every clock and flag to the joined leads and returns the ledger, sorted by `lead_id`.
 pub fn ledger(leads: LazyFrame, as_of: i64, config: &Config) -> Result<DataFrame> {
     let leads = leads
-        .with_columns([col(INTENT).fill_null(lit("medium")).alias(INTENT)])
+        .with_columns([
+            col(INTENT).is_not_null().alias(INTENT_GIVEN),
+            col(INTENT).fill_null(lit("medium")).alias(INTENT),
+        ])
         .collect()
         .map_err(engine("preparing the clocks"))?;
     let earliest = leads
@@ -285,6 +288,7 @@ pub fn ledger_columns() -> Vec<&'static str> {
         LT_MEDIUM,
         LT_CAMPAIGN,
         INTENT,
+        INTENT_GIVEN,
         OWNER,
         AFTER_HOURS,
         FIRST_CONTACT_AT,

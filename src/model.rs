@@ -316,6 +316,7 @@ pub const FT_CAMPAIGN: &str = "first_touch_campaign";
 pub const LT_SOURCE: &str = "last_touch_source";
 pub const LT_MEDIUM: &str = "last_touch_medium";
 pub const LT_CAMPAIGN: &str = "last_touch_campaign";
+pub const INTENT_GIVEN: &str = "intent_given";
 pub const AFTER_HOURS: &str = "after_hours";
 pub const RESPONSE_MIN: &str = "response_min";
 pub const BUSINESS_RESPONSE_MIN: &str = "business_response_min";

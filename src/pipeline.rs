@@ -284,7 +284,12 @@ pub fn scorecard(ledger: &Ledger, job: &LedgerJob) -> Result<Metrics> {
         as_of: ledger.as_of,
         config: &job.config,
     };
-    metrics::compute(&ctx, ledger.files.clone(), ledger.counts.clone())
+    metrics::compute(
+        &ctx,
+        ledger.files.clone(),
+        ledger.counts.clone(),
+        &ledger.orphans,
+    )
 }
 
 /// The action lists: each a subset of the period's cohort, with the columns an owner needs.

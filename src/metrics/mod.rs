@@ -4,6 +4,7 @@
 
 pub mod leakage;
 pub mod pipeline;
+pub mod quality;
 pub mod response;
 pub mod sla;
 pub mod speed;
@@ -89,11 +90,17 @@ pub struct Metrics {
     pub stages: stages::Stages,
     pub leakage: leakage::Leakage,
     pub pipeline: pipeline::PipelineRisk,
+    pub data_quality: quality::Quality,
     pub trend: trend::Trend,
 }
 
 /// Computes every section.
-pub fn compute(ctx: &Ctx, files: Vec<FileStats>, joins: JoinCounts) -> Result<Metrics> {
+pub fn compute(
+    ctx: &Ctx,
+    files: Vec<FileStats>,
+    joins: JoinCounts,
+    orphans: &DataFrame,
+) -> Result<Metrics> {
     let tz = ctx.config.calendar.time_zone.0;
     let balanced = files
         .iter()
@@ -119,6 +126,7 @@ pub fn compute(ctx: &Ctx, files: Vec<FileStats>, joins: JoinCounts) -> Result<Me
         stages: stages::compute(ctx)?,
         leakage: leakage::compute(ctx)?,
         pipeline: pipeline::compute(ctx)?,
+        data_quality: quality::compute(ctx, orphans)?,
         trend: trend::compute(ctx)?,
     })
 }
@@ -175,6 +183,7 @@ pub(crate) mod testing {
             || matches!(
                 name,
                 "captured_by_form"
+                    | "intent_given"
                     | "after_hours"
                     | "touch_before_capture"
                     | "escalated"
