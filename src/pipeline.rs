@@ -289,6 +289,7 @@ pub fn scorecard(ledger: &Ledger, job: &LedgerJob) -> Result<Metrics> {
         ledger.files.clone(),
         ledger.counts.clone(),
         &ledger.orphans,
+        ledger.spend.as_ref(),
     )
 }
 

@@ -2,6 +2,7 @@
 //! ledger. One module per section; each is a pure function from the ledger
 //! (and the period) to a typed, serialisable struct. Nothing here does I/O.
 
+pub mod campaigns;
 pub mod leakage;
 pub mod pipeline;
 pub mod quality;
@@ -88,6 +89,7 @@ pub struct Metrics {
     pub speed_to_lead: speed::SpeedToLead,
     pub sla: sla::Sla,
     pub stages: stages::Stages,
+    pub campaigns: campaigns::Campaigns,
     pub leakage: leakage::Leakage,
     pub pipeline: pipeline::PipelineRisk,
     pub data_quality: quality::Quality,
@@ -100,6 +102,7 @@ pub fn compute(
     files: Vec<FileStats>,
     joins: JoinCounts,
     orphans: &DataFrame,
+    spend: Option<&DataFrame>,
 ) -> Result<Metrics> {
     let tz = ctx.config.calendar.time_zone.0;
     let balanced = files
@@ -124,6 +127,7 @@ pub fn compute(
         speed_to_lead: speed::compute(ctx)?,
         sla: sla::compute(ctx)?,
         stages: stages::compute(ctx)?,
+        campaigns: campaigns::compute(ctx, spend)?,
         leakage: leakage::compute(ctx)?,
         pipeline: pipeline::compute(ctx)?,
         data_quality: quality::compute(ctx, orphans)?,
