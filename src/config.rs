@@ -424,6 +424,8 @@ pub struct LostCategory {
 #[serde(deny_unknown_fields, default)]
 pub struct LostReasons {
     pub categories: Vec<LostCategory>,
+    /// A concentration needs at least this many lost leads in its cell.
+    pub min_count: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -719,6 +721,7 @@ impl Default for LostReasons {
                     ],
                 ),
             ],
+            min_count: 5,
         }
     }
 }

@@ -22,3 +22,8 @@ pub mod sample;
 pub mod summary;
 
 pub use error::{HandoffError, Result};
+
+/// The configured time zone as polars names it.
+pub fn polars_tz(config: &config::Config) -> polars::prelude::TimeZone {
+    polars::prelude::TimeZone::from_chrono(&config.calendar.time_zone.0)
+}

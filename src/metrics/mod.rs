@@ -4,6 +4,7 @@
 
 pub mod campaigns;
 pub mod leakage;
+pub mod lost;
 pub mod pipeline;
 pub mod quality;
 pub mod response;
@@ -90,6 +91,7 @@ pub struct Metrics {
     pub sla: sla::Sla,
     pub stages: stages::Stages,
     pub campaigns: campaigns::Campaigns,
+    pub lost_reasons: lost::LostReasons,
     pub leakage: leakage::Leakage,
     pub pipeline: pipeline::PipelineRisk,
     pub data_quality: quality::Quality,
@@ -128,6 +130,7 @@ pub fn compute(
         sla: sla::compute(ctx)?,
         stages: stages::compute(ctx)?,
         campaigns: campaigns::compute(ctx, spend)?,
+        lost_reasons: lost::compute(ctx)?,
         leakage: leakage::compute(ctx)?,
         pipeline: pipeline::compute(ctx)?,
         data_quality: quality::compute(ctx, orphans)?,
