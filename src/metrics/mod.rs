@@ -8,6 +8,7 @@ pub mod lost;
 pub mod pipeline;
 pub mod quality;
 pub mod response;
+pub mod review;
 pub mod sla;
 pub mod speed;
 pub mod stages;
@@ -96,6 +97,7 @@ pub struct Metrics {
     pub pipeline: pipeline::PipelineRisk,
     pub data_quality: quality::Quality,
     pub trend: trend::Trend,
+    pub review: review::Review,
 }
 
 /// Computes every section.
@@ -110,6 +112,12 @@ pub fn compute(
     let balanced = files
         .iter()
         .all(|f| f.rows_read == f.rows_used + f.rows_rejected);
+    let stages = stages::compute(ctx)?;
+    let sla = sla::compute(ctx)?;
+    let lost_reasons = lost::compute(ctx)?;
+    let pipeline = pipeline::compute(ctx)?;
+    let leakage = leakage::compute(ctx)?;
+    let review = review::compute(&stages, &sla, &lost_reasons, &pipeline, &leakage);
     Ok(Metrics {
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -127,14 +135,15 @@ pub fn compute(
         volume: volume::compute(ctx)?,
         response: response::compute(ctx)?,
         speed_to_lead: speed::compute(ctx)?,
-        sla: sla::compute(ctx)?,
-        stages: stages::compute(ctx)?,
+        sla,
+        stages,
         campaigns: campaigns::compute(ctx, spend)?,
-        lost_reasons: lost::compute(ctx)?,
-        leakage: leakage::compute(ctx)?,
-        pipeline: pipeline::compute(ctx)?,
+        lost_reasons,
+        leakage,
+        pipeline,
         data_quality: quality::compute(ctx, orphans)?,
         trend: trend::compute(ctx)?,
+        review,
     })
 }
 

@@ -130,6 +130,32 @@ fn headline_figures_match_the_hand_count() {
     assert_eq!(f(&l["overall"]["process_leakage"]), 840_000.0);
     assert_eq!(f(&l["overall"]["total_lost_value"]), 840_000.0);
 
+    // Review: meetings / leads by source are google_ads 0/1, meta_ads 1/2 (L6), organic 1/1 (L7),
+    // referral 0/2; ranked by the Wilson floor (1/1: 21%, 1/2: 9%) organic wins.
+    let answers = m["review"]["answers"].as_array().unwrap();
+    let a = |i: usize| answers[i]["answer"].as_str().unwrap().to_string();
+    assert!(
+        a(0).starts_with(
+            "organic: 1 qualified meetings from 1 leads (100%, 95% interval 21% to 100%)"
+        ),
+        "{}",
+        a(0)
+    );
+    assert!(
+        a(1).starts_with(
+            "2 of 6 judged leads breached the SLA (compliance 67%). By owner: Priya 1, Rohan 1."
+        ),
+        "{}",
+        a(1)
+    );
+    // Process losses: only L5 (meta_ads), and under-worked is its largest cause.
+    assert!(
+        a(4).starts_with("Start with meta_ads: 1 process losses"),
+        "{}",
+        a(4)
+    );
+    assert!(a(4).contains("minimum attempts"), "{}", a(4));
+
     // Trend: nine weeks, this one last with its six leads, the one before empty.
     let weeks = m["trend"]["weeks"].as_array().unwrap();
     assert_eq!(weeks.len(), 9);
