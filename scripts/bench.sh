@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark: wall time and peak memory of the ledger pipeline (load, join,
-# clocks, write) on a generated sample. Prints figures; asserts nothing.
+# Benchmark: wall time and peak memory of the scorecard pipeline (load, join,
+# clocks, metrics, write) on a generated sample. Prints figures; asserts nothing.
 #   scripts/bench.sh [LEADS]      default 1000000 leads (~1.2 forms, ~2.5 calls each)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,6 @@ for f in leads deals forms calls spend; do
 done
 echo "cores: $(nproc), memory: $(free -g | awk '/Mem:/ {print $2}') GiB"
 start=$(date +%s.%N)
-"$bin" ledger --data "$data" --as-of 2026-11-16 --out "$data/out" --timings >/dev/null
+"$bin" scorecard --data "$data" --week 2026-W46 --out "$data/out" --timings >/dev/null
 end=$(date +%s.%N)
 echo "wall time, whole run: $(echo "$end - $start" | bc) s"
