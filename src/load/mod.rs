@@ -311,34 +311,39 @@ fn date_orders(
         .iter()
         .filter(|m| m.spec.kind == Kind::Datetime)
         .collect();
-    let mut groups = Vec::new();
-    let mut exprs = Vec::new();
-    for m in &dates {
-        let (g, a, b) = values::numeric_date_leads(&raw_col(m.spec.name), m.spec.name);
-        groups.push(g);
-        exprs.push(a);
-        exprs.push(b);
-    }
     let mut out = BTreeMap::new();
-    if exprs.is_empty() {
-        return Ok(out);
+    let mut maxima = BTreeMap::new();
+    for m in &dates {
+        // The day order shows in the date part: look at each distinct one once,
+        // not at millions of timestamps.
+        let distinct = frame
+            .clone()
+            .lazy()
+            .select([values::clean_text(col(raw_col(m.spec.name)))
+                .str()
+                .slice(lit(0i64), lit(11u64))
+                .unique()
+                .alias("d")])
+            .collect()
+            .map_err(HandoffError::engine("reading date orders"))?;
+        let (g, a, b) = values::numeric_date_leads("d", "lead");
+        let found = distinct
+            .lazy()
+            .with_columns([g])
+            .select([a, b])
+            .collect()
+            .map_err(HandoffError::engine("reading date orders"))?;
+        let get = |name: &str| -> Option<i64> {
+            found
+                .column(name)
+                .ok()
+                .and_then(|c| c.get(0).ok())
+                .and_then(|v| v.extract::<i64>())
+        };
+        maxima.insert(m.spec.name, (get("lead_a"), get("lead_b")));
     }
-    let maxima = frame
-        .clone()
-        .lazy()
-        .with_columns(groups)
-        .select(exprs)
-        .collect()
-        .map_err(HandoffError::engine("reading date orders"))?;
-    let get = |name: String| -> Option<i64> {
-        maxima
-            .column(&name)
-            .ok()
-            .and_then(|c| c.get(0).ok())
-            .and_then(|v| v.extract::<i64>())
-    };
     for m in dates {
-        let decided = values::decide_order(get(format!("{}_a", m.spec.name)), get(format!("{}_b", m.spec.name)))
+        let decided = values::decide_order(maxima[m.spec.name].0, maxima[m.spec.name].1)
             .map_err(|message| HandoffError::Column {
                 file: file.to_string(),
                 column: m.header.clone(),

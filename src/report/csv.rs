@@ -6,12 +6,9 @@ use polars::prelude::*;
 
 use crate::error::{HandoffError, Result};
 
-/// Cells starting with these run as formulas in spreadsheets.
-const FORMULA_START: &str = r"^[=+\-@\t\r]";
-
 /// Prefixes a `'` to text that a spreadsheet would treat as a formula.
 pub fn neutralise(e: Expr) -> Expr {
-    when(e.clone().str().contains(lit(FORMULA_START), false))
+    when(starts_formula(e.clone()))
         .then(concat_str([lit("'"), e.clone()], "", false))
         .otherwise(e)
 }
@@ -37,16 +34,57 @@ pub fn local_iso_text(ms: i64, tz: Tz) -> String {
         .unwrap_or_else(|| format!("{ms} ms"))
 }
 
+/// The first characters that make a spreadsheet run a cell as a formula.
+const FORMULA_CHARS: [&str; 6] = ["=", "+", "-", "@", "\t", "\r"];
+
+fn starts_formula(e: Expr) -> Expr {
+    e.str().slice(lit(0i64), lit(1u64)).is_in(
+        lit(Series::new("f".into(), FORMULA_CHARS)).implode(false),
+        false,
+    )
+}
+
 /// Renders a frame as CSV bytes: `time_columns` as local time, text neutralised.
 pub fn to_csv(df: &DataFrame, time_columns: &[&str], tz: Tz) -> Result<Vec<u8>> {
+    let text: Vec<PlSmallStr> = df
+        .schema()
+        .iter()
+        .filter(|(name, dtype)| {
+            **dtype == DataType::String && !time_columns.contains(&name.as_str())
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    // One pass says which text columns hold a formula-like cell; only those are rewritten.
+    let risky: Vec<PlSmallStr> = if text.is_empty() || df.height() == 0 {
+        Vec::new()
+    } else {
+        let flags = df
+            .clone()
+            .lazy()
+            .select(
+                text.iter()
+                    .map(|n| starts_formula(col(n.clone())).any(true).alias(n.clone()))
+                    .collect::<Vec<_>>(),
+            )
+            .collect()
+            .map_err(HandoffError::engine("checking CSV cells"))?;
+        text.into_iter()
+            .filter(|n| {
+                matches!(
+                    flags.column(n).ok().and_then(|c| c.get(0).ok()),
+                    Some(AnyValue::Boolean(true))
+                )
+            })
+            .collect()
+    };
     let exprs: Vec<Expr> = df
         .schema()
         .iter()
-        .map(|(name, dtype)| {
+        .map(|(name, _)| {
             let c = col(name.clone());
             if time_columns.contains(&name.as_str()) {
                 local_iso(c, tz).alias(name.clone())
-            } else if *dtype == DataType::String {
+            } else if risky.contains(name) {
                 neutralise(c).alias(name.clone())
             } else {
                 c
