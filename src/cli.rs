@@ -124,6 +124,9 @@ pub struct LedgerArgs {
     /// Print each stage's wall time and the peak memory so far to stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Mask names, phones and emails in every output, for reports that leave the company.
+    #[arg(long)]
+    pub mask_pii: bool,
 }
 
 #[derive(Debug, Args)]
@@ -146,6 +149,9 @@ pub struct ScorecardArgs {
     /// Print each stage's wall time and the peak memory so far to stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Mask names, phones and emails in every output, for reports that leave the company.
+    #[arg(long)]
+    pub mask_pii: bool,
 }
 
 impl ScorecardArgs {
@@ -163,6 +169,7 @@ impl ScorecardArgs {
             input: self.input,
             out: self.out,
             timings: self.timings,
+            mask_pii: self.mask_pii,
         };
         let mut job = ledger.into_job()?;
         job.period = Some(period);
@@ -210,6 +217,7 @@ impl LedgerArgs {
             period: None,
             encoding: self.input.encoding,
             out: self.out,
+            mask_pii: self.mask_pii,
         })
     }
 }

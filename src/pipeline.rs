@@ -53,6 +53,8 @@ pub struct LedgerJob {
     pub period: Option<PeriodSpec>,
     pub encoding: Option<String>,
     pub out: PathBuf,
+    /// Mask names, phones and emails in every output.
+    pub mask_pii: bool,
 }
 
 /// The frames a run produced, before anything is written.
@@ -202,22 +204,25 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
 }
 
 /// Writes `ledger.csv`, `orphans.csv` and `rejects.csv` into the output folder.
-pub fn write(ledger: &Ledger, job: &LedgerJob) -> Result<Written> {
+/// A frame as CSV, masked first when the job asks for it.
+fn csv_out(df: &DataFrame, times: &[&str], job: &LedgerJob) -> Result<Vec<u8>> {
     let tz = job.config.calendar.time_zone.0;
+    if job.mask_pii {
+        report::csv::to_csv(&report::csv::mask_pii(df)?, times, tz)
+    } else {
+        report::csv::to_csv(df, times, tz)
+    }
+}
+
+pub fn write(ledger: &Ledger, job: &LedgerJob) -> Result<Written> {
     let dir = report::ensure_dir(&job.out)?;
     let outputs = [
         (
             "ledger.csv",
-            report::csv::to_csv(&ledger.ledger, &clocks::time_columns(), tz)?,
+            csv_out(&ledger.ledger, &clocks::time_columns(), job)?,
         ),
-        (
-            "orphans.csv",
-            report::csv::to_csv(&ledger.orphans, &["at"], tz)?,
-        ),
-        (
-            "rejects.csv",
-            report::csv::to_csv(&ledger.rejects, &[], tz)?,
-        ),
+        ("orphans.csv", csv_out(&ledger.orphans, &["at"], job)?),
+        ("rejects.csv", csv_out(&ledger.rejects, &[], job)?),
     ];
     let mut paths = Vec::new();
     for (name, bytes) in outputs {
@@ -356,7 +361,6 @@ fn action_list(name: &str, cohort: LazyFrame, ledger: &Ledger, job: &LedgerJob) 
 /// Writes the ledger files, `metrics.json` and the action lists.
 pub fn write_scorecard(ledger: &Ledger, metrics: &Metrics, job: &LedgerJob) -> Result<Written> {
     let mut written = write(ledger, job)?;
-    let tz = job.config.calendar.time_zone.0;
     let period = ledger.period.as_ref().expect("a scorecard has a period");
     let cohort = ledger.ledger.clone().lazy().filter(
         col(model::CAPTURED_AT)
@@ -375,7 +379,7 @@ pub fn write_scorecard(ledger: &Ledger, metrics: &Metrics, job: &LedgerJob) -> R
             .collect()
             .map_err(HandoffError::engine("building an action list"))?;
         let path = job.out.join(name);
-        report::write_atomic(&path, &report::csv::to_csv(&df, &times, tz)?)?;
+        report::write_atomic(&path, &csv_out(&df, &times, job)?)?;
         written.paths.push(path);
     }
     let path = job.out.join("metrics.json");

@@ -106,9 +106,80 @@ pub fn to_csv(df: &DataFrame, time_columns: &[&str], tz: Tz) -> Result<Vec<u8>> 
     Ok(bytes)
 }
 
+/// Masks personal data for reports that leave the company: names keep their
+/// first letter, phones their country code and last two digits, emails their
+/// first letter and domain; a rejected value of such a column is hidden.
+pub fn mask_pii(df: &DataFrame) -> Result<DataFrame> {
+    use crate::model::{EMAIL, NAME, PHONE};
+    let text = |c: &str| col(c).cast(DataType::String);
+    let mut exprs = Vec::new();
+    for name in df.get_column_names() {
+        let n = name.as_str();
+        let masked = match n {
+            NAME => concat_str([text(n).str().head(lit(1i64)), lit("***")], "", false),
+            PHONE => concat_str(
+                [
+                    text(n).str().head(lit(3i64)),
+                    lit("******"),
+                    text(n).str().tail(lit(2i64)),
+                ],
+                "",
+                false,
+            ),
+            EMAIL => concat_str(
+                [
+                    text(n).str().head(lit(1i64)),
+                    lit("***@"),
+                    text(n).str().extract(lit(r"@(.*)$"), 1),
+                ],
+                "",
+                false,
+            ),
+            // rejects.csv: the raw value of a personal column.
+            "value" if df.column("column").is_ok() => when(
+                col("column")
+                    .str()
+                    .contains(lit(r"\((name|phone|email)\)"), false),
+            )
+            .then(lit("***"))
+            .otherwise(text(n)),
+            _ => continue,
+        };
+        exprs.push(masked.alias(n));
+    }
+    df.clone()
+        .lazy()
+        .with_columns(exprs)
+        .collect()
+        .map_err(HandoffError::engine("masking personal data"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn personal_data_is_masked() {
+        let df = df![
+            "name" => [Some("Asha Rao"), None],
+            "phone" => [Some("+919876543210"), None],
+            "email" => [Some("asha@example.com"), None],
+        ]
+        .unwrap();
+        let m = mask_pii(&df).unwrap();
+        let get = |c: &str| {
+            m.column(c)
+                .unwrap()
+                .str()
+                .unwrap()
+                .get(0)
+                .map(str::to_string)
+        };
+        assert_eq!(get("name").as_deref(), Some("A***"));
+        assert_eq!(get("phone").as_deref(), Some("+91******10"));
+        assert_eq!(get("email").as_deref(), Some("a***@example.com"));
+        assert_eq!(m.column("name").unwrap().null_count(), 1);
+    }
 
     #[test]
     fn formulas_are_neutralised_and_times_are_local() {

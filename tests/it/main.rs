@@ -3,6 +3,7 @@
 mod accounting;
 mod cli;
 mod ledger;
+mod safety;
 mod sample;
 mod scorecard;
 mod support;
