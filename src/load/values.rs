@@ -49,20 +49,21 @@ fn null_i64() -> Expr {
 /// optional zone (`Z`, `UTC`, `+05:30`, `+0530`, `-07`).
 const DATETIME: &str = r"(?xi)^
     (?:
-        (?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})
-      | (?P<na>\d{1,2})[-/.](?P<nb>\d{1,2})[-/.](?P<ny>\d{4}|\d{2})
-      | (?P<dd>\d{1,2})[-\ ](?P<dmon>[a-z]{3,9})\.?[-\ ,]+(?P<dy>\d{4}|\d{2})
-      | (?P<mmon>[a-z]{3,9})\.?\ (?P<md>\d{1,2}),?\ (?P<my>\d{4})
+        (?P<iy>[0-9]{4})[-/.](?P<im>[0-9]{1,2})[-/.](?P<id>[0-9]{1,2})
+      | (?P<na>[0-9]{1,2})[-/.](?P<nb>[0-9]{1,2})[-/.](?P<ny>[0-9]{4}|[0-9]{2})
+      | (?P<dd>[0-9]{1,2})[-\ ](?P<dmon>[a-z]{3,9})\.?[-\ ,]+(?P<dy>[0-9]{4}|[0-9]{2})
+      | (?P<mmon>[a-z]{3,9})\.?\ (?P<md>[0-9]{1,2}),?\ (?P<my>[0-9]{4})
     )
     (?:
         [T\ ,]+
-        (?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?
+        (?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:[.,](?P<f>[0-9]{1,9}))?)?
         \s*(?P<ap>[ap]\.?m\.?)?
-        \s*(?P<zone>z|utc|gmt|[+-]\d{2}:?\d{2}|[+-]\d{2})?
+        \s*(?P<zone>z|utc|gmt|[+-][0-9]{2}:?[0-9]{2}|[+-][0-9]{2})?
     )?
     $";
 /// The `a/b/y` part alone, for deciding a column's day order.
-const NUM_DATE: &str = r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?:\d{4}|\d{2})(?:[T ,]|$)";
+const NUM_DATE: &str =
+    r"^(?P<a>[0-9]{1,2})[-/.](?P<b>[0-9]{1,2})[-/.](?:[0-9]{4}|[0-9]{2})(?:[T ,]|$)";
 
 fn groups(s: Expr, pattern: &str) -> Expr {
     // The patterns are constants of this file; compiling them cannot fail.
@@ -559,10 +560,10 @@ pub fn parse_money(src: &str, out: &str, problem: &str) -> Stages {
             .replace(lit("−"), lit("-"), true)
             .alias(stripped.as_str())],
         vec![
-            c(&stripped).str().contains(lit(r"^[-+]?\d[\d.,]*$"), false).alias(shape_ok.as_str()),
+            c(&stripped).str().contains(lit(r"^[-+]?[0-9][[0-9].,]*$"), false).alias(shape_ok.as_str()),
             when(has_comma.clone().and(has_dot.clone()))
-                .then(c(&stripped).str().contains(lit(r",\d*$"), false))
-                .otherwise(c(&stripped).str().contains(lit(r"^[-+]?\d+,\d{1,2}$"), false))
+                .then(c(&stripped).str().contains(lit(r",[0-9]*$"), false))
+                .otherwise(c(&stripped).str().contains(lit(r"^[-+]?[0-9]+,[0-9]{1,2}$"), false))
                 .alias(comma_decimal.as_str()),
             has_dot
                 .and(has_comma.not())
@@ -858,7 +859,7 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
         vec![
             c(&s)
                 .str()
-                .replace_all(lit(r"\D"), lit(""), false)
+                .replace_all(lit(r"[^0-9]"), lit(""), false)
                 .alias(digits.as_str()),
         ],
         vec![
@@ -968,6 +969,23 @@ mod tests {
                 None
             ]
         );
+    }
+
+    #[test]
+    fn only_ascii_digits_count() {
+        // Regression (found by proptest): regex \d also matches other scripts' digits.
+        let plan = PhonePlan::for_country("IN").unwrap();
+        let got = run(
+            &[Some("0𐒠𞅀"), Some("९८७६५४३२१०")],
+            parse_phone("v", "out", plan),
+        );
+        assert_eq!(strings(&got), vec![None, None]);
+        let got = run_col(
+            &[Some("२०२६-११-१६")],
+            parse_datetime("v", "out", "problem", None, chrono_tz::Asia::Kolkata),
+            "problem",
+        );
+        assert!(strings(&got)[0].as_deref().unwrap().contains("not a date"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod accounting;
 mod cli;
 mod ledger;
+mod properties;
 mod safety;
 mod sample;
 mod scorecard;

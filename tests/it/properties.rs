@@ -1,0 +1,111 @@
+//! Property tests: no input value or file makes a parser or the loader panic,
+//! and a non-empty value is either read or rejected with a reason, never
+//! silently dropped.
+
+use handoff::config::{Config, DateOrder};
+use handoff::load::values::{self, PhonePlan};
+use handoff::model::Input;
+use polars::prelude::*;
+use proptest::prelude::*;
+
+/// Strings that look like export cells: digits, separators, letters, symbols, unicode.
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[0-9/:.,+ -]{0,24}",
+        "[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?( ?[AaPp][Mm])?)?",
+        "[₹$€£₽ 0-9.,'a-zA-Z-]{0,16}",
+        "\\PC{0,20}",
+        "[a-z0-9.@+ _-]{0,20}",
+    ]
+}
+
+fn run(values: &[String], stages: values::Stages) -> DataFrame {
+    let df = df!["v" => values].unwrap();
+    values::apply_stages(df, vec![stages]).expect("parsing never fails as a whole")
+}
+
+/// Every non-empty cell has exactly one of value and problem.
+fn read_or_rejected(df: &DataFrame, values: &[String]) {
+    let value = df.column("out").unwrap();
+    let problem = df.column("problem").unwrap();
+    for (i, v) in values.iter().enumerate() {
+        let has_value = !matches!(value.get(i).unwrap(), AnyValue::Null);
+        let has_problem = !matches!(problem.get(i).unwrap(), AnyValue::Null);
+        if v.trim().is_empty() {
+            assert!(!has_value && !has_problem, "empty {v:?} is absent");
+        } else {
+            assert!(
+                has_value != has_problem,
+                "{v:?}: value {has_value}, problem {has_problem}"
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn datetimes_are_read_or_rejected(values in prop::collection::vec(cell(), 1..40), dmy in any::<bool>()) {
+        let order = if dmy { Some(DateOrder::Dmy) } else { None };
+        let df = run(&values, values::parse_datetime("v", "out", "problem", order, chrono_tz::Asia::Kolkata));
+        read_or_rejected(&df, &values);
+        // Through the fast path too.
+        let df = values::parse_datetime_column(df!["v" => &values].unwrap(), "v", "out", "problem", order, chrono_tz::Asia::Kolkata).unwrap();
+        read_or_rejected(&df, &values);
+    }
+
+    #[test]
+    fn money_is_read_or_rejected_and_finite(values in prop::collection::vec(cell(), 1..40)) {
+        let df = run(&values, values::parse_money("v", "out", "problem"));
+        read_or_rejected(&df, &values);
+        let out = df.column("out").unwrap().f64().unwrap();
+        prop_assert!(out.iter().flatten().all(f64::is_finite));
+    }
+
+    #[test]
+    fn numbers_are_read_or_rejected(values in prop::collection::vec(cell(), 1..40)) {
+        let df = run(&values, values::parse_number("v", "out", "problem", 604_800.0));
+        read_or_rejected(&df, &values);
+    }
+
+    #[test]
+    fn phones_are_e164_or_absent(values in prop::collection::vec(cell(), 1..40)) {
+        for country in ["IN", "US", "RU", "AE"] {
+            let plan = PhonePlan::for_country(country).unwrap();
+            let df = run(&values, values::parse_phone("v", "out", plan));
+            for p in df.column("out").unwrap().str().unwrap().iter().flatten() {
+                prop_assert!(p.starts_with('+') && p[1..].chars().all(|c| c.is_ascii_digit()), "{p}");
+                prop_assert!((9..=16).contains(&p.len()), "{p}");
+            }
+        }
+    }
+
+    #[test]
+    fn emails_are_lower_case_addresses_or_absent(values in prop::collection::vec(cell(), 1..40)) {
+        let df = run(&values, values::parse_email("v", "out"));
+        for e in df.column("out").unwrap().str().unwrap().iter().flatten() {
+            prop_assert!(e.contains('@') && e == e.to_lowercase() && e.trim() == e, "{e}");
+        }
+    }
+
+    #[test]
+    fn durations_parse_or_refuse(text in "\\PC{0,12}") {
+        if let Ok(d) = text.parse::<handoff::config::Duration>() {
+            prop_assert!(d.minutes > 0);
+        }
+    }
+
+    #[test]
+    fn any_csv_bytes_load_or_fail_cleanly(bytes in prop::collection::vec(any::<u8>(), 0..600), header in any::<bool>()) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.csv");
+        let mut content = if header { b"lead_id,created_at,phone\n".to_vec() } else { Vec::new() };
+        content.extend(bytes);
+        std::fs::write(&path, content).unwrap();
+        if let Ok(loaded) = handoff::load::load(Input::Leads, &path, &Config::default(), None) {
+            let s = &loaded.stats;
+            prop_assert_eq!(s.rows_read, s.rows_used + s.rows_rejected);
+        }
+    }
+}
