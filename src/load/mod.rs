@@ -290,10 +290,18 @@ fn read_strings(file: &str, bytes: Vec<u8>, delimiter: u8, names: &[String]) -> 
         .finish()
         .map_err(|e| HandoffError::Input {
             file: file.to_string(),
-            message: format!(
-                "cannot be read as CSV: {e}. Check that it is a CSV export (delimiter {}), not truncated mid-quote",
-                text::delimiter_name(delimiter)
-            ),
+            message: match text::unclosed_quote(cursor.get_ref()) {
+                Some(line) => format!(
+                    "line {line}: a quoted field opens here and never closes, so the rest of the file would be one value. \
+                     The file may be truncated, or a `\"` is missing: re-export it, or repair that line"
+                ),
+                None => format!(
+                    "cannot be read as CSV ({}). Check that it is a CSV export with {} as the delimiter",
+                    // Polars' message ends with advice for its Python users: keep its first line.
+                    e.to_string().lines().next().unwrap_or("unknown error"),
+                    text::delimiter_name(delimiter)
+                ),
+            },
         })?;
     let lines = text::record_lines(cursor.get_ref(), delimiter, frame.height());
     Ok(RawFrame { frame, lines })

@@ -59,17 +59,18 @@ pub fn read_decoded(path: &Path, forced: Option<&str>) -> Result<Decoded, Handof
         });
     }
     refuse_non_text(path, &raw)?;
-    if std::str::from_utf8(&raw).is_ok() {
-        return Ok(Decoded {
-            bytes: raw,
-            encoding: UTF_8.name(),
-        });
-    }
+    // Before UTF-8: UTF-16 text of ASCII is also valid UTF-8, full of NULs.
     if let Some(enc) = utf16_without_bom(&raw) {
         let (text, _) = enc.decode_without_bom_handling(&raw);
         return Ok(Decoded {
             bytes: text.into_owned().into_bytes(),
             encoding: enc.name(),
+        });
+    }
+    if std::str::from_utf8(&raw).is_ok() {
+        return Ok(Decoded {
+            bytes: raw,
+            encoding: UTF_8.name(),
         });
     }
     if raw.contains(&0) {
@@ -235,6 +236,24 @@ pub fn record_lines(text: &[u8], delimiter: u8, records: usize) -> Option<Vec<u3
     (lines.len() == records).then_some(lines)
 }
 
+/// The line (1-based) where a quoted field opens and never closes, if one does.
+pub fn unclosed_quote(text: &[u8]) -> Option<usize> {
+    let (mut quoted, mut line, mut opened) = (false, 1, 0);
+    for &b in text {
+        match b {
+            b'"' => {
+                quoted = !quoted;
+                if quoted {
+                    opened = line;
+                }
+            }
+            b'\n' => line += 1,
+            _ => {}
+        }
+    }
+    quoted.then_some(opened)
+}
+
 fn memchr_count(text: &[u8]) -> usize {
     text.iter().filter(|b| **b == b'\n').count()
 }
@@ -265,6 +284,12 @@ mod tests {
             .collect();
         assert_eq!(utf16_without_bom(&be), Some(UTF_16BE));
         assert_eq!(utf16_without_bom(b"id,created\n1,2\n"), None);
+    }
+
+    #[test]
+    fn finds_the_line_of_an_unclosed_quote() {
+        assert_eq!(unclosed_quote(b"a,b\n1,\"x\"\n2,\"y\n3,z\n"), Some(3));
+        assert_eq!(unclosed_quote(b"a,b\n1,\"x\ny\"\n"), None);
     }
 
     #[test]

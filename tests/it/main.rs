@@ -2,6 +2,7 @@
 
 mod accounting;
 mod cli;
+mod corpus;
 mod ledger;
 mod properties;
 mod safety;
