@@ -61,10 +61,7 @@ fn aggs() -> Vec<Expr> {
             .cast(DataType::UInt64)
             .alias("qualified"),
         col(BUSINESS_RESPONSE_MIN).median().alias("median"),
-        col(IS_LOST)
-            .and(col(LOST_CLASS).eq(lit("process")))
-            .fill_null(lit(false))
-            .or(col(NEVER_TOUCHED))
+        leakage::process_loss()
             .sum()
             .cast(DataType::UInt64)
             .alias("process"),

@@ -40,14 +40,18 @@ pub struct Leakage {
     pub by_campaign: Vec<SegmentLeakage>,
 }
 
-fn aggs() -> Vec<Expr> {
-    let process_loss = col(IS_LOST)
+/// A process loss: lost with a process-class reason, or never touched by as-of (each lead once).
+pub fn process_loss() -> Expr {
+    col(IS_LOST)
         .and(col(LOST_CLASS).eq(lit("process")))
         .fill_null(lit(false))
-        .or(col(NEVER_TOUCHED));
+        .or(col(NEVER_TOUCHED))
+}
+
+fn aggs() -> Vec<Expr> {
     vec![
         len().cast(DataType::UInt64).alias("n"),
-        process_loss.sum().cast(DataType::UInt64).alias("process"),
+        process_loss().sum().cast(DataType::UInt64).alias("process"),
         col(IS_LOST).sum().cast(DataType::UInt64).alias("lost"),
     ]
 }
@@ -73,12 +77,7 @@ fn read(
 }
 
 fn segmented(lf: LazyFrame, key: &str, average: Option<f64>) -> Result<Vec<SegmentLeakage>> {
-    let df = stats::by_segment(lf, key, aggs())?;
-    stats::segments(&df)?
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| read(&df, i, s, average))
-        .collect()
+    stats::segmented(lf, key, aggs(), |df, i, s| read(df, i, s, average))
 }
 
 /// The average deal and how many won leads it rests on.

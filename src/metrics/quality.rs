@@ -97,12 +97,7 @@ fn read(df: &DataFrame, row: usize, segment: String) -> Result<Completeness> {
 }
 
 fn segmented(lf: LazyFrame, key: &str) -> Result<Vec<Completeness>> {
-    let df = stats::by_segment(lf, key, aggs())?;
-    stats::segments(&df)?
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| read(&df, i, s))
-        .collect()
+    stats::segmented(lf, key, aggs(), read)
 }
 
 pub fn compute(ctx: &Ctx, orphans: &DataFrame) -> Result<Quality> {

@@ -40,19 +40,14 @@ fn aggs() -> Vec<Expr> {
 }
 
 fn segmented(lf: LazyFrame, key: &str) -> Result<Vec<SegmentResponse>> {
-    let df = stats::by_segment(lf, key, aggs())?;
-    stats::segments(&df)?
-        .into_iter()
-        .enumerate()
-        .map(|(i, segment)| {
-            Ok(SegmentResponse {
-                segment,
-                leads: stats::u64_at(&df, "leads", i)?.unwrap_or(0),
-                business: stats::read_distribution(&df, i, "b")?,
-                wall: stats::read_distribution(&df, i, "w")?,
-            })
+    stats::segmented(lf, key, aggs(), |df, i, segment| {
+        Ok(SegmentResponse {
+            segment,
+            leads: stats::u64_at(df, "leads", i)?.unwrap_or(0),
+            business: stats::read_distribution(df, i, "b")?,
+            wall: stats::read_distribution(df, i, "w")?,
         })
-        .collect()
+    })
 }
 
 pub fn compute(ctx: &Ctx) -> Result<Response> {

@@ -88,12 +88,7 @@ fn read(df: &DataFrame, row: usize, segment: String) -> Result<SlaCounts> {
 }
 
 fn segmented(lf: LazyFrame, key: &str) -> Result<Vec<SlaCounts>> {
-    let df = stats::by_segment(lf, key, aggs())?;
-    stats::segments(&df)?
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| read(&df, i, s))
-        .collect()
+    stats::segmented(lf, key, aggs(), read)
 }
 
 /// The breached leads of a cohort, longest delay first, then by lead id.

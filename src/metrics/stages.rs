@@ -112,12 +112,7 @@ fn read(df: &DataFrame, row: usize, segment: String) -> Result<Funnel> {
 }
 
 fn segmented(lf: LazyFrame, key: &str) -> Result<Vec<Funnel>> {
-    let df = stats::by_segment(lf, key, aggs())?;
-    stats::segments(&df)?
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| read(&df, i, s))
-        .collect()
+    stats::segmented(lf, key, aggs(), read)
 }
 
 /// The funnel of one cohort, overall.

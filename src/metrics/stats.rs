@@ -182,6 +182,21 @@ pub fn segments(df: &DataFrame) -> Result<Vec<String>> {
         .collect()
 }
 
+/// A group-by on `key` read into one typed row per segment.
+pub fn segmented<T>(
+    lf: LazyFrame,
+    key: &str,
+    aggs: Vec<Expr>,
+    read: impl Fn(&DataFrame, usize, String) -> Result<T>,
+) -> Result<Vec<T>> {
+    let df = by_segment(lf, key, aggs)?;
+    segments(&df)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| read(&df, i, s))
+        .collect()
+}
+
 /// Collects a one-row aggregate.
 pub fn one_row(lf: LazyFrame, aggs: Vec<Expr>) -> Result<DataFrame> {
     lf.select(aggs)

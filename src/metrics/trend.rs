@@ -56,10 +56,7 @@ fn week(ctx: &Ctx, period: &Period, average: Option<f64>) -> Result<Week> {
                 .sum()
                 .cast(DataType::UInt64)
                 .alias("meeting"),
-            col(IS_LOST)
-                .and(col(LOST_CLASS).eq(lit("process")))
-                .fill_null(lit(false))
-                .or(col(NEVER_TOUCHED))
+            leakage::process_loss()
                 .sum()
                 .cast(DataType::UInt64)
                 .alias("process"),
