@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{NaiveDate, NaiveDateTime, TimeZone as _};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone as _};
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
@@ -157,6 +157,13 @@ pub struct ScorecardArgs {
 impl ScorecardArgs {
     /// Validates flags and config into a job; reads no data.
     pub fn into_job(self) -> Result<LedgerJob, HandoffError> {
+        for day in [self.from, self.to].into_iter().flatten() {
+            if !(1990..=2099).contains(&day.year()) {
+                return Err(usage(format!(
+                    "--from/--to {day}: use a date between 1990 and 2099"
+                )));
+            }
+        }
         let period = match (&self.week, self.from, self.to) {
             (Some(w), _, _) => crate::period::parse_week(w).map_err(usage)?,
             (None, Some(from), Some(to)) if from <= to => PeriodSpec::Range { from, to },
@@ -286,8 +293,19 @@ pub fn parse_as_of(text: &str, config: &Config) -> Result<i64, HandoffError> {
         ))
     };
     let t = text.trim();
+    let ms = parse_as_of_ms(t, config).ok_or_else(bad)?;
+    // 1990-01-01 to 2100-01-01 UTC: the dates this tool reads at all.
+    if !(631_152_000_000..4_102_444_800_000).contains(&ms) {
+        return Err(usage(format!(
+            "--as-of `{text}`: use a time between 1990 and 2099"
+        )));
+    }
+    Ok(ms)
+}
+
+fn parse_as_of_ms(t: &str, config: &Config) -> Option<i64> {
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
-        return Ok(dt.timestamp_millis());
+        return Some(dt.timestamp_millis());
     }
     for f in [
         "%Y-%m-%dT%H:%M:%S%z",
@@ -296,7 +314,7 @@ pub fn parse_as_of(text: &str, config: &Config) -> Result<i64, HandoffError> {
         "%Y-%m-%d %H:%M%z",
     ] {
         if let Ok(dt) = chrono::DateTime::parse_from_str(t, f) {
-            return Ok(dt.timestamp_millis());
+            return Some(dt.timestamp_millis());
         }
     }
     let naive = [
@@ -311,8 +329,7 @@ pub fn parse_as_of(text: &str, config: &Config) -> Result<i64, HandoffError> {
         NaiveDate::parse_from_str(t, "%Y-%m-%d")
             .ok()
             .and_then(|d| d.and_hms_opt(0, 0, 0))
-    })
-    .ok_or_else(bad)?;
+    })?;
     config
         .calendar
         .time_zone
@@ -320,7 +337,6 @@ pub fn parse_as_of(text: &str, config: &Config) -> Result<i64, HandoffError> {
         .from_local_datetime(&naive)
         .earliest()
         .map(|t| t.timestamp_millis())
-        .ok_or_else(bad)
 }
 
 /// The path as given, for messages.

@@ -243,6 +243,13 @@ fn cases() -> Vec<Case> {
         ),
         case("as-of unreadable", vec![("leads.csv", leads(ok_lead))], &["--as-of", "next tuesday"], Fails(2, &["--as-of"])),
         case(
+            "as-of in the year 262143",
+            vec![("leads.csv", leads(ok_lead))],
+            &["--as-of", "+262143-12-31"],
+            Fails(2, &["--as-of"]),
+        ),
+        case("as-of in 1066", vec![("leads.csv", leads(ok_lead))], &["--as-of", "1066-10-14"], Fails(2, &["between 1990 and 2099"])),
+        case(
             "spreadsheet formulas in values",
             vec![("leads.csv", leads("L1,2026-11-12 10:00,=HYPERLINK(\"http://x\"),,\n"))],
             as_of,
