@@ -59,7 +59,7 @@ fn per_distinct(df: &DataFrame, name: &str, f: impl Fn(Expr) -> Expr) -> PolarsR
         .column(name)?
         .as_materialized_series()
         .drop_nulls()
-        .unique_stable()?
+        .unique()?
         .with_name("v".into());
     let mapped = DataFrame::new_infer_height(vec![distinct.into_column()])?
         .lazy()
