@@ -385,5 +385,8 @@ pub fn write_scorecard(ledger: &Ledger, metrics: &Metrics, job: &LedgerJob) -> R
     let path = job.out.join("metrics.json");
     report::write_atomic(&path, &report::json::to_json(metrics)?)?;
     written.paths.push(path);
+    let path = job.out.join("scorecard.html");
+    report::write_atomic(&path, report::html::render(metrics)?.as_bytes())?;
+    written.paths.push(path);
     Ok(written)
 }

@@ -2,7 +2,10 @@
 //! data into bytes; [`write_atomic`] puts bytes on disk through a temporary
 //! file and a rename, so a failed run never leaves a half-written output.
 
+pub mod charts;
 pub mod csv;
+pub mod format;
+pub mod html;
 pub mod json;
 
 use std::io::Write;

@@ -3,6 +3,7 @@
 mod accounting;
 mod cli;
 mod corpus;
+mod html;
 mod ledger;
 mod properties;
 mod safety;

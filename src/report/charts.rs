@@ -1,0 +1,155 @@
+//! Charts as pure functions: typed numbers in, an SVG string out (plotters'
+//! SVG backend; no fonts are embedded, the browser draws the text). Colours
+//! are from the Okabe-Ito palette, safe for colour-blind readers. Labels that
+//! come from input data are escaped by plotters.
+
+use plotters::prelude::*;
+
+use crate::error::{HandoffError, Result};
+
+/// Okabe-Ito blue, orange, green, vermillion.
+pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+
+const SIZE: (u32, u32) = (640, 260);
+
+fn chart_error(e: impl std::fmt::Display) -> HandoffError {
+    HandoffError::Output {
+        path: "scorecard.html (chart)".into(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+/// A vertical bar per label; `colors` picks each bar's colour.
+pub fn bars(
+    labels: &[String],
+    values: &[f64],
+    colors: &[RGBColor],
+    y_label: &str,
+) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_error)?;
+        let n = labels.len().max(1) as u32;
+        let max = values.iter().copied().fold(0.0_f64, f64::max);
+        let top = if max <= 0.0 { 1.0 } else { max * 1.15 };
+        let mut chart = ChartBuilder::on(&root)
+            .margin(8)
+            .x_label_area_size(36)
+            .y_label_area_size(56)
+            .build_cartesian_2d((0..n).into_segmented(), 0.0..top)
+            .map_err(chart_error)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .y_desc(y_label)
+            .x_labels(labels.len())
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style(("sans-serif", 11))
+            .draw()
+            .map_err(chart_error)?;
+        for (i, v) in values.iter().enumerate() {
+            let color = colors.get(i % colors.len().max(1)).copied().unwrap_or(BLUE);
+            chart
+                .draw_series(
+                    Histogram::vertical(&chart)
+                        .style(color.filled())
+                        .margin(6)
+                        .data(std::iter::once((i as u32, *v))),
+                )
+                .map_err(chart_error)?;
+        }
+        root.present().map_err(chart_error)?;
+    }
+    Ok(svg)
+}
+
+/// A line over weeks, with a dashed reference line (a target) when given.
+pub fn line(
+    labels: &[String],
+    values: &[Option<f64>],
+    top: f64,
+    y_label: &str,
+    target: Option<f64>,
+) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_error)?;
+        let n = labels.len().max(1) as u32;
+        let top = values
+            .iter()
+            .flatten()
+            .copied()
+            .fold(top, f64::max)
+            .max(1e-9);
+        let mut chart = ChartBuilder::on(&root)
+            .margin(8)
+            .x_label_area_size(36)
+            .y_label_area_size(56)
+            .build_cartesian_2d((0..n).into_segmented(), 0.0..top)
+            .map_err(chart_error)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .y_desc(y_label)
+            .x_labels(labels.len())
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style(("sans-serif", 11))
+            .draw()
+            .map_err(chart_error)?;
+        if let Some(t) = target {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(SegmentValue::Exact(0), t), (SegmentValue::Exact(n), t)],
+                    6,
+                    4,
+                    VERMILLION.stroke_width(1),
+                ))
+                .map_err(chart_error)?;
+        }
+        let points: Vec<(SegmentValue<u32>, f64)> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (SegmentValue::CenterOf(i as u32), v)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(points.clone(), BLUE.stroke_width(2)))
+            .map_err(chart_error)?;
+        chart
+            .draw_series(points.into_iter().map(|p| Circle::new(p, 3, BLUE.filled())))
+            .map_err(chart_error)?;
+        root.present().map_err(chart_error)?;
+    }
+    Ok(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_draw_one_rect_per_value_and_escape_labels() {
+        let labels = vec!["<script>x</script>".to_string(), "b".to_string()];
+        let svg = bars(&labels, &[3.0, 5.0], &[BLUE], "leads").unwrap();
+        assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
+        assert!(!svg.contains("<script>"), "a label came through unescaped");
+        assert!(svg.contains("&lt;script&gt;"));
+        assert!(svg.matches("<rect").count() >= 3, "background and two bars");
+    }
+
+    #[test]
+    fn an_empty_line_chart_still_renders() {
+        let svg = line(&["W1".into()], &[None], 100.0, "%", Some(80.0)).unwrap();
+        assert!(svg.contains("</svg>"));
+    }
+}

@@ -1,0 +1,118 @@
+//! How numbers read in the report: money in the currency's own conventions
+//! (INR groups as 8,40,000), durations as "4 min", "2 h 10 min", "3 days",
+//! rates as "36%". metrics.json keeps the raw numbers; only the report formats.
+
+/// The currency's symbol, and whether it groups digits the Indian way.
+fn currency_style(code: &str) -> (&'static str, bool) {
+    match code {
+        "INR" => ("₹", true),
+        "USD" => ("$", false),
+        "EUR" => ("€", false),
+        "GBP" => ("£", false),
+        "RUB" => ("₽", false),
+        "AED" => ("AED ", false),
+        "SGD" => ("S$", false),
+        _ => ("", false),
+    }
+}
+
+/// Digits grouped: 3 at a time, or Indian (last 3, then 2s).
+fn group(n: u64, indian: bool) -> String {
+    let digits = n.to_string();
+    if digits.len() <= 3 {
+        return digits;
+    }
+    let (head, tail) = digits.split_at(digits.len() - 3);
+    let size = if indian { 2 } else { 3 };
+    let mut groups: Vec<&str> = Vec::new();
+    let mut rest = head;
+    while rest.len() > size {
+        groups.push(&rest[rest.len() - size..]);
+        rest = &rest[..rest.len() - size];
+    }
+    groups.push(rest);
+    groups.reverse();
+    format!("{},{tail}", groups.join(","))
+}
+
+/// Money rounded to whole units, with the currency's symbol and grouping.
+pub fn money(value: Option<f64>, currency: &str) -> String {
+    let Some(v) = value.filter(|v| v.is_finite()) else {
+        return "n/a".into();
+    };
+    let (symbol, indian) = currency_style(currency);
+    let sign = if v < 0.0 { "-" } else { "" };
+    let amount = group(v.abs().round() as u64, indian);
+    if symbol.is_empty() {
+        format!("{sign}{amount} {currency}")
+    } else {
+        format!("{sign}{symbol}{amount}")
+    }
+}
+
+/// A whole count with grouping.
+pub fn count(n: u64, currency: &str) -> String {
+    group(n, currency_style(currency).1)
+}
+
+/// Minutes as "0 min", "4 min", "2 h 10 min", "3 days 4 h".
+pub fn duration(minutes: Option<f64>) -> String {
+    let Some(m) = minutes.filter(|m| m.is_finite() && *m >= 0.0) else {
+        return "n/a".into();
+    };
+    let m = m.round() as u64;
+    match m {
+        0..=59 => format!("{m} min"),
+        60..=1439 => match m % 60 {
+            0 => format!("{} h", m / 60),
+            r => format!("{} h {r} min", m / 60),
+        },
+        _ => {
+            let (d, h) = (m / 1440, (m % 1440) / 60);
+            let days = if d == 1 {
+                "1 day".to_string()
+            } else {
+                format!("{d} days")
+            };
+            if h == 0 {
+                days
+            } else {
+                format!("{days} {h} h")
+            }
+        }
+    }
+}
+
+/// A rate as a whole percentage.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map_or("n/a".into(), |r| format!("{:.0}%", r * 100.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_follows_the_currency() {
+        assert_eq!(money(Some(840_000.0), "INR"), "₹8,40,000");
+        assert_eq!(money(Some(35_606_330.0), "INR"), "₹3,56,06,330");
+        assert_eq!(money(Some(22_700.0), "USD"), "$22,700");
+        assert_eq!(money(Some(1_234_567.4), "EUR"), "€1,234,567");
+        assert_eq!(money(Some(35_000.0), "RUB"), "₽35,000");
+        assert_eq!(money(Some(999.0), "INR"), "₹999");
+        assert_eq!(money(Some(-1500.0), "INR"), "-₹1,500");
+        assert_eq!(money(Some(12.0), "XYZ"), "12 XYZ");
+        assert_eq!(money(None, "INR"), "n/a");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(Some(4.2)), "4 min");
+        assert_eq!(duration(Some(130.0)), "2 h 10 min");
+        assert_eq!(duration(Some(120.0)), "2 h");
+        assert_eq!(duration(Some(4320.0)), "3 days");
+        assert_eq!(duration(Some(1500.0)), "1 day 1 h");
+        assert_eq!(duration(None), "n/a");
+        assert_eq!(percent(Some(0.3571)), "36%");
+    }
+}

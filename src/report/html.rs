@@ -1,0 +1,528 @@
+//! `scorecard.html`: one self-contained page rendered with tera from a typed
+//! view of the metrics. Everything from the inputs is escaped by tera (the
+//! template's name ends in `.html`, so autoescape is on); the only raw HTML
+//! inserted is the SVG of our own charts, whose labels plotters escapes.
+
+use serde::Serialize;
+use tera::Tera;
+
+use super::charts::{self, BLUE, GREEN, ORANGE, VERMILLION};
+use super::format::{count, duration, money, percent};
+use crate::error::{HandoffError, Result};
+use crate::metrics::Metrics;
+use crate::metrics::stats::Rate;
+
+const TEMPLATE: &str = include_str!("../../templates/scorecard.html");
+
+/// Rates resting on fewer leads than this are flagged as small samples.
+const SMALL_SAMPLE: u64 = 20;
+
+#[derive(Serialize)]
+struct Headline {
+    label: &'static str,
+    value: String,
+    previous: String,
+    /// `better`, `worse` or `same`: judged by whether up is good for this number.
+    verdict: &'static str,
+    arrow: &'static str,
+}
+
+#[derive(Serialize)]
+struct Chart {
+    title: &'static str,
+    svg: String,
+    /// The numbers, in words, for readers who cannot see the chart.
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Row {
+    cells: Vec<String>,
+    small: bool,
+}
+
+#[derive(Serialize)]
+struct Table {
+    title: &'static str,
+    note: String,
+    head: Vec<&'static str>,
+    rows: Vec<Row>,
+}
+
+#[derive(Serialize)]
+struct View<'a> {
+    business: &'a str,
+    period: &'a str,
+    first_day: String,
+    last_day: String,
+    as_of: &'a str,
+    tool_version: &'a str,
+    config_digest: &'a str,
+    sources: Vec<Row>,
+    warnings: Vec<String>,
+    empty: bool,
+    headline: Vec<Headline>,
+    answers: Vec<(&'static str, String)>,
+    charts: Vec<Chart>,
+    tables: Vec<Table>,
+    actions: Vec<Table>,
+    definitions: Vec<(&'static str, &'static str)>,
+}
+
+fn verdict(
+    now: Option<f64>,
+    before: Option<f64>,
+    up_is_good: bool,
+) -> (&'static str, &'static str) {
+    match (now, before) {
+        (Some(a), Some(b)) if (a - b).abs() < 1e-9 => ("same", "→"),
+        (Some(a), Some(b)) => {
+            let up = a > b;
+            let arrow = if up { "▲" } else { "▼" };
+            (if up == up_is_good { "better" } else { "worse" }, arrow)
+        }
+        _ => ("same", ""),
+    }
+}
+
+fn rate_cell(r: &Rate) -> String {
+    match (r.rate, r.low, r.high) {
+        (Some(_), Some(l), Some(h)) => format!(
+            "{} ({}-{}, n={})",
+            percent(r.rate),
+            percent(Some(l)),
+            percent(Some(h)),
+            r.n
+        ),
+        _ => "n/a".into(),
+    }
+}
+
+fn headline(m: &Metrics) -> Vec<Headline> {
+    let weeks = &m.trend.weeks;
+    let (now, before) = (
+        weeks.last(),
+        weeks.len().checked_sub(2).and_then(|i| weeks.get(i)),
+    );
+    let Some(now) = now else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut push =
+        |label, v: Option<f64>, p: Option<f64>, up_good, fmt: &dyn Fn(Option<f64>) -> String| {
+            let (verdict, arrow) = verdict(v, p, up_good);
+            out.push(Headline {
+                label,
+                value: fmt(v),
+                previous: fmt(p),
+                verdict,
+                arrow,
+            });
+        };
+    let cur = m.currency.as_str();
+    push(
+        "Leads handed off",
+        Some(now.handed_off as f64),
+        before.map(|b| b.handed_off as f64),
+        true,
+        &|v| v.map_or("n/a".into(), |v| count(v as u64, cur)),
+    );
+    push(
+        "SLA compliance",
+        now.sla_compliance.rate,
+        before.and_then(|b| b.sla_compliance.rate),
+        true,
+        &percent,
+    );
+    push(
+        "Median first response (business time)",
+        now.median_business_response,
+        before.and_then(|b| b.median_business_response),
+        false,
+        &duration,
+    );
+    push(
+        "Contact to meeting",
+        now.contact_to_meeting.rate,
+        before.and_then(|b| b.contact_to_meeting.rate),
+        true,
+        &percent,
+    );
+    push(
+        "Process leakage",
+        now.process_leakage,
+        before.and_then(|b| b.process_leakage),
+        false,
+        &|v| money(v, cur),
+    );
+    out
+}
+
+fn charts(m: &Metrics) -> Result<Vec<Chart>> {
+    let mut out = Vec::new();
+    let b = &m.response.business;
+    let mut labels: Vec<String> = b.buckets.iter().map(|(l, _)| l.clone()).collect();
+    labels.push("never".into());
+    let mut values: Vec<f64> = b.buckets.iter().map(|(_, n)| *n as f64).collect();
+    values.push(b.never as f64);
+    let mut colors = vec![
+        GREEN, GREEN, ORANGE, ORANGE, VERMILLION, VERMILLION, VERMILLION,
+    ];
+    colors.push(VERMILLION);
+    out.push(Chart {
+        title: "First response, business time",
+        text: labels
+            .iter()
+            .zip(&values)
+            .map(|(l, v)| format!("{l}: {v}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        svg: charts::bars(&labels, &values, &colors, "leads")?,
+    });
+    if let Some(week) = m.stages.windows.first() {
+        let labels: Vec<String> = week
+            .overall
+            .reached
+            .iter()
+            .map(|(s, _)| s.to_string())
+            .collect();
+        let values: Vec<f64> = week
+            .overall
+            .reached
+            .iter()
+            .map(|(_, n)| *n as f64)
+            .collect();
+        out.push(Chart {
+            title: "Stage funnel of the period's leads",
+            text: labels
+                .iter()
+                .zip(&values)
+                .map(|(l, v)| format!("{l}: {v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+            svg: charts::bars(&labels, &values, &[BLUE], "leads reaching the stage")?,
+        });
+    }
+    let labels: Vec<String> = m
+        .trend
+        .weeks
+        .iter()
+        .map(|w| w.label.rsplit('-').next().unwrap_or("").to_string())
+        .collect();
+    let sla: Vec<Option<f64>> = m
+        .trend
+        .weeks
+        .iter()
+        .map(|w| w.sla_compliance.rate.map(|r| r * 100.0))
+        .collect();
+    out.push(Chart {
+        title: "SLA compliance, last nine weeks (%)",
+        text: labels
+            .iter()
+            .zip(&sla)
+            .map(|(l, v)| format!("{l}: {}", percent(v.map(|v| v / 100.0))))
+            .collect::<Vec<_>>()
+            .join("; "),
+        svg: charts::line(&labels, &sla, 100.0, "% met", None)?,
+    });
+    let speed = &m.speed_to_lead;
+    let labels: Vec<String> = speed.buckets.iter().map(|b| b.bucket.clone()).collect();
+    let values: Vec<f64> = speed
+        .buckets
+        .iter()
+        .map(|b| b.meeting.rate.unwrap_or(0.0) * 100.0)
+        .collect();
+    out.push(Chart {
+        title: "Speed to lead: meeting rate by wait (90 days, %)",
+        text: speed.finding.clone(),
+        svg: charts::bars(&labels, &values, &[BLUE], "% reaching a meeting")?,
+    });
+    let leak: Vec<_> = m
+        .leakage
+        .by_source
+        .iter()
+        .filter(|s| s.process_losses > 0)
+        .collect();
+    if !leak.is_empty() {
+        let labels: Vec<String> = leak.iter().map(|s| s.segment.clone()).collect();
+        let values: Vec<f64> = leak.iter().map(|s| s.process_losses as f64).collect();
+        out.push(Chart {
+            title: "Process losses by source (leads)",
+            text: labels
+                .iter()
+                .zip(&values)
+                .map(|(l, v)| format!("{l}: {v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+            svg: charts::bars(&labels, &values, &[VERMILLION], "process losses")?,
+        });
+    }
+    Ok(out)
+}
+
+fn tables(m: &Metrics) -> Vec<Table> {
+    let cur = m.currency.as_str();
+    let week = m.stages.windows.first();
+    let sources = m
+        .response
+        .by_source
+        .iter()
+        .map(|r| {
+            let sla = m.sla.by_source.iter().find(|s| s.segment == r.segment);
+            let funnel = week.and_then(|w| w.by_source.iter().find(|f| f.segment == r.segment));
+            Row {
+                small: r.leads < SMALL_SAMPLE,
+                cells: vec![
+                    r.segment.clone(),
+                    r.leads.to_string(),
+                    duration(r.business.median),
+                    sla.map_or("n/a".into(), |s| rate_cell(&s.compliance)),
+                    funnel.map_or("n/a".into(), |f| rate_cell(&f.contact_to_meeting)),
+                ],
+            }
+        })
+        .collect();
+    let campaigns = m
+        .campaigns
+        .leaderboard
+        .iter()
+        .map(|c| Row {
+            small: c.leads < SMALL_SAMPLE,
+            cells: vec![
+                c.campaign.clone(),
+                c.source.clone().unwrap_or_default(),
+                c.leads.to_string(),
+                c.meetings.to_string(),
+                rate_cell(&c.meeting_rate),
+                duration(c.median_business_response),
+                money(c.cost_per_meeting, cur),
+            ],
+        })
+        .collect();
+    let reps = m
+        .response
+        .by_owner
+        .iter()
+        .map(|r| {
+            let sla = m.sla.by_owner.iter().find(|s| s.segment == r.segment);
+            Row {
+                small: r.leads < SMALL_SAMPLE,
+                cells: vec![
+                    r.segment.clone(),
+                    r.leads.to_string(),
+                    duration(r.business.median),
+                    sla.map_or("n/a".into(), |s| rate_cell(&s.compliance)),
+                    sla.map_or("0".into(), |s| s.breached.to_string()),
+                ],
+            }
+        })
+        .collect();
+    let lost = m
+        .lost_reasons
+        .categories
+        .iter()
+        .map(|c| Row {
+            small: false,
+            cells: vec![
+                c.category.clone(),
+                c.class.clone(),
+                c.leads.to_string(),
+                percent(c.share.rate),
+            ],
+        })
+        .collect();
+    let clusters = m
+        .lost_reasons
+        .clusters
+        .iter()
+        .take(10)
+        .map(|c| Row {
+            small: false,
+            cells: vec![c.name.clone(), c.leads.to_string(), c.examples.join(" / ")],
+        })
+        .collect();
+    let concentrations = m
+        .lost_reasons
+        .concentrations
+        .iter()
+        .take(10)
+        .map(|c| Row {
+            small: false,
+            cells: vec![c.finding.clone(), format!("{:.1}", c.z)],
+        })
+        .collect();
+    vec![
+        Table { title: "By source", note: "First-touch source. Rates show the 95% interval and n; pale rows rest on fewer than 20 leads.".into(), head: vec!["Source", "Leads", "Median response", "SLA met", "Contact to meeting"], rows: sources },
+        Table { title: "Campaigns by qualified meetings", note: "Ranked by meetings, not leads; cost per meeting from the spend file.".into(), head: vec!["Campaign", "Source", "Leads", "Meetings", "Meeting rate", "Median response", "Cost per meeting"], rows: campaigns },
+        Table { title: "By rep", note: "Median first response in business time.".into(), head: vec!["Owner", "Leads", "Median response", "SLA met", "Breaches"], rows: reps },
+        Table { title: "Lost reasons", note: format!("{} lost leads in the period, {} without a reason.", m.lost_reasons.lost, m.lost_reasons.without_reason), head: vec!["Category", "Class", "Leads", "Share"], rows: lost },
+        Table { title: "Unclassified reasons, clustered", note: format!("Free text that maps to no category, over {} weeks.", m.lost_reasons.history_weeks), head: vec!["Cluster", "Leads", "Wordings"], rows: clusters },
+        Table { title: "Concentrations", note: format!("Cells at least {} leads, significantly above the reason's share elsewhere.", m.lost_reasons.min_count), head: vec!["Finding", "z"], rows: concentrations },
+    ]
+}
+
+fn actions(m: &Metrics) -> Vec<Table> {
+    let cur = m.currency.as_str();
+    let breaches = m
+        .sla
+        .breaches
+        .iter()
+        .take(25)
+        .map(|b| Row {
+            small: false,
+            cells: vec![
+                b.lead_id.clone(),
+                b.owner.clone().unwrap_or_else(|| "(none)".into()),
+                b.source.clone().unwrap_or_default(),
+                b.due_at.clone().unwrap_or_default().replace('T', " "),
+                duration(b.delay_business_min),
+                if b.first_touch_at.is_none() {
+                    "never touched".into()
+                } else {
+                    String::new()
+                },
+            ],
+        })
+        .collect();
+    let stale = m
+        .pipeline
+        .stale_proposals
+        .iter()
+        .take(15)
+        .map(|s| Row {
+            small: false,
+            cells: vec![
+                s.lead_id.clone(),
+                s.owner.clone().unwrap_or_else(|| "(none)".into()),
+                format!("{:.0} days", s.days_since_proposal.unwrap_or(0.0)),
+                money(s.deal_value, cur),
+            ],
+        })
+        .collect();
+    vec![
+        Table {
+            title: "SLA breaches",
+            note: format!(
+                "{} in the period, longest delay first; all of them in sla_breaches.csv.",
+                m.sla.breaches.len()
+            ),
+            head: vec!["Lead", "Owner", "Source", "Due", "Late by", ""],
+            rows: breaches,
+        },
+        Table {
+            title: "Pipeline at risk",
+            note: format!(
+                "Proposals with no movement for over {:.0} days; all in pipeline_at_risk.csv.",
+                m.pipeline.stale_after_days
+            ),
+            head: vec!["Lead", "Owner", "Since proposal", "Value"],
+            rows: stale,
+        },
+    ]
+}
+
+const DEFINITIONS: [(&str, &str); 8] = [
+    (
+        "Handed off",
+        "every lead captured in the period: the CRM record is the handoff",
+    ),
+    (
+        "Captured",
+        "the earlier of the CRM record and the lead's first form submission within 30 days before it",
+    ),
+    (
+        "First response",
+        "the first outbound call or message, or the CRM's first contact, after capture",
+    ),
+    (
+        "Business time",
+        "minutes inside opening hours; nights, closed days and holidays do not count",
+    ),
+    (
+        "SLA compliance",
+        "met / (met + breached); leads not yet due are left out",
+    ),
+    (
+        "Contact to meeting",
+        "leads that reached a meeting / leads contacted",
+    ),
+    (
+        "Process leakage",
+        "leads handed off x share lost to process (unreachable, no follow-up, no reason, never touched) x average deal",
+    ),
+    (
+        "Interval",
+        "95% Wilson interval: the range the true rate likely lies in, given n",
+    ),
+];
+
+/// Renders the page.
+pub fn render(m: &Metrics) -> Result<String> {
+    let mut tera = Tera::default();
+    tera.add_raw_template("scorecard.html", TEMPLATE)
+        .map_err(|e| HandoffError::Output {
+            path: "templates/scorecard.html".into(),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+    let rejected: usize = m.accounting.files.iter().map(|f| f.rows_rejected).sum();
+    let mut warnings = Vec::new();
+    if rejected > 0 {
+        warnings.push(format!("{rejected} input row(s) could not be read and are left out; rejects.csv says which and why."));
+    }
+    if m.volume.handed_off > 0 && m.volume.handed_off < SMALL_SAMPLE {
+        warnings.push(format!(
+            "Only {} leads in the period: rates below rest on a small sample.",
+            m.volume.handed_off
+        ));
+    }
+    let view = View {
+        business: &m.business,
+        period: &m.period.label,
+        first_day: m.period.first_day.to_string(),
+        last_day: m.period.last_day.to_string(),
+        as_of: &m.as_of,
+        tool_version: m.tool_version,
+        config_digest: &m.config_digest,
+        sources: m
+            .accounting
+            .files
+            .iter()
+            .map(|f| Row {
+                small: false,
+                cells: vec![
+                    f.input.to_string(),
+                    std::path::Path::new(&f.file)
+                        .file_name()
+                        .map_or(f.file.clone(), |n| n.to_string_lossy().to_string()),
+                    f.rows_read.to_string(),
+                    f.rows_used.to_string(),
+                    f.rows_rejected.to_string(),
+                ],
+            })
+            .collect(),
+        warnings,
+        empty: m.volume.handed_off == 0,
+        headline: headline(m),
+        answers: m
+            .review
+            .answers
+            .iter()
+            .map(|a| (a.question, a.answer.clone()))
+            .collect(),
+        charts: if m.volume.handed_off == 0 {
+            Vec::new()
+        } else {
+            charts(m)?
+        },
+        tables: tables(m),
+        actions: actions(m),
+        definitions: DEFINITIONS.to_vec(),
+    };
+    let context = tera::Context::from_serialize(&view).map_err(|e| HandoffError::Output {
+        path: "scorecard.html".into(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    tera.render("scorecard.html", &context)
+        .map_err(|e| HandoffError::Output {
+            path: "scorecard.html".into(),
+            source: std::io::Error::other(format!("{e:#}")),
+        })
+}

@@ -1,0 +1,79 @@
+//! scorecard.html: self-contained, escaped, and sensible on an empty week.
+
+use std::fs;
+
+use crate::support::*;
+
+fn page(dir: &std::path::Path, data: &std::path::Path, week: &str) -> String {
+    let o = handoff(&[
+        "scorecard",
+        "--data",
+        data.to_str().unwrap(),
+        "--week",
+        week,
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    fs::read_to_string(dir.join("scorecard.html")).unwrap()
+}
+
+#[test]
+fn input_text_is_escaped_everywhere_including_chart_labels() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    // Payloads in a name, a campaign and a source: sources also label a chart.
+    fs::write(
+        data.path().join("leads.csv"),
+        "lead_id,created_at,name,campaign,source,lost_at,status,lost_reason\n\
+         L1,2026-11-10 10:00,<script>alert(1)</script>,\"\"\"><svg onload=alert(2)>\",<img src=x onerror=alert(3)>,2026-11-11 10:00,lost,not reachable\n\
+         L2,2026-11-10 11:00,Asha,javascript:alert(4),organic,,,\n",
+    )
+    .unwrap();
+    let html = page(out.path(), data.path(), "2026-W46");
+    for raw in [
+        "<script>alert(1)",
+        "<svg onload",
+        "<img src=x",
+        "onerror=alert(3)>",
+    ] {
+        assert!(!html.contains(raw), "unescaped {raw:?} in the page");
+    }
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(3)&gt;") || html.contains("&lt;img src&#x3D;x"),
+        "the source is shown, escaped"
+    );
+    assert!(!html.contains("<script"), "no script element at all");
+    assert!(!html.contains("href=\"javascript"), "no javascript: link");
+}
+
+#[test]
+fn the_page_is_self_contained() {
+    let out = tempfile::tempdir().unwrap();
+    let html = page(out.path(), &fixture(), "2026-W46");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for needle in ["<link", "<script", "src=\"http", "@import", "url(http"] {
+        assert!(!html.contains(needle), "the page loads something: {needle}");
+    }
+    assert!(html.matches("<svg").count() >= 4, "the charts are inline");
+    // The five review questions and the five headline numbers are there.
+    assert_eq!(html.matches("class=\"q\"").count(), 5);
+    assert_eq!(html.matches("class=\"card\"").count(), 5);
+}
+
+#[test]
+fn an_empty_week_says_so_instead_of_drawing_empty_axes() {
+    let out = tempfile::tempdir().unwrap();
+    let html = page(out.path(), &fixture(), "2026-W30");
+    assert!(html.contains("No leads in this period"));
+    assert!(!html.contains("<svg"), "no empty charts");
+}
+
+#[test]
+fn the_page_is_byte_identical_across_runs() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    assert_eq!(
+        page(a.path(), &fixture(), "2026-W46"),
+        page(b.path(), &fixture(), "2026-W46")
+    );
+}
