@@ -8,6 +8,7 @@ use super::stats::Rate;
 use super::{
     leakage::Leakage, lost::LostReasons, pipeline::PipelineRisk, sla::Sla, stages::Stages,
 };
+use crate::report::format::money;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Answer {
@@ -133,15 +134,15 @@ fn at_risk(p: &PipelineRisk, currency: &str) -> String {
                 r.owner.as_deref().unwrap_or("unowned"),
                 r.days_since_proposal.unwrap_or(0.0),
                 r.deal_value
-                    .map_or("no value".into(), |v| format!("{currency} {v:.0}"))
+                    .map_or("no value".into(), |v| money(Some(v), currency))
             )
         })
         .collect();
     let mut s = format!(
-        "{} proposals have had no movement for over {:.0} days, worth {currency} {:.0}",
+        "{} proposals have had no movement for over {:.0} days, worth {}",
         p.stale_proposals.len(),
         p.stale_after_days,
-        p.stale_value
+        money(Some(p.stale_value), currency)
     );
     if !top.is_empty() {
         s += &format!("; largest: {}", top.join(", "));

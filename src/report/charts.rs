@@ -45,6 +45,7 @@ pub fn bars(
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(WHITE)
             .y_desc(y_label)
             .x_labels(labels.len())
             .x_label_formatter(&|v| match v {
@@ -98,6 +99,7 @@ pub fn line(
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(WHITE)
             .y_desc(y_label)
             .x_labels(labels.len())
             .x_label_formatter(&|v| match v {
