@@ -135,6 +135,50 @@ pub fn line(
     Ok(svg)
 }
 
+/// A rate per label with its interval as a whisker: `(low, rate, high)` in percent.
+pub fn intervals(labels: &[String], values: &[(f64, f64, f64)], y_label: &str) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_error)?;
+        let n = labels.len().max(1) as u32;
+        let top = values.iter().map(|v| v.2).fold(1.0_f64, f64::max) * 1.1;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(8)
+            .x_label_area_size(36)
+            .y_label_area_size(56)
+            .build_cartesian_2d((0..n).into_segmented(), 0.0..top)
+            .map_err(chart_error)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(WHITE)
+            .y_desc(y_label)
+            .x_labels(labels.len())
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style(("sans-serif", 10))
+            .draw()
+            .map_err(chart_error)?;
+        chart
+            .draw_series(values.iter().enumerate().map(|(i, (low, rate, high))| {
+                ErrorBar::new_vertical(
+                    SegmentValue::CenterOf(i as u32),
+                    *low,
+                    *rate,
+                    *high,
+                    BLUE.filled(),
+                    10,
+                )
+            }))
+            .map_err(chart_error)?;
+        root.present().map_err(chart_error)?;
+    }
+    Ok(svg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

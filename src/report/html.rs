@@ -235,6 +235,94 @@ fn charts(m: &Metrics) -> Result<Vec<Chart>> {
         text: speed.finding.clone(),
         svg: charts::bars(&labels, &values, &[BLUE], "% reaching a meeting")?,
     });
+    let medians: Vec<Option<f64>> = m
+        .trend
+        .weeks
+        .iter()
+        .map(|w| w.median_business_response)
+        .collect();
+    let week_labels: Vec<String> = m
+        .trend
+        .weeks
+        .iter()
+        .map(|w| w.label.rsplit('-').next().unwrap_or("").to_string())
+        .collect();
+    out.push(Chart {
+        title: "Median first response, last nine weeks (business minutes)",
+        text: week_labels
+            .iter()
+            .zip(&medians)
+            .map(|(l, v)| format!("{l}: {}", duration(*v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        svg: charts::line(&week_labels, &medians, 15.0, "minutes", None)?,
+    });
+    let board: Vec<_> = m
+        .campaigns
+        .leaderboard
+        .iter()
+        .filter(|c| c.leads > 0)
+        .take(8)
+        .collect();
+    if !board.is_empty() {
+        let labels: Vec<String> = board
+            .iter()
+            .map(|c| c.campaign.chars().take(12).collect())
+            .collect();
+        let values: Vec<(f64, f64, f64)> = board
+            .iter()
+            .map(|c| {
+                let r = &c.meeting_rate;
+                (
+                    r.low.unwrap_or(0.0) * 100.0,
+                    r.rate.unwrap_or(0.0) * 100.0,
+                    r.high.unwrap_or(0.0) * 100.0,
+                )
+            })
+            .collect();
+        out.push(Chart {
+            title: "Campaigns: meeting rate with its 95% interval (%)",
+            text: board
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: {} meetings of {} leads ({})",
+                        c.campaign,
+                        c.meetings,
+                        c.leads,
+                        rate_cell(&c.meeting_rate)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            svg: charts::intervals(&labels, &values, "% reaching a meeting")?,
+        });
+    }
+    let cats = &m.lost_reasons.categories;
+    if !cats.is_empty() {
+        let labels: Vec<String> = cats
+            .iter()
+            .map(|c| c.category.chars().take(14).collect())
+            .collect();
+        let values: Vec<f64> = cats.iter().map(|c| c.leads as f64).collect();
+        let colors: Vec<_> = cats
+            .iter()
+            .map(|c| match c.class.as_str() {
+                "process" => VERMILLION,
+                "market" => BLUE,
+                _ => ORANGE,
+            })
+            .collect();
+        out.push(Chart {
+            title: "Lost reasons: process (vermillion), market (blue), unclassified (orange)",
+            text: cats
+                .iter()
+                .map(|c| format!("{} ({}): {}", c.category, c.class, c.leads))
+                .collect::<Vec<_>>()
+                .join("; "),
+            svg: charts::bars(&labels, &values, &colors, "lost leads")?,
+        });
+    }
     let leak: Vec<_> = m
         .leakage
         .by_source
@@ -397,6 +485,45 @@ fn actions(m: &Metrics) -> Vec<Table> {
             ],
         })
         .collect();
+    let others = [
+        ("Never touched", m.sla.never_touched, "never_touched.csv"),
+        (
+            "Under-worked (lost as unreachable with too few attempts)",
+            m.sla.under_worked,
+            "under_worked.csv",
+        ),
+        (
+            "Lost without a reason",
+            m.lost_reasons.without_reason,
+            "lost_without_reason.csv",
+        ),
+        (
+            "Returned to marketing without a reason",
+            m.volume.returns.without_reason,
+            "returns_without_reason.csv",
+        ),
+        (
+            "Inquiries that never reached the CRM",
+            m.data_quality
+                .orphans_by_channel
+                .iter()
+                .map(|o| o.forms + o.inbound_calls)
+                .sum(),
+            "orphans.csv",
+        ),
+    ];
+    let others = Table {
+        title: "More lists, with owners, in the CSV files beside this report",
+        note: "Open the file named on each line.".into(),
+        head: vec!["List", "Leads", "File"],
+        rows: others
+            .into_iter()
+            .map(|(what, n, file)| Row {
+                small: false,
+                cells: vec![what.to_string(), n.to_string(), file.to_string()],
+            })
+            .collect(),
+    };
     vec![
         Table {
             title: "SLA breaches",
@@ -416,6 +543,7 @@ fn actions(m: &Metrics) -> Vec<Table> {
             head: vec!["Lead", "Owner", "Since proposal", "Value"],
             rows: stale,
         },
+        others,
     ]
 }
 
