@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Opens a scorecard in headless Chromium (Debian's package) and checks what a
+# reader gets: no resource loaded from anywhere, no horizontal overflow on a
+# 390 px phone, every chart's SVG present and drawn, a printable PDF.
+#   scripts/browser-check.sh SCORECARD.html [OUT_DIR]
+# Installs chromium with apt-get when missing (CI runs as root).
+set -euo pipefail
+page=$(realpath "$1")
+out=${2:-$(mktemp -d)}
+mkdir -p "$out"
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "browser: installing Debian's chromium"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+chrome() {
+    local profile
+    profile=$(mktemp -d)
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$profile" --hide-scrollbars "$@" 2>/dev/null
+    rm -rf "$profile"
+}
+# Probes: the page in an iframe of exactly the width under test (headless
+# windows have a minimum width), with a script that reports what the page
+# loaded and how it laid out.
+cp "$page" "$out/scorecard.html"
+for width in 1200 390; do
+    cat > "$out/probe-$width.html" <<HTML
+<!DOCTYPE html><html><head><title>pending</title></head><body style="margin:0">
+<iframe id="f" src="scorecard.html" style="width:${width}px;height:900px;border:0"></iframe>
+<script>
+window.onload = () => {
+  const w = document.getElementById('f').contentWindow, d = w.document;
+  const svgs = [...d.querySelectorAll('figure svg')];
+  document.title = JSON.stringify({
+    scrollWidth: d.documentElement.scrollWidth,
+    innerWidth: w.innerWidth,
+    resources: w.performance.getEntriesByType('resource').map(e => e.name),
+    svgs: svgs.length,
+    emptySvgs: svgs.filter(s => s.childElementCount < 2 || s.getBoundingClientRect().width < 50).length,
+  });
+};
+</script></body></html>
+HTML
+    chrome --allow-file-access-from-files --window-size=1300,1000 --dump-dom "file://$out/probe-$width.html" > "$out/dom-$width.html"
+    chrome --window-size=$width,2400 --screenshot="$out/scorecard-$width.png" "file://$page" >/dev/null
+done
+chrome --print-to-pdf="$out/scorecard.pdf" --no-pdf-header-footer "file://$page" >/dev/null
+python3 - "$out" <<'PY'
+import html, json, re, sys
+out = sys.argv[1]
+failures = []
+for width in (1200, 390):
+    dom = open(f"{out}/dom-{width}.html", encoding="utf-8").read()
+    m = re.search(r"<title>(.*?)</title>", dom, re.S)
+    if not m:
+        failures.append(f"{width}px: the probe did not run")
+        continue
+    facts = json.loads(html.unescape(m.group(1)))
+    if facts["resources"]:
+        failures.append(f"{width}px: loaded {facts['resources']}")
+    if facts["scrollWidth"] > facts["innerWidth"]:
+        failures.append(f"{width}px: page is {facts['scrollWidth']}px wide in a {facts['innerWidth']}px window")
+    if facts["svgs"] == 0 or facts["emptySvgs"]:
+        failures.append(f"{width}px: {facts['svgs']} charts, {facts['emptySvgs']} empty")
+    print(f"browser: {width}px: width {facts['scrollWidth']}/{facts['innerWidth']}, {facts['svgs']} charts, {len(facts['resources'])} resources loaded")
+pdf = open(f"{out}/scorecard.pdf", "rb").read()
+if not pdf.startswith(b"%PDF") or len(pdf) < 10_000:
+    failures.append("the print-to-PDF is missing or empty")
+else:
+    print(f"browser: PDF {len(pdf) // 1024} KiB, {pdf.count(b'/Type /Page') - pdf.count(b'/Type /Pages')} pages")
+for f in failures:
+    print("browser: FAILED:", f)
+sys.exit(1 if failures else 0)
+PY
+echo "browser: screenshots and PDF in $out"
