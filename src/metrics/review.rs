@@ -23,6 +23,16 @@ pub struct Review {
     pub answers: Vec<Answer>,
 }
 
+/// "1 lead", "3 leads".
+fn n(count: u64, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+/// "1 was", "3 were".
+fn was(count: u64) -> String {
+    format!("{count} {}", if count == 1 { "was" } else { "were" })
+}
+
 fn pct(x: Option<f64>) -> String {
     x.map_or("n/a".into(), |x| format!("{:.0}%", x * 100.0))
 }
@@ -52,9 +62,9 @@ fn best_source(stages: &Stages) -> String {
             rated.iter().map(|s| s.1.n).sum::<u64>()
         ),
         Some((source, r)) => format!(
-            "{source}: {} qualified meetings from {} leads ({}, 95% interval {} to {}).",
-            r.k,
-            r.n,
+            "{source}: {} from {} ({}, 95% interval {} to {}).",
+            n(r.k, "qualified meeting", "qualified meetings"),
+            n(r.n, "lead", "leads"),
             pct(r.rate),
             pct(r.low),
             pct(r.high)
@@ -109,9 +119,13 @@ fn repeats(lost: &LostReasons) -> String {
         .take(3)
         .map(|c| format!("{} {} ({})", c.category, c.leads, pct(c.share.rate)))
         .collect();
-    let mut s = format!("Of {} lost leads: {}.", lost.lost, top.join(", "));
+    let mut s = format!(
+        "Of {}: {}.",
+        n(lost.lost, "lost lead", "lost leads"),
+        top.join(", ")
+    );
     if lost.without_reason > 0 {
-        s += &format!(" {} were closed without a reason.", lost.without_reason);
+        s += &format!(" {} closed without a reason.", was(lost.without_reason));
     }
     if let Some(c) = lost.concentrations.first() {
         s += &format!(
@@ -170,22 +184,22 @@ fn change(sla: &Sla, lost: &LostReasons, leakage: &Leakage) -> String {
         (
             sla.never_touched,
             format!(
-                "call every lead within its SLA: {} of the period's leads were never touched",
-                sla.never_touched
+                "call every lead within its SLA: {} never touched in the period",
+                was(sla.never_touched)
             ),
         ),
         (
             sla.under_worked,
             format!(
-                "make at least the minimum attempts before closing a lead as unreachable: {} were closed with fewer",
-                sla.under_worked
+                "make at least the minimum attempts before closing a lead as unreachable: {} closed with fewer",
+                was(sla.under_worked)
             ),
         ),
         (
             lost.without_reason,
             format!(
-                "require a lost reason before a lead can be closed: {} were closed without one",
-                lost.without_reason
+                "require a lost reason before a lead can be closed: {} closed without one",
+                was(lost.without_reason)
             ),
         ),
     ];
@@ -194,9 +208,9 @@ fn change(sla: &Sla, lost: &LostReasons, leakage: &Leakage) -> String {
         .max_by(|a, b| a.0.cmp(&b.0))
         .expect("three options");
     format!(
-        "Start with {}: {} process losses ({} of its leads). Change: {}.",
+        "Start with {}: {} ({} of its leads). Change: {}.",
         segment.segment,
-        segment.process_losses,
+        n(segment.process_losses, "process loss", "process losses"),
         pct(segment.process_loss_rate.rate),
         what
     )
