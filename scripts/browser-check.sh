@@ -20,6 +20,18 @@ chrome() {
         --user-data-dir="$profile" --hide-scrollbars "$@" 2>/dev/null
     rm -rf "$profile"
 }
+# Valid HTML: a strict HTML5 parse (html5lib from PyPI) must report no error.
+python3 -c "import html5lib" 2>/dev/null || pip install --quiet html5lib
+python3 - "$page" <<'PY'
+import sys, html5lib
+parser = html5lib.HTMLParser(strict=True)
+try:
+    parser.parse(open(sys.argv[1], "rb").read())
+except Exception as e:
+    print(f"browser: FAILED: not valid HTML5: {e} at {getattr(parser, 'errors', [])[:3]}")
+    sys.exit(1)
+print("browser: valid HTML5 (strict html5lib parse)")
+PY
 # Probes: the page in an iframe of exactly the width under test (headless
 # windows have a minimum width), with a script that reports what the page
 # loaded and how it laid out.

@@ -77,3 +77,39 @@ fn the_page_is_byte_identical_across_runs() {
         page(b.path(), &fixture(), "2026-W46")
     );
 }
+
+/// The fixture's W46 scorecard, reviewed by eye in Chromium and kept as
+/// `tests/golden/scorecard-fixture-2026-W46.html`. After a deliberate change,
+/// regenerate with `UPDATE_GOLDEN=1 cargo test --test it golden`, look at the
+/// new page, and commit it with the change.
+#[test]
+fn golden_scorecard_of_the_fixture() {
+    let out = tempfile::tempdir().unwrap();
+    let o = handoff(&[
+        "scorecard",
+        "--data",
+        fixture().to_str().unwrap(),
+        "--week",
+        "2026-W46",
+        "--as-of",
+        "2026-11-18T12:00",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got = fs::read_to_string(out.path().join("scorecard.html")).unwrap();
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/scorecard-fixture-2026-W46.html");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        fs::write(&golden, &got).unwrap();
+    }
+    let want = fs::read_to_string(&golden).expect("the golden file exists; create it with UPDATE_GOLDEN=1");
+    if got != want {
+        let line = got.lines().zip(want.lines()).position(|(a, b)| a != b).unwrap_or(0);
+        panic!(
+            "scorecard.html differs from the golden file from line {}:\n got: {}\nwant: {}",
+            line + 1,
+            got.lines().nth(line).unwrap_or(""),
+            want.lines().nth(line).unwrap_or("")
+        );
+    }
+}
