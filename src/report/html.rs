@@ -391,6 +391,9 @@ fn tables(m: &Metrics) -> Vec<Table> {
         .iter()
         .map(|r| {
             let sla = m.sla.by_owner.iter().find(|s| s.segment == r.segment);
+            let funnel = week.and_then(|w| w.by_owner.iter().find(|f| f.segment == r.segment));
+            let short =
+                |rate: Option<&Rate>| rate.map_or("n/a".into(), |r| format!("{} of {}", r.k, r.n));
             Row {
                 small: r.leads < SMALL_SAMPLE,
                 cells: vec![
@@ -399,6 +402,9 @@ fn tables(m: &Metrics) -> Vec<Table> {
                     duration(r.business.median),
                     sla.map_or("n/a".into(), |s| rate_cell(&s.compliance)),
                     sla.map_or("0".into(), |s| s.breached.to_string()),
+                    short(funnel.map(|f| &f.contact_to_meeting)),
+                    short(funnel.map(|f| &f.meeting_to_proposal)),
+                    short(funnel.map(|f| &f.proposal_to_close)),
                 ],
             }
         })
@@ -440,7 +446,7 @@ fn tables(m: &Metrics) -> Vec<Table> {
     vec![
         Table { title: "By source", note: "First-touch source. Rates show the 95% interval and n; pale rows rest on fewer than 20 leads.".into(), head: vec!["Source", "Leads", "Median response", "SLA met", "Contact to meeting"], rows: sources },
         Table { title: "Campaigns by qualified meetings", note: "Ranked by meetings, not leads; cost per meeting from the spend file.".into(), head: vec!["Campaign", "Source", "Leads", "Meetings", "Meeting rate", "Median response", "Cost per meeting"], rows: campaigns },
-        Table { title: "By rep", note: "Median first response in business time.".into(), head: vec!["Owner", "Leads", "Median response", "SLA met", "Breaches"], rows: reps },
+        Table { title: "By rep", note: "Median first response in business time; the stage ratios are counts of the period's leads.".into(), head: vec!["Owner", "Leads", "Median response", "SLA met", "Breaches", "Contact to meeting", "Meeting to proposal", "Proposal to close"], rows: reps },
         Table { title: "Lost reasons", note: format!("{} lost leads in the period, {} without a reason.", m.lost_reasons.lost, m.lost_reasons.without_reason), head: vec!["Category", "Class", "Leads", "Share"], rows: lost },
         Table { title: "Unclassified reasons, clustered", note: format!("Free text that maps to no category, over {} weeks.", m.lost_reasons.history_weeks), head: vec!["Cluster", "Leads", "Wordings"], rows: clusters },
         Table { title: "Concentrations", note: format!("Cells at least {} leads, significantly above the reason's share elsewhere.", m.lost_reasons.min_count), head: vec!["Finding", "z"], rows: concentrations },

@@ -98,13 +98,19 @@ fn golden_scorecard_of_the_fixture() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let got = fs::read_to_string(out.path().join("scorecard.html")).unwrap();
-    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/scorecard-fixture-2026-W46.html");
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/scorecard-fixture-2026-W46.html");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         fs::write(&golden, &got).unwrap();
     }
-    let want = fs::read_to_string(&golden).expect("the golden file exists; create it with UPDATE_GOLDEN=1");
+    let want = fs::read_to_string(&golden)
+        .expect("the golden file exists; create it with UPDATE_GOLDEN=1");
     if got != want {
-        let line = got.lines().zip(want.lines()).position(|(a, b)| a != b).unwrap_or(0);
+        let line = got
+            .lines()
+            .zip(want.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
         panic!(
             "scorecard.html differs from the golden file from line {}:\n got: {}\nwant: {}",
             line + 1,
