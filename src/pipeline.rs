@@ -386,7 +386,10 @@ pub fn write_scorecard(ledger: &Ledger, metrics: &Metrics, job: &LedgerJob) -> R
     report::write_atomic(&path, &report::json::to_json(metrics)?)?;
     written.paths.push(path);
     let path = job.out.join("scorecard.html");
-    report::write_atomic(&path, report::html::render(metrics)?.as_bytes())?;
+    report::write_atomic(
+        &path,
+        report::html::render(metrics, &job.config)?.as_bytes(),
+    )?;
     written.paths.push(path);
     Ok(written)
 }

@@ -15,6 +15,23 @@ pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 
 const SIZE: (u32, u32) = (640, 260);
 
+/// An axis value: grouped whole numbers once the axis reaches 10, else one decimal.
+fn axis(v: f64, top: f64) -> String {
+    if top < 10.0 {
+        return format!("{v:.1}");
+    }
+    let n = v.round() as i64;
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 fn chart_error(e: impl std::fmt::Display) -> HandoffError {
     HandoffError::Output {
         path: "scorecard.html (chart)".into(),
@@ -28,6 +45,17 @@ pub fn bars(
     values: &[f64],
     colors: &[RGBColor],
     y_label: &str,
+) -> Result<String> {
+    bars_marked(labels, values, colors, y_label, None)
+}
+
+/// [`bars`] with a dashed vertical line before bar `marker` (a threshold such as the SLA).
+pub fn bars_marked(
+    labels: &[String],
+    values: &[f64],
+    colors: &[RGBColor],
+    y_label: &str,
+    marker: Option<u32>,
 ) -> Result<String> {
     let mut svg = String::new();
     {
@@ -47,6 +75,7 @@ pub fn bars(
             .disable_x_mesh()
             .light_line_style(WHITE)
             .y_desc(y_label)
+            .y_label_formatter(&|v| axis(*v, top))
             .x_labels(labels.len())
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
@@ -55,6 +84,16 @@ pub fn bars(
             .label_style(("sans-serif", 11))
             .draw()
             .map_err(chart_error)?;
+        if let Some(k) = marker {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(SegmentValue::Exact(k), 0.0), (SegmentValue::Exact(k), top)],
+                    6,
+                    4,
+                    BLACK.stroke_width(1),
+                ))
+                .map_err(chart_error)?;
+        }
         for (i, v) in values.iter().enumerate() {
             let color = colors.get(i % colors.len().max(1)).copied().unwrap_or(BLUE);
             chart
@@ -101,6 +140,7 @@ pub fn line(
             .disable_x_mesh()
             .light_line_style(WHITE)
             .y_desc(y_label)
+            .y_label_formatter(&|v| axis(*v, top))
             .x_labels(labels.len())
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
@@ -154,6 +194,7 @@ pub fn intervals(labels: &[String], values: &[(f64, f64, f64)], y_label: &str) -
             .disable_x_mesh()
             .light_line_style(WHITE)
             .y_desc(y_label)
+            .y_label_formatter(&|v| axis(*v, top))
             .x_labels(labels.len())
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
@@ -191,6 +232,13 @@ mod tests {
         assert!(!svg.contains("<script>"), "a label came through unescaped");
         assert!(svg.contains("&lt;script&gt;"));
         assert!(svg.matches("<rect").count() >= 3, "background and two bars");
+    }
+
+    #[test]
+    fn axis_labels_are_grouped_whole_numbers() {
+        assert_eq!(axis(20_000_000.0, 2e7), "20,000,000");
+        assert_eq!(axis(2.5, 5.0), "2.5");
+        assert_eq!(axis(0.0, 60.0), "0");
     }
 
     #[test]

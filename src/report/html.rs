@@ -8,6 +8,7 @@ use tera::Tera;
 
 use super::charts::{self, BLUE, GREEN, ORANGE, VERMILLION};
 use super::format::{count, duration, money, percent};
+use crate::config::{Config, Due};
 use crate::error::{HandoffError, Result};
 use crate::metrics::Metrics;
 use crate::metrics::stats::Rate;
@@ -39,6 +40,8 @@ struct Chart {
 struct Row {
     cells: Vec<String>,
     small: bool,
+    /// A file beside the report that holds the full list.
+    link: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -67,6 +70,8 @@ struct View<'a> {
     tables: Vec<Table>,
     actions: Vec<Table>,
     definitions: Vec<(&'static str, &'static str)>,
+    /// The config in force, as TOML.
+    config: String,
 }
 
 fn verdict(
@@ -156,7 +161,7 @@ fn headline(m: &Metrics) -> Vec<Headline> {
     out
 }
 
-fn charts(m: &Metrics) -> Result<Vec<Chart>> {
+fn charts(m: &Metrics, config: &Config) -> Result<Vec<Chart>> {
     let mut out = Vec::new();
     let b = &m.response.business;
     let mut labels: Vec<String> = b.buckets.iter().map(|(l, _)| l.clone()).collect();
@@ -167,22 +172,40 @@ fn charts(m: &Metrics) -> Result<Vec<Chart>> {
         GREEN, GREEN, ORANGE, ORANGE, VERMILLION, VERMILLION, VERMILLION,
     ];
     colors.push(VERMILLION);
+    // The medium tier's due time, drawn where it falls between the buckets.
+    let due = sla_minutes(config);
+    let marker = crate::metrics::stats::BUCKETS
+        .iter()
+        .position(|(_, high)| *high >= due)
+        .map(|i| i as u32 + 1);
+    let counts: Vec<String> = labels
+        .iter()
+        .zip(&values)
+        .map(|(l, v)| format!("{l}: {v}"))
+        .collect();
     out.push(Chart {
-        title: "First response, business time",
-        text: labels
-            .iter()
-            .zip(&values)
-            .map(|(l, v)| format!("{l}: {v}"))
-            .collect::<Vec<_>>()
-            .join("; "),
-        svg: charts::bars(&labels, &values, &colors, "leads")?,
+        title: "First response, business time (dashed: the medium-intent SLA)",
+        text: format!(
+            "{}; medium-intent SLA {}",
+            counts.join("; "),
+            duration(Some(due))
+        ),
+        svg: charts::bars_marked(&labels, &values, &colors, "leads", marker)?,
     });
     if let Some(week) = m.stages.windows.first() {
         let labels: Vec<String> = week
             .overall
             .reached
             .iter()
-            .map(|(s, _)| s.to_string())
+            .enumerate()
+            .map(|(i, (stage, n))| match i {
+                0 => stage.to_string(),
+                _ => {
+                    let before = week.overall.reached[i - 1].1;
+                    let share = (before > 0).then(|| *n as f64 / before as f64);
+                    format!("{stage} {}", percent(share))
+                }
+            })
             .collect();
         let values: Vec<f64> = week
             .overall
@@ -191,7 +214,7 @@ fn charts(m: &Metrics) -> Result<Vec<Chart>> {
             .map(|(_, n)| *n as f64)
             .collect();
         out.push(Chart {
-            title: "Stage funnel of the period's leads",
+            title: "Stage funnel of the period's leads (with conversion from the stage before)",
             text: labels
                 .iter()
                 .zip(&values)
@@ -331,16 +354,41 @@ fn charts(m: &Metrics) -> Result<Vec<Chart>> {
         .collect();
     if !leak.is_empty() {
         let labels: Vec<String> = leak.iter().map(|s| s.segment.clone()).collect();
-        let values: Vec<f64> = leak.iter().map(|s| s.process_losses as f64).collect();
+        let in_money = m.leakage.average_deal.is_some();
+        let values: Vec<f64> = leak
+            .iter()
+            .map(|s| {
+                if in_money {
+                    s.process_leakage.unwrap_or(0.0)
+                } else {
+                    s.process_losses as f64
+                }
+            })
+            .collect();
         out.push(Chart {
-            title: "Process losses by source (leads)",
-            text: labels
+            title: "Process leakage by source",
+            text: leak
                 .iter()
-                .zip(&values)
-                .map(|(l, v)| format!("{l}: {v}"))
+                .map(|s| {
+                    format!(
+                        "{}: {} process losses, {}",
+                        s.segment,
+                        s.process_losses,
+                        money(s.process_leakage, &m.currency)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; "),
-            svg: charts::bars(&labels, &values, &[VERMILLION], "process losses")?,
+            svg: charts::bars(
+                &labels,
+                &values,
+                &[VERMILLION],
+                if in_money {
+                    m.currency.as_str()
+                } else {
+                    "process losses (leads)"
+                },
+            )?,
         });
     }
     Ok(out)
@@ -358,6 +406,7 @@ fn tables(m: &Metrics) -> Vec<Table> {
             let funnel = week.and_then(|w| w.by_source.iter().find(|f| f.segment == r.segment));
             Row {
                 small: r.leads < SMALL_SAMPLE,
+                link: None,
                 cells: vec![
                     r.segment.clone(),
                     r.leads.to_string(),
@@ -374,6 +423,7 @@ fn tables(m: &Metrics) -> Vec<Table> {
         .iter()
         .map(|c| Row {
             small: c.leads < SMALL_SAMPLE,
+            link: None,
             cells: vec![
                 c.campaign.clone(),
                 c.source.clone().unwrap_or_default(),
@@ -396,6 +446,7 @@ fn tables(m: &Metrics) -> Vec<Table> {
                 |rate: Option<&Rate>| rate.map_or("n/a".into(), |r| format!("{} of {}", r.k, r.n));
             Row {
                 small: r.leads < SMALL_SAMPLE,
+                link: None,
                 cells: vec![
                     r.segment.clone(),
                     r.leads.to_string(),
@@ -415,6 +466,7 @@ fn tables(m: &Metrics) -> Vec<Table> {
         .iter()
         .map(|c| Row {
             small: false,
+            link: None,
             cells: vec![
                 c.category.clone(),
                 c.class.clone(),
@@ -430,6 +482,7 @@ fn tables(m: &Metrics) -> Vec<Table> {
         .take(10)
         .map(|c| Row {
             small: false,
+            link: None,
             cells: vec![c.name.clone(), c.leads.to_string(), c.examples.join(" / ")],
         })
         .collect();
@@ -440,6 +493,7 @@ fn tables(m: &Metrics) -> Vec<Table> {
         .take(10)
         .map(|c| Row {
             small: false,
+            link: None,
             cells: vec![c.finding.clone(), format!("{:.1}", c.z)],
         })
         .collect();
@@ -462,6 +516,7 @@ fn actions(m: &Metrics) -> Vec<Table> {
         .take(25)
         .map(|b| Row {
             small: false,
+            link: None,
             cells: vec![
                 b.lead_id.clone(),
                 b.owner.clone().unwrap_or_else(|| "(none)".into()),
@@ -483,6 +538,7 @@ fn actions(m: &Metrics) -> Vec<Table> {
         .take(15)
         .map(|s| Row {
             small: false,
+            link: None,
             cells: vec![
                 s.lead_id.clone(),
                 s.owner.clone().unwrap_or_else(|| "(none)".into()),
@@ -520,13 +576,14 @@ fn actions(m: &Metrics) -> Vec<Table> {
     ];
     let others = Table {
         title: "More lists, with owners, in the CSV files beside this report",
-        note: "Open the file named on each line.".into(),
+        note: "Each list, with owners, is a CSV file beside this report.".into(),
         head: vec!["List", "Leads", "File"],
         rows: others
             .into_iter()
             .map(|(what, n, file)| Row {
                 small: false,
-                cells: vec![what.to_string(), n.to_string(), file.to_string()],
+                cells: vec![what.to_string(), n.to_string()],
+                link: Some(file.to_string()),
             })
             .collect(),
     };
@@ -551,6 +608,14 @@ fn actions(m: &Metrics) -> Vec<Table> {
         },
         others,
     ]
+}
+
+/// The medium tier's due time in minutes (an end-of-day tier counts as a working day).
+fn sla_minutes(config: &Config) -> f64 {
+    match config.sla.medium.due {
+        Due::Within(d) => f64::from(d.minutes),
+        Due::EndOfDay => 540.0,
+    }
 }
 
 const DEFINITIONS: [(&str, &str); 8] = [
@@ -589,7 +654,7 @@ const DEFINITIONS: [(&str, &str); 8] = [
 ];
 
 /// Renders the page.
-pub fn render(m: &Metrics) -> Result<String> {
+pub fn render(m: &Metrics, config: &Config) -> Result<String> {
     let mut tera = Tera::default();
     tera.add_raw_template("scorecard.html", TEMPLATE)
         .map_err(|e| HandoffError::Output {
@@ -621,6 +686,7 @@ pub fn render(m: &Metrics) -> Result<String> {
             .iter()
             .map(|f| Row {
                 small: false,
+                link: None,
                 cells: vec![
                     f.input.to_string(),
                     std::path::Path::new(&f.file)
@@ -644,11 +710,12 @@ pub fn render(m: &Metrics) -> Result<String> {
         charts: if m.volume.handed_off == 0 {
             Vec::new()
         } else {
-            charts(m)?
+            charts(m, config)?
         },
         tables: tables(m),
         actions: actions(m),
         definitions: DEFINITIONS.to_vec(),
+        config: toml::to_string(config).unwrap_or_default(),
     };
     let context = tera::Context::from_serialize(&view).map_err(|e| HandoffError::Output {
         path: "scorecard.html".into(),
