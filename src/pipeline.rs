@@ -348,7 +348,9 @@ fn action_list(name: &str, cohort: LazyFrame, ledger: &Ledger, job: &LedgerJob) 
         }
         "never_touched.csv" => col(NEVER_TOUCHED),
         "under_worked.csv" => col(UNDER_WORKED),
-        "lost_without_reason.csv" => col(IS_LOST).and(col(LOST_REASON).is_null()),
+        "lost_without_reason.csv" => {
+            col(IS_LOST).and(col(LOST_CATEGORY).eq(lit(crate::lost::MISSING_REASON)))
+        }
         _ => col(STATUS_FINAL)
             .eq(lit("returned"))
             .and(col(RETURN_REASON).is_null()),

@@ -56,6 +56,8 @@ pub struct LostReasons {
     /// Lost cohort leads.
     pub lost: u64,
     pub without_reason: u64,
+    /// The period's leads lost without a reason, oldest first.
+    pub without_reason_leads: Vec<super::sla::LeadRef>,
     /// Largest first.
     pub categories: Vec<Category>,
     pub history_weeks: u32,
@@ -286,6 +288,11 @@ pub fn compute(ctx: &Ctx) -> Result<LostReasons> {
     Ok(LostReasons {
         lost,
         without_reason,
+        without_reason_leads: super::sla::lead_refs(
+            ctx.cohort()
+                .filter(col(IS_LOST).and(col(LOST_CATEGORY).eq(lit(MISSING_REASON)))),
+            tz,
+        )?,
         categories,
         history_weeks: HISTORY_WEEKS,
         clusters: clusters(history.clone())?,

@@ -37,6 +37,35 @@ pub struct Breach {
     pub reassign: bool,
 }
 
+/// A lead on an action list: who owns it and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeadRef {
+    pub lead_id: String,
+    pub owner: Option<String>,
+    pub source: Option<String>,
+    pub captured_at: String,
+}
+
+/// The leads of a filtered cohort, oldest capture first.
+pub fn lead_refs(lf: LazyFrame, tz: chrono_tz::Tz) -> Result<Vec<LeadRef>> {
+    let df = lf
+        .sort([CAPTURED_AT, LEAD_ID], SortMultipleOptions::default())
+        .collect()
+        .map_err(crate::error::HandoffError::engine("listing leads"))?;
+    (0..df.height())
+        .map(|i| {
+            Ok(LeadRef {
+                lead_id: stats::str_at(&df, LEAD_ID, i)?.unwrap_or_default(),
+                owner: stats::str_at(&df, OWNER, i)?,
+                source: stats::str_at(&df, FT_SOURCE, i)?,
+                captured_at: stats::u64_at(&df, CAPTURED_AT, i)?
+                    .map(|ms| local_iso_text(ms as i64, tz))
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Attempts {
     /// Mean outbound attempts in the window after capture, over the cohort.
@@ -62,6 +91,10 @@ pub struct Sla {
     pub attempts: Attempts,
     /// Every breach of the period, longest delay first.
     pub breaches: Vec<Breach>,
+    /// The period's leads never touched by as-of, oldest first.
+    pub never_touched_leads: Vec<LeadRef>,
+    /// The period's under-worked leads, oldest first.
+    pub under_worked_leads: Vec<LeadRef>,
 }
 
 fn aggs() -> Vec<Expr> {
@@ -171,6 +204,14 @@ pub fn compute(ctx: &Ctx) -> Result<Sla> {
             minimum: ctx.config.attempts.minimum,
         },
         breaches: breaches(ctx)?,
+        never_touched_leads: lead_refs(
+            ctx.cohort().filter(col(NEVER_TOUCHED)),
+            ctx.config.calendar.time_zone.0,
+        )?,
+        under_worked_leads: lead_refs(
+            ctx.cohort().filter(col(UNDER_WORKED)),
+            ctx.config.calendar.time_zone.0,
+        )?,
     })
 }
 
@@ -234,6 +275,10 @@ mod tests {
         );
         let ids: Vec<&str> = s.breaches.iter().map(|b| b.lead_id.as_str()).collect();
         assert_eq!(ids, ["c", "b"]);
+        let never: Vec<(&str, Option<&str>)> =
+            s.never_touched_leads.iter().map(|l| (l.lead_id.as_str(), l.owner.as_deref())).collect();
+        assert_eq!(never, [("c", Some("Ravi")), ("d", None)]);
+        assert!(s.under_worked_leads.is_empty());
         assert_eq!(s.breaches[0].first_touch_at, None);
         assert!(s.breaches[0].reassign);
         let ravi = s.by_owner.iter().find(|o| o.segment == "Ravi").unwrap();

@@ -547,18 +547,32 @@ fn actions(m: &Metrics) -> Vec<Table> {
             ],
         })
         .collect();
+    let leads = |list: &[crate::metrics::sla::LeadRef]| -> Vec<Row> {
+        list.iter()
+            .take(25)
+            .map(|l| Row {
+                small: false,
+                link: None,
+                cells: vec![
+                    l.lead_id.clone(),
+                    l.owner.clone().unwrap_or_else(|| "(none)".into()),
+                    l.source.clone().unwrap_or_default(),
+                    l.captured_at.replace('T', " "),
+                ],
+            })
+            .collect()
+    };
+    let lead_list =
+        |title: &'static str, list: &[crate::metrics::sla::LeadRef], file: &str| Table {
+            title,
+            note: format!(
+                "{} in the period, oldest first; all of them, with contacts, in {file}.",
+                list.len()
+            ),
+            head: vec!["Lead", "Owner", "Source", "Captured"],
+            rows: leads(list),
+        };
     let others = [
-        ("Never touched", m.sla.never_touched, "never_touched.csv"),
-        (
-            "Under-worked (lost as unreachable with too few attempts)",
-            m.sla.under_worked,
-            "under_worked.csv",
-        ),
-        (
-            "Lost without a reason",
-            m.lost_reasons.without_reason,
-            "lost_without_reason.csv",
-        ),
         (
             "Returned to marketing without a reason",
             m.volume.returns.without_reason,
@@ -575,9 +589,9 @@ fn actions(m: &Metrics) -> Vec<Table> {
         ),
     ];
     let others = Table {
-        title: "More lists, with owners, in the CSV files beside this report",
-        note: "Each list, with owners, is a CSV file beside this report.".into(),
-        head: vec!["List", "Leads", "File"],
+        title: "More lists in the CSV files beside this report",
+        note: "Each list, with owners or contacts, is a CSV file beside this report.".into(),
+        head: vec!["List", "Count", "File"],
         rows: others
             .into_iter()
             .map(|(what, n, file)| Row {
@@ -587,6 +601,21 @@ fn actions(m: &Metrics) -> Vec<Table> {
             })
             .collect(),
     };
+    let never = lead_list(
+        "Never touched",
+        &m.sla.never_touched_leads,
+        "never_touched.csv",
+    );
+    let under = lead_list(
+        "Under-worked (lost as unreachable with too few attempts)",
+        &m.sla.under_worked_leads,
+        "under_worked.csv",
+    );
+    let reasonless = lead_list(
+        "Lost without a reason",
+        &m.lost_reasons.without_reason_leads,
+        "lost_without_reason.csv",
+    );
     vec![
         Table {
             title: "SLA breaches",
@@ -606,6 +635,9 @@ fn actions(m: &Metrics) -> Vec<Table> {
             head: vec!["Lead", "Owner", "Since proposal", "Value"],
             rows: stale,
         },
+        never,
+        under,
+        reasonless,
         others,
     ]
 }
