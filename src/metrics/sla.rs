@@ -275,8 +275,11 @@ mod tests {
         );
         let ids: Vec<&str> = s.breaches.iter().map(|b| b.lead_id.as_str()).collect();
         assert_eq!(ids, ["c", "b"]);
-        let never: Vec<(&str, Option<&str>)> =
-            s.never_touched_leads.iter().map(|l| (l.lead_id.as_str(), l.owner.as_deref())).collect();
+        let never: Vec<(&str, Option<&str>)> = s
+            .never_touched_leads
+            .iter()
+            .map(|l| (l.lead_id.as_str(), l.owner.as_deref()))
+            .collect();
         assert_eq!(never, [("c", Some("Ravi")), ("d", None)]);
         assert!(s.under_worked_leads.is_empty());
         assert_eq!(s.breaches[0].first_touch_at, None);
