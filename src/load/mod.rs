@@ -53,13 +53,21 @@ pub struct Loaded {
 /// Loads one input file through the config's column map.
 pub fn load(input: Input, path: &Path, config: &Config, encoding: Option<&str>) -> Result<Loaded> {
     let file = path.display().to_string();
-    let decoded = text::read_decoded(path, encoding)?;
-    let delimiter = text::sniff_delimiter(&decoded.bytes);
-    let headers = text::read_header(path, &decoded.bytes, delimiter)?;
+    // Plain UTF-8 is read in place; anything else is decoded into memory first.
+    let (source, encoding) = match (encoding, text::in_place(path)) {
+        (None, Some(in_place)) => (Source::InPlace(path, in_place), encoding_rs::UTF_8.name()),
+        _ => {
+            let decoded = text::read_decoded(path, encoding)?;
+            (Source::Decoded(decoded.bytes), decoded.encoding)
+        }
+    };
+    let start = source.start();
+    let delimiter = text::sniff_delimiter(start);
+    let headers = text::read_header(path, start, delimiter)?;
     let raw_names = unique_names(&headers);
     let mapping = map_columns(input, &file, &headers, config)?;
 
-    let raw = read_strings(&file, decoded.bytes, delimiter, &raw_names)?;
+    let raw = read_strings(&file, source, delimiter, &raw_names)?;
     let rows_read = raw.frame.height();
     let lines = match raw.lines {
         Some(lines) => Series::new(model::LINE.into(), lines).cast(&DataType::Int64),
@@ -88,15 +96,7 @@ pub fn load(input: Input, path: &Path, config: &Config, encoding: Option<&str>) 
     let orders = date_orders(input, &file, &canonical, &mapping, config)?;
     let parsed = parse_columns(input, &canonical, &mapping, &orders, config)?;
     split(
-        input,
-        file,
-        parsed,
-        &mapping,
-        &headers,
-        orders,
-        decoded.encoding,
-        delimiter,
-        rows_read,
+        input, file, parsed, &mapping, &headers, orders, encoding, delimiter, rows_read,
     )
 }
 
@@ -264,7 +264,26 @@ struct RawFrame {
 }
 
 /// Reads every column as text, so `098...` keeps its zero and nothing is guessed.
-fn read_strings(file: &str, bytes: Vec<u8>, delimiter: u8, names: &[String]) -> Result<RawFrame> {
+/// Where the CSV text comes from.
+enum Source<'a> {
+    /// A UTF-8 file polars reads in place.
+    InPlace(&'a Path, text::InPlace),
+    /// Text decoded into memory.
+    Decoded(Vec<u8>),
+}
+
+impl Source<'_> {
+    /// The start of the text: enough for the delimiter and the header.
+    fn start(&self) -> &[u8] {
+        match self {
+            Source::InPlace(_, in_place) => &in_place.head,
+            Source::Decoded(bytes) => bytes,
+        }
+    }
+}
+
+/// Reads every column as text, so `098...` keeps its zero and nothing is guessed.
+fn read_strings(file: &str, source: Source, delimiter: u8, names: &[String]) -> Result<RawFrame> {
     let schema: Schema = names
         .iter()
         .map(|n| Field::new(n.as_str().into(), DataType::String))
@@ -284,27 +303,49 @@ fn read_strings(file: &str, bytes: Vec<u8>, delimiter: u8, names: &[String]) -> 
         .with_schema(Some(Arc::new(schema)))
         .with_parse_options(parse)
         .with_raise_if_empty(false);
-    let cursor = Cursor::new(bytes);
-    let frame = options
-        .into_reader_with_file_handle(cursor.clone())
-        .finish()
-        .map_err(|e| HandoffError::Input {
-            file: file.to_string(),
-            message: match text::unclosed_quote(cursor.get_ref()) {
-                Some(line) => format!(
-                    "line {line}: a quoted field opens here and never closes, so the rest of the file would be one value. \
-                     The file may be truncated, or a `\"` is missing: re-export it, or repair that line"
-                ),
-                None => format!(
-                    "cannot be read as CSV ({}). Check that it is a CSV export with {} as the delimiter",
-                    // Polars' message ends with advice for its Python users: keep its first line.
-                    e.to_string().lines().next().unwrap_or("unknown error"),
-                    text::delimiter_name(delimiter)
-                ),
-            },
-        })?;
-    let lines = text::record_lines(cursor.get_ref(), delimiter, frame.height());
-    Ok(RawFrame { frame, lines })
+    let cannot_read = |e: PolarsError, content: &[u8]| HandoffError::Input {
+        file: file.to_string(),
+        message: match text::unclosed_quote(content) {
+            Some(line) => format!(
+                "line {line}: a quoted field opens here and never closes, so the rest of the file would be one value. \
+                 The file may be truncated, or a `\"` is missing: re-export it, or repair that line"
+            ),
+            None => format!(
+                "cannot be read as CSV ({}). Check that it is a CSV export with {} as the delimiter",
+                // Polars' message ends with advice for its Python users: keep its first line.
+                e.to_string().lines().next().unwrap_or("unknown error"),
+                text::delimiter_name(delimiter)
+            ),
+        },
+    };
+    match source {
+        Source::Decoded(bytes) => {
+            let cursor = Cursor::new(bytes);
+            let frame = options
+                .into_reader_with_file_handle(cursor.clone())
+                .finish()
+                .map_err(|e| cannot_read(e, cursor.get_ref()))?;
+            let lines = text::record_lines(cursor.get_ref(), delimiter, frame.height());
+            Ok(RawFrame { frame, lines })
+        }
+        Source::InPlace(path, in_place) => {
+            let frame = options
+                .try_into_reader_with_file_path(Some(path.to_path_buf()))
+                .and_then(|r| r.finish())
+                // The error path alone reads the whole file, to find the broken line.
+                .map_err(|e| cannot_read(e, &std::fs::read(path).unwrap_or_default()))?;
+            let records = frame.height();
+            let lines =
+                if text::one_line_records(in_place.newlines, in_place.trailing_newline, records) {
+                    None
+                } else {
+                    std::fs::File::open(path).ok().and_then(|f| {
+                        text::record_lines_from(std::io::BufReader::new(f), delimiter, records)
+                    })
+                };
+            Ok(RawFrame { frame, lines })
+        }
+    }
 }
 
 /// Decides day-first vs month-first for each datetime column, from its data, else config.

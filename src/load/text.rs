@@ -217,16 +217,29 @@ pub fn read_header(path: &Path, text: &[u8], delimiter: u8) -> Result<Vec<String
 /// when records span several lines (quoted newlines); `None` when every
 /// record is one line, so line = record index + 2.
 pub fn record_lines(text: &[u8], delimiter: u8, records: usize) -> Option<Vec<u32>> {
-    let newlines = memchr_count(text);
-    let trailing = usize::from(text.last() == Some(&b'\n'));
-    if newlines + 1 - trailing == records + 1 {
+    let trailing = text.last() == Some(&b'\n');
+    if one_line_records(memchr_count(text), trailing, records) {
         return None;
     }
+    record_lines_from(text, delimiter, records)
+}
+
+/// Whether `newlines` line breaks hold exactly a header and `records` one-line records.
+pub fn one_line_records(newlines: usize, trailing_newline: bool, records: usize) -> bool {
+    newlines + 1 - usize::from(trailing_newline) == records + 1
+}
+
+/// Each record's first line, read with CSV quoting rules from any reader.
+pub fn record_lines_from<R: std::io::Read>(
+    reader: R,
+    delimiter: u8,
+    records: usize,
+) -> Option<Vec<u32>> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(true)
         .flexible(true)
-        .from_reader(text);
+        .from_reader(reader);
     let mut lines = Vec::with_capacity(records);
     let mut record = csv::ByteRecord::new();
     while let Ok(true) = reader.read_byte_record(&mut record) {
@@ -234,6 +247,65 @@ pub fn record_lines(text: &[u8], delimiter: u8, records: usize) -> Option<Vec<u3
         lines.push(u32::try_from(line).unwrap_or(u32::MAX));
     }
     (lines.len() == records).then_some(lines)
+}
+
+/// A UTF-8 file to be read in place: polars maps it, so it is never copied
+/// whole into memory. `head` is its start, for the delimiter and the header.
+pub struct InPlace {
+    pub head: Vec<u8>,
+    pub newlines: usize,
+    pub trailing_newline: bool,
+}
+
+/// Checks a file can be read in place: UTF-8 throughout (validated in chunks,
+/// never held whole), a first line within the first 64 KiB, nothing that
+/// needs decoding. `None`: take the decoding path ([`read_decoded`]).
+pub fn in_place(path: &Path) -> Option<InPlace> {
+    in_place_chunked(path, 8 << 20)
+}
+
+fn in_place_chunked(path: &Path, chunk_size: usize) -> Option<InPlace> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let mut head = Vec::new();
+    (&mut file).take(1 << 16).read_to_end(&mut head).ok()?;
+    let needs_decoding = Encoding::for_bom(&head).is_some_and(|(enc, _)| enc != UTF_8)
+        || utf16_without_bom(&head).is_some()
+        || head.starts_with(b"%PDF")
+        || head.starts_with(b"PK\x03\x04")
+        || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+        || head.iter().all(u8::is_ascii_whitespace)
+        || (!head.contains(&b'\n') && len > head.len() as u64);
+    if needs_decoding {
+        return None;
+    }
+    let mut reader = std::fs::File::open(path).ok()?;
+    let (mut carry, mut chunk) = (Vec::new(), vec![0u8; chunk_size]);
+    let (mut newlines, mut last) = (0usize, None);
+    loop {
+        let n = reader.read(&mut chunk).ok()?;
+        if n == 0 {
+            break;
+        }
+        let got = &chunk[..n];
+        newlines += memchr_count(got);
+        last = got.last().copied();
+        carry.extend_from_slice(got);
+        match std::str::from_utf8(&carry) {
+            Ok(_) => carry.clear(),
+            // A character cut by the chunk's end: keep its start for the next chunk.
+            Err(e) if e.error_len().is_none() => {
+                carry.drain(..e.valid_up_to());
+            }
+            Err(_) => return None,
+        }
+    }
+    carry.is_empty().then_some(InPlace {
+        head,
+        newlines,
+        trailing_newline: last == Some(b'\n'),
+    })
 }
 
 /// The line (1-based) where a quoted field opens and never closes, if one does.
@@ -284,6 +356,33 @@ mod tests {
             .collect();
         assert_eq!(utf16_without_bom(&be), Some(UTF_16BE));
         assert_eq!(utf16_without_bom(b"id,created\n1,2\n"), None);
+    }
+
+    #[test]
+    fn utf8_files_are_read_in_place_even_when_chunks_split_characters() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.csv");
+        std::fs::write(&path, "lead_id,name\nL1,José\nL2,Ça va ₹\n").unwrap();
+        // Chunks of 3 bytes cut "é", "Ç" and "₹" apart.
+        let p = in_place_chunked(&path, 3).expect("valid UTF-8 is read in place");
+        assert_eq!((p.newlines, p.trailing_newline), (3, true));
+        assert!(p.head.starts_with(b"lead_id,name"));
+        std::fs::write(&path, b"lead_id,name\nL1,Jos\xe9\n").unwrap();
+        assert!(
+            in_place_chunked(&path, 3).is_none(),
+            "Windows-1252 goes to decoding"
+        );
+        let utf16: Vec<u8> = "lead_id\nL1\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        std::fs::write(&path, utf16).unwrap();
+        assert!(in_place(&path).is_none(), "UTF-16 goes to decoding");
+        std::fs::write(&path, b"lead_id,name\nL1,\xe2\x82").unwrap();
+        assert!(
+            in_place_chunked(&path, 4).is_none(),
+            "a character cut off at the end is invalid"
+        );
     }
 
     #[test]
