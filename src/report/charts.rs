@@ -3,6 +3,8 @@
 //! are from the Okabe-Ito palette, safe for colour-blind readers. Labels that
 //! come from input data are escaped by plotters.
 
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::{RangedCoordf64, RangedCoordu32};
 use plotters::prelude::*;
 
 use crate::error::{HandoffError, Result};
@@ -39,6 +41,50 @@ fn chart_error(e: impl std::fmt::Display) -> HandoffError {
     }
 }
 
+/// The chart type every function here draws on: labelled segments across, numbers up.
+type Chart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<SegmentedCoord<RangedCoordu32>, RangedCoordf64>>;
+
+/// The shared canvas: white background, one segment per label, a y axis from
+/// 0 to `top` with grouped labels; `draw` adds the series.
+fn canvas(
+    labels: &[String],
+    top: f64,
+    y_label: &str,
+    label_size: u32,
+    draw: impl FnOnce(&mut Chart<'_, '_>) -> Result<()>,
+) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_error)?;
+        let n = labels.len().max(1) as u32;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(8)
+            .x_label_area_size(36)
+            .y_label_area_size(56)
+            .build_cartesian_2d((0..n).into_segmented(), 0.0..top)
+            .map_err(chart_error)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(WHITE)
+            .y_desc(y_label)
+            .y_label_formatter(&|v| axis(*v, top))
+            .x_labels(labels.len())
+            .x_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style(("sans-serif", label_size))
+            .draw()
+            .map_err(chart_error)?;
+        draw(&mut chart)?;
+        root.present().map_err(chart_error)?;
+    }
+    Ok(svg)
+}
+
 /// A vertical bar per label; `colors` picks each bar's colour.
 pub fn bars(
     labels: &[String],
@@ -57,33 +103,9 @@ pub fn bars_marked(
     y_label: &str,
     marker: Option<u32>,
 ) -> Result<String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(chart_error)?;
-        let n = labels.len().max(1) as u32;
-        let max = values.iter().copied().fold(0.0_f64, f64::max);
-        let top = if max <= 0.0 { 1.0 } else { max * 1.15 };
-        let mut chart = ChartBuilder::on(&root)
-            .margin(8)
-            .x_label_area_size(36)
-            .y_label_area_size(56)
-            .build_cartesian_2d((0..n).into_segmented(), 0.0..top)
-            .map_err(chart_error)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(WHITE)
-            .y_desc(y_label)
-            .y_label_formatter(&|v| axis(*v, top))
-            .x_labels(labels.len())
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
-                _ => String::new(),
-            })
-            .label_style(("sans-serif", 11))
-            .draw()
-            .map_err(chart_error)?;
+    let max = values.iter().copied().fold(0.0_f64, f64::max);
+    let top = if max <= 0.0 { 1.0 } else { max * 1.15 };
+    canvas(labels, top, y_label, 11, |chart| {
         if let Some(k) = marker {
             chart
                 .draw_series(DashedLineSeries::new(
@@ -96,18 +118,14 @@ pub fn bars_marked(
         }
         for (i, v) in values.iter().enumerate() {
             let color = colors.get(i % colors.len().max(1)).copied().unwrap_or(BLUE);
-            chart
-                .draw_series(
-                    Histogram::vertical(&chart)
-                        .style(color.filled())
-                        .margin(6)
-                        .data(std::iter::once((i as u32, *v))),
-                )
-                .map_err(chart_error)?;
+            let bar = Histogram::vertical(chart)
+                .style(color.filled())
+                .margin(6)
+                .data(std::iter::once((i as u32, *v)));
+            chart.draw_series(bar).map_err(chart_error)?;
         }
-        root.present().map_err(chart_error)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 /// A line over weeks, with a dashed reference line (a target) when given.
@@ -118,37 +136,14 @@ pub fn line(
     y_label: &str,
     target: Option<f64>,
 ) -> Result<String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(chart_error)?;
-        let n = labels.len().max(1) as u32;
-        let top = values
-            .iter()
-            .flatten()
-            .copied()
-            .fold(top, f64::max)
-            .max(1e-9);
-        let mut chart = ChartBuilder::on(&root)
-            .margin(8)
-            .x_label_area_size(36)
-            .y_label_area_size(56)
-            .build_cartesian_2d((0..n).into_segmented(), 0.0..top)
-            .map_err(chart_error)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(WHITE)
-            .y_desc(y_label)
-            .y_label_formatter(&|v| axis(*v, top))
-            .x_labels(labels.len())
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
-                _ => String::new(),
-            })
-            .label_style(("sans-serif", 11))
-            .draw()
-            .map_err(chart_error)?;
+    let n = labels.len().max(1) as u32;
+    let top = values
+        .iter()
+        .flatten()
+        .copied()
+        .fold(top, f64::max)
+        .max(1e-9);
+    canvas(labels, top, y_label, 11, |chart| {
         if let Some(t) = target {
             chart
                 .draw_series(DashedLineSeries::new(
@@ -170,39 +165,14 @@ pub fn line(
         chart
             .draw_series(points.into_iter().map(|p| Circle::new(p, 3, BLUE.filled())))
             .map_err(chart_error)?;
-        root.present().map_err(chart_error)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 /// A rate per label with its interval as a whisker: `(low, rate, high)` in percent.
 pub fn intervals(labels: &[String], values: &[(f64, f64, f64)], y_label: &str) -> Result<String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(chart_error)?;
-        let n = labels.len().max(1) as u32;
-        let top = values.iter().map(|v| v.2).fold(1.0_f64, f64::max) * 1.1;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(8)
-            .x_label_area_size(36)
-            .y_label_area_size(56)
-            .build_cartesian_2d((0..n).into_segmented(), 0.0..top)
-            .map_err(chart_error)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(WHITE)
-            .y_desc(y_label)
-            .y_label_formatter(&|v| axis(*v, top))
-            .x_labels(labels.len())
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
-                _ => String::new(),
-            })
-            .label_style(("sans-serif", 10))
-            .draw()
-            .map_err(chart_error)?;
+    let top = values.iter().map(|v| v.2).fold(1.0_f64, f64::max) * 1.1;
+    canvas(labels, top, y_label, 10, |chart| {
         chart
             .draw_series(values.iter().enumerate().map(|(i, (low, rate, high))| {
                 ErrorBar::new_vertical(
@@ -215,9 +185,8 @@ pub fn intervals(labels: &[String], values: &[(f64, f64, f64)], y_label: &str) -
                 )
             }))
             .map_err(chart_error)?;
-        root.present().map_err(chart_error)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 #[cfg(test)]
