@@ -11,7 +11,10 @@ use crate::error::HandoffError;
 use crate::period::PeriodSpec;
 use crate::pipeline::{InputFiles, LedgerJob};
 
-const EXIT_CODES: &str = "\
+/// The exit codes, as a literal so every help text can include it.
+macro_rules! exit_codes {
+    () => {
+        "\
 Exit codes:
   0  success
   2  usage: a flag or argument is wrong
@@ -21,9 +24,14 @@ Exit codes:
  70  internal error (a bug: please report it)
 
 Rows with unreadable values do not stop a run: they are listed in rejects.csv
-with file, line, column, value and reason, and counted in the summary.";
+with file, line, column, value and reason, and counted in the summary."
+    };
+}
 
-const LEDGER_HELP: &str = "\
+const EXIT_CODES: &str = exit_codes!();
+
+const LEDGER_HELP: &str = concat!(
+    "\
 Examples:
   handoff ledger --data sample-data --out out
   handoff ledger --leads crm.csv --forms meta_leads.csv --calls calls.csv \\
@@ -34,18 +42,12 @@ Writes into --out:
   orphans.csv  form submissions and inbound calls that match no lead
   rejects.csv  every unreadable row: file, line, column, value, reason
 
-Exit codes:
-  0  success
-  2  usage: a flag or argument is wrong
-  3  config: handoff.toml has an unknown key or a bad value
-  4  input data: a file is missing, unreadable, or lacks a required column
-  5  output: the output folder or a file in it cannot be written
- 70  internal error (a bug: please report it)
+",
+    exit_codes!()
+);
 
-Rows with unreadable values do not stop a run: they are listed in rejects.csv
-with file, line, column, value and reason, and counted in the summary.";
-
-const SCORECARD_HELP: &str = "\
+const SCORECARD_HELP: &str = concat!(
+    "\
 Examples:
   handoff scorecard --data sample-data --week 2026-W46 --out out
   handoff scorecard --data client/ --from 2026-11-01 --to 2026-11-30 --out audit/
@@ -58,7 +60,9 @@ pipeline_at_risk.csv (open leads with a stale proposal).
 
 The as-of time defaults to the end of the period: same inputs, same outputs.
 
-Exit codes: 0 success, 2 usage, 3 config, 4 input data, 5 output, 70 internal.";
+",
+    exit_codes!()
+);
 
 /// Turn CRM, form and call exports into a marketing-to-sales handoff ledger and scorecard.
 #[derive(Debug, Parser)]
