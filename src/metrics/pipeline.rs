@@ -9,7 +9,6 @@ use super::Ctx;
 use super::stats;
 use crate::error::{HandoffError, Result};
 use crate::model::*;
-use crate::report::csv::local_iso_text;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AtRisk {
@@ -76,9 +75,7 @@ pub fn compute(ctx: &Ctx) -> Result<PipelineRisk> {
     let df = stale_frame(all, ctx.as_of, stale_ms)
         .collect()
         .map_err(HandoffError::engine("listing stale proposals"))?;
-    let time = |c: &str, i: usize| -> Result<Option<String>> {
-        Ok(stats::u64_at(&df, c, i)?.map(|ms| local_iso_text(ms as i64, tz)))
-    };
+    let time = |c: &str, i: usize| stats::time_at(&df, c, i, tz);
     let mut stale = Vec::new();
     let mut value = 0.0;
     for i in 0..df.height() {

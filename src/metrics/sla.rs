@@ -9,7 +9,6 @@ use super::Ctx;
 use super::stats::{self, Rate};
 use crate::error::Result;
 use crate::model::*;
-use crate::report::csv::local_iso_text;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SlaCounts {
@@ -58,9 +57,7 @@ pub fn lead_refs(lf: LazyFrame, tz: chrono_tz::Tz) -> Result<Vec<LeadRef>> {
                 lead_id: stats::str_at(&df, LEAD_ID, i)?.unwrap_or_default(),
                 owner: stats::str_at(&df, OWNER, i)?,
                 source: stats::str_at(&df, FT_SOURCE, i)?,
-                captured_at: stats::u64_at(&df, CAPTURED_AT, i)?
-                    .map(|ms| local_iso_text(ms as i64, tz))
-                    .unwrap_or_default(),
+                captured_at: stats::time_at(&df, CAPTURED_AT, i, tz)?.unwrap_or_default(),
             })
         })
         .collect()
@@ -139,9 +136,7 @@ fn breaches(ctx: &Ctx) -> Result<Vec<Breach>> {
     let df = breach_frame(ctx.cohort())
         .collect()
         .map_err(crate::error::HandoffError::engine("listing breaches"))?;
-    let time = |c: &str, i: usize| -> Result<Option<String>> {
-        Ok(stats::u64_at(&df, c, i)?.map(|ms| local_iso_text(ms as i64, tz)))
-    };
+    let time = |c: &str, i: usize| stats::time_at(&df, c, i, tz);
     let flag = |c: &str, i: usize| -> bool {
         matches!(
             df.column(c).ok().and_then(|c| c.get(i).ok()),

@@ -153,6 +153,16 @@ pub fn u64_at(df: &DataFrame, name: &str, row: usize) -> Result<Option<u64>> {
     Ok(value(df, name, row)?.extract::<u64>())
 }
 
+/// An epoch-ms cell as local ISO 8601 text.
+pub fn time_at(
+    df: &DataFrame,
+    name: &str,
+    row: usize,
+    tz: chrono_tz::Tz,
+) -> Result<Option<String>> {
+    Ok(u64_at(df, name, row)?.map(|ms| crate::report::csv::local_iso_text(ms as i64, tz)))
+}
+
 pub fn str_at(df: &DataFrame, name: &str, row: usize) -> Result<Option<String>> {
     Ok(match value(df, name, row)? {
         AnyValue::Null => None,
