@@ -364,11 +364,13 @@ fn action_list(name: &str, cohort: LazyFrame, ledger: &Ledger, job: &LedgerJob) 
 pub fn write_scorecard(ledger: &Ledger, metrics: &Metrics, job: &LedgerJob) -> Result<Written> {
     let mut written = write(ledger, job)?;
     let period = ledger.period.as_ref().expect("a scorecard has a period");
-    let cohort = ledger.ledger.clone().lazy().filter(
-        col(model::CAPTURED_AT)
-            .gt_eq(lit(period.start))
-            .and(col(model::CAPTURED_AT).lt(lit(period.end))),
-    );
+    let cohort = metrics::Ctx {
+        ledger: &ledger.ledger,
+        period,
+        as_of: ledger.as_of,
+        config: &job.config,
+    }
+    .cohort();
     let select: Vec<Expr> = ACTION_COLUMNS.iter().map(|c| col(*c)).collect();
     let times: Vec<&str> = ACTION_COLUMNS
         .iter()
