@@ -6,8 +6,12 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone as _};
 use clap::{Args, Parser, Subcommand};
 
+use std::collections::BTreeMap;
+
 use crate::config::Config;
 use crate::error::HandoffError;
+use crate::load::presets::{self, Preset};
+use crate::model::Input;
 use crate::period::PeriodSpec;
 use crate::pipeline::{InputFiles, LedgerJob};
 
@@ -64,6 +68,24 @@ The as-of time defaults to the end of the period: same inputs, same outputs.
     exit_codes!()
 );
 
+const INSPECT_HELP: &str = concat!(
+    "\
+Examples:
+  handoff inspect client/*.csv client/*.xlsx
+  handoff inspect export.csv --as calls --preset call-log --config handoff.toml
+
+Writes nothing. For each file it prints the preset it looks like (or the input
+it guesses from the columns), the mapping from export headers to canonical
+columns, the headers it ignores, rejected values grouped by reason with an
+example line, status/stage words no synonym covers, currencies without an
+exchange rate, and a [columns.*] snippet to paste into handoff.toml.
+
+Exit code 4 when a file cannot be read at all; value problems do not fail it.
+
+",
+    exit_codes!()
+);
+
 /// Turn CRM, form and call exports into a marketing-to-sales handoff ledger and scorecard.
 #[derive(Debug, Parser)]
 #[command(name = "handoff", version, about, long_about = None, after_help = EXIT_CODES)]
@@ -82,6 +104,10 @@ pub enum Command {
     Scorecard(ScorecardArgs),
     /// Write a realistic, deterministic sample data set (leads, deals, forms, calls, spend, handoff.toml).
     Sample(SampleArgs),
+    /// Show what each export is and how it would be read: encoding, delimiter, rows, the vendor
+    /// preset it looks like, the column mapping, ignored columns, value problems, and a config snippet.
+    #[command(after_help = INSPECT_HELP)]
+    Inspect(InspectArgs),
 }
 
 #[derive(Debug, Args)]
@@ -116,6 +142,16 @@ pub struct InputArgs {
     /// Read every input in this encoding instead of detecting it (utf-8, windows-1252, iso-8859-1, utf-16le, ...).
     #[arg(long, value_name = "NAME")]
     pub encoding: Option<String>,
+    /// Read an input as a vendor's export (repeat for several inputs; each preset knows its input).
+    /// Without it a preset is detected from the headers. `handoff inspect` shows what a file looks like.
+    /// Presets: hubspot-contacts, hubspot-deals, salesforce-lead, salesforce-opportunity,
+    /// salesforce-lead-report, zoho-leads, zoho-deals, zoho-calls, pipedrive-deals, pipedrive-leads,
+    /// odoo-crm-lead, meta-lead-ads, meta-leads-center, typeform, call-log, google-forms.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Vec<String>,
+    /// The sheet to read in XLSX / XLS inputs (default: the first sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -189,6 +225,79 @@ impl ScorecardArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The exports to look at (CSV, TSV, TXT, XLSX, XLS, ODS).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Read every file as this input instead of guessing.
+    #[arg(long = "as", value_name = "INPUT", value_parser = ["leads", "deals", "forms", "calls", "spend"])]
+    pub input: Option<String>,
+    /// Read the files with this preset instead of detecting one (see `--help` of `ledger` for the names).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// The config whose column maps, synonyms and rates apply. Default: built-in defaults.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Read the files in this encoding instead of detecting it.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// The sheet to read in workbooks (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+impl InspectArgs {
+    /// Validates flags and config; reads no data.
+    pub fn into_job(self) -> Result<crate::inspect::InspectJob, HandoffError> {
+        let preset = match &self.preset {
+            Some(name) => Some(presets::find(name).ok_or_else(|| {
+                usage(format!(
+                    "--preset {name}: no such preset; use one of: {}",
+                    presets::names().join(", ")
+                ))
+            })?),
+            None => None,
+        };
+        let input = self
+            .input
+            .as_deref()
+            .and_then(|n| Input::ALL.into_iter().find(|i| i.name() == n));
+        if let (Some(i), Some(p)) = (input, preset) {
+            if p.input != i {
+                return Err(usage(format!(
+                    "--preset {} reads a {} export, not {}",
+                    p.name,
+                    p.input.name(),
+                    i.name()
+                )));
+            }
+        }
+        for f in &self.files {
+            if !f.is_file() {
+                return Err(HandoffError::Input {
+                    file: f.display().to_string(),
+                    message: "no such file; check the path".into(),
+                });
+            }
+        }
+        let config = match &self.config {
+            Some(p) => Config::from_path(p)?,
+            None => Config::default(),
+        };
+        Ok(crate::inspect::InspectJob {
+            files: self.files,
+            input,
+            config,
+            options: crate::load::ReadOptions {
+                encoding: self.encoding,
+                preset,
+                sheet: self.sheet,
+            },
+        })
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct SampleArgs {
     /// How many leads to generate.
     #[arg(long, default_value_t = 3000)]
@@ -226,7 +335,9 @@ impl LedgerArgs {
             config,
             as_of,
             period: None,
+            presets: self.input.presets()?,
             encoding: self.input.encoding,
+            sheet: self.input.sheet,
             out: self.out,
             mask_pii: self.mask_pii,
         })
@@ -234,11 +345,33 @@ impl LedgerArgs {
 }
 
 impl InputArgs {
+    /// The --preset flags, by the input each reads; unknown names and two presets for one input are usage errors.
+    pub fn presets(&self) -> Result<BTreeMap<Input, &'static Preset>, HandoffError> {
+        let mut out: BTreeMap<Input, &'static Preset> = BTreeMap::new();
+        for name in &self.preset {
+            let p = presets::find(name).ok_or_else(|| {
+                usage(format!(
+                    "--preset {name}: no such preset; use one of: {}",
+                    presets::names().join(", ")
+                ))
+            })?;
+            if let Some(other) = out.insert(p.input, p) {
+                return Err(usage(format!(
+                    "--preset {} and --preset {}: both read the {} file; keep one",
+                    other.name,
+                    p.name,
+                    p.input.name()
+                )));
+            }
+        }
+        Ok(out)
+    }
+
     /// The input files and the config, from --data and the explicit flags.
     pub fn resolve(&self) -> Result<(InputFiles, Config), HandoffError> {
         let in_data = |name: &str| -> Option<PathBuf> {
             let dir = self.data.as_ref()?;
-            ["csv", "tsv", "txt"]
+            ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
                 .iter()
                 .map(|ext| dir.join(format!("{name}.{ext}")))
                 .find(|p| p.is_file())

@@ -27,7 +27,10 @@ pub struct Config {
     pub lost_reasons: LostReasons,
     pub leakage: Leakage,
     pub pipeline: Pipeline,
-    /// Per input (`leads`, `deals`, `forms`, `calls`, `spend`): export header -> canonical name.
+    /// Units of `business.currency` per unit of another currency (`USD = 83.2`).
+    pub exchange_rates: BTreeMap<String, f64>,
+    /// Per input (`leads`, `deals`, `forms`, `calls`, `spend`): export header -> canonical name,
+    /// and optionally `preset = "<name>"`.
     pub columns: Columns,
 }
 
@@ -461,6 +464,25 @@ pub struct Columns {
     pub spend: BTreeMap<String, String>,
 }
 
+impl Columns {
+    /// The map of one input (including any `preset` key).
+    pub fn of(&self, input: crate::model::Input) -> &BTreeMap<String, String> {
+        use crate::model::Input;
+        match input {
+            Input::Leads => &self.leads,
+            Input::Deals => &self.deals,
+            Input::Forms => &self.forms,
+            Input::Calls => &self.calls,
+            Input::Spend => &self.spend,
+        }
+    }
+
+    /// The preset named for an input, if any.
+    pub fn preset(&self, input: crate::model::Input) -> Option<&str> {
+        self.of(input).get("preset").map(String::as_str)
+    }
+}
+
 impl Default for Business {
     fn default() -> Self {
         Self {
@@ -768,6 +790,40 @@ impl Config {
             .all(|d| d.0.is_empty())
         {
             return Err("calendar.hours: every day is closed, so no SLA could ever be due; open at least one day".into());
+        }
+        for (code, rate) in &self.exchange_rates {
+            if code.len() != 3 || !code.chars().all(|c| c.is_ascii_alphabetic()) {
+                return Err(format!(
+                    "exchange_rates: `{code}` is not an ISO 4217 code like \"USD\""
+                ));
+            }
+            if !(rate.is_finite() && *rate > 0.0) {
+                return Err(format!(
+                    "exchange_rates.{code}: {rate} is not a rate; give how many {cur} one {code} is worth, e.g. {code} = 83.2"
+                ));
+            }
+        }
+        for input in crate::model::Input::ALL {
+            if let Some(name) = self.columns.preset(input) {
+                match crate::load::presets::find(name) {
+                    None if name != "none" => {
+                        return Err(format!(
+                            "columns.{}.preset: `{name}` is not a preset; use one of: {}, or \"none\" to turn detection off",
+                            input.name(),
+                            crate::load::presets::names().join(", ")
+                        ));
+                    }
+                    Some(p) if p.input != input => {
+                        return Err(format!(
+                            "columns.{}.preset: `{name}` reads a {} export; put it under [columns.{}]",
+                            input.name(),
+                            p.input.name(),
+                            p.input.name()
+                        ));
+                    }
+                    _ => {}
+                }
+            }
         }
         if self.attempts.minimum == 0 {
             return Err("attempts.minimum: must be at least 1".into());

@@ -191,6 +191,7 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
                 .collect()
                 .map_err(engine("applying the as-of time to deals"))?;
             counts.deals_after_as_of = all - deals.height();
+            let deals = link_converted_deals(deals, &lf)?;
             let known = deals
                 .clone()
                 .lazy()
@@ -558,6 +559,28 @@ fn with_first_touch(leads: LazyFrame) -> LazyFrame {
         ])
         .with_columns([col(FIRST_TOUCH_AT).alias(CONTACTED_AT)])
         .drop(cols(["_first_call_touch"]))
+}
+
+/// A deal without a lead id takes the lead whose converted deal id names it
+/// (Salesforce opportunities carry no lead id; the converted lead names them).
+fn link_converted_deals(deals: DataFrame, leads: &LazyFrame) -> Result<DataFrame> {
+    let links = leads
+        .clone()
+        .filter(col(DEAL_ID).is_not_null())
+        .group_by([col(DEAL_ID)])
+        .agg([col(LEAD_ID).min().alias("_converted_lead")]);
+    deals
+        .lazy()
+        .join(
+            links,
+            [col(DEAL_ID)],
+            [col(DEAL_ID)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(coalesce(&[col(LEAD_ID), col("_converted_lead")]).alias(LEAD_ID))
+        .drop(cols(["_converted_lead"]))
+        .collect()
+        .map_err(engine("linking deals to converted leads"))
 }
 
 /// Deals fold in: meeting at the earliest deal, won at the earliest won close with the won amounts.

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clocks;
 pub mod config;
 pub mod error;
+pub mod inspect;
 pub mod join;
 pub mod load;
 pub mod lost;

@@ -87,6 +87,20 @@ fn run(cli: Cli) -> Result<(), HandoffError> {
             }
             Ok(())
         }
+        Command::Inspect(args) => {
+            let job = args.into_job()?;
+            let reports = handoff::inspect::inspect(&job);
+            for r in &reports {
+                print!("{}", r.text);
+            }
+            match reports.iter().filter(|r| !r.ok).count() {
+                0 => Ok(()),
+                n => Err(HandoffError::Input {
+                    file: format!("{n} of {} file(s)", reports.len()),
+                    message: "could not be read; see above".into(),
+                }),
+            }
+        }
         Command::Sample(args) => {
             let written = sample::write(&args)?;
             println!(

@@ -154,6 +154,13 @@ pub const LEADS_COLUMNS: &[ColumnSpec] = &[
         false,
         &["value", "amount", "deal_amount"],
     ),
+    col(CURRENCY, Text, false, &["currency_code", "currencyisocode"]),
+    col(
+        DEAL_ID,
+        Text,
+        false,
+        &["converted_deal_id", "opportunity_id"],
+    ),
     col(
         NEXT_ACTION_AT,
         Datetime,
@@ -182,6 +189,7 @@ pub const DEALS_COLUMNS: &[ColumnSpec] = &[
     col(CLOSED_AT, Datetime, false, &["close_date", "closed_date"]),
     col(OWNER, Text, false, &["deal_owner"]),
     col(LOST_REASON, Text, false, &["loss_reason"]),
+    col(CURRENCY, Text, false, &["currency_code", "currencyisocode"]),
 ];
 
 pub const FORMS_COLUMNS: &[ColumnSpec] = &[
@@ -243,6 +251,7 @@ pub const SPEND_COLUMNS: &[ColumnSpec] = &[
     col(SOURCE, Text, false, &["platform"]),
     col(CAMPAIGN, Text, false, &["campaign_name"]),
     col(SPEND, Money, true, &["amount_spent", "cost", "amount"]),
+    col(CURRENCY, Text, false, &["currency_code"]),
 ];
 
 // Input columns.
@@ -275,6 +284,7 @@ pub const DEAL_VALUE: &str = "deal_value";
 pub const NEXT_ACTION_AT: &str = "next_action_at";
 pub const UPDATED_AT: &str = "updated_at";
 pub const DEAL_ID: &str = "deal_id";
+pub const CURRENCY: &str = "currency";
 pub const STAGE: &str = "stage";
 pub const AMOUNT: &str = "amount";
 pub const CLOSED_AT: &str = "closed_at";

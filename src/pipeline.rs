@@ -52,6 +52,10 @@ pub struct LedgerJob {
     /// The report period (`scorecard`); `None` for the ledger alone.
     pub period: Option<PeriodSpec>,
     pub encoding: Option<String>,
+    /// Presets named with --preset, by the input they read.
+    pub presets: std::collections::BTreeMap<Input, &'static crate::load::presets::Preset>,
+    /// The workbook sheet to read (--sheet).
+    pub sheet: Option<String>,
     pub out: PathBuf,
     /// Mask names, phones and emails in every output.
     pub mask_pii: bool,
@@ -140,12 +144,12 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
     let mut loaded: Vec<Loaded> = Vec::new();
     for (input, path) in job.files.each() {
         timings.starting(&format!("reading {}", path.display()));
-        loaded.push(load::load(
-            input,
-            path,
-            &job.config,
-            job.encoding.as_deref(),
-        )?);
+        let opts = load::ReadOptions {
+            encoding: job.encoding.clone(),
+            preset: job.presets.get(&input).copied(),
+            sheet: job.sheet.clone(),
+        };
+        loaded.push(load::load(input, path, &job.config, &opts)?);
         timings.mark(format!("load {}", input.name()));
     }
     let files: Vec<FileStats> = loaded.iter().map(|l| l.stats.clone()).collect();

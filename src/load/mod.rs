@@ -3,8 +3,10 @@
 //! into used and rejected. Rows read = rows used + rows rejected, always.
 
 pub mod normalise;
+pub mod presets;
 pub mod text;
 pub mod values;
+pub mod xlsx;
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -16,6 +18,7 @@ use serde::Serialize;
 use crate::config::{Config, DateOrder};
 use crate::error::{HandoffError, Result};
 use crate::model::{self, ColumnSpec, Input, Kind};
+use presets::{Fix, Preset, Special, Take, fold_key};
 use values::PhonePlan;
 
 /// Columns of `rejects.csv`.
@@ -28,6 +31,10 @@ pub struct FileStats {
     pub file: String,
     pub encoding: &'static str,
     pub delimiter: &'static str,
+    /// The workbook sheet read, for XLSX / XLS files.
+    pub sheet: Option<String>,
+    /// The preset applied, and how it was chosen (`given`, `config`, `detected`).
+    pub preset: Option<PresetUse>,
     pub rows_read: usize,
     pub rows_used: usize,
     pub rows_rejected: usize,
@@ -40,6 +47,32 @@ pub struct FileStats {
     /// Values kept as absent because they cannot be used (a phone that is not a
     /// number, an unknown status), by canonical column.
     pub unusable_values: BTreeMap<String, usize>,
+    /// Vocabulary columns (status, intent, stage, direction, outcome): values no
+    /// synonym covers, with their counts, most frequent first.
+    pub unknown_values: BTreeMap<String, Vec<(String, usize)>>,
+    /// Money amounts by currency, and the rate each was converted with.
+    pub currencies: Vec<CurrencyUse>,
+    /// Report footer lines after the data (`Grand Totals (12 records)`, copyright), not rows.
+    pub footer: Vec<String>,
+}
+
+/// The preset a file was read with.
+#[derive(Debug, Clone, Serialize)]
+pub struct PresetUse {
+    pub name: &'static str,
+    pub vendor: &'static str,
+    /// `given` (--preset), `config` ([columns.*] preset) or `detected` (from the headers).
+    pub chosen: &'static str,
+}
+
+/// Amounts of one currency in a file.
+#[derive(Debug, Clone, Serialize)]
+pub struct CurrencyUse {
+    pub column: String,
+    pub currency: String,
+    pub amounts: usize,
+    /// Units of the report currency per unit; `None`: no rate, the amounts are kept as empty.
+    pub rate: Option<f64>,
 }
 
 /// One loaded input: its canonical, typed rows and its rejected rows.
@@ -50,24 +83,105 @@ pub struct Loaded {
     pub stats: FileStats,
 }
 
-/// Loads one input file through the config's column map.
-pub fn load(input: Input, path: &Path, config: &Config, encoding: Option<&str>) -> Result<Loaded> {
-    let file = path.display().to_string();
+/// How to read a file, beyond the config.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Read the text in this encoding instead of detecting it.
+    pub encoding: Option<String>,
+    /// The preset named on the command line (over the config's and detection).
+    pub preset: Option<&'static Preset>,
+    /// The workbook sheet (default: the first).
+    pub sheet: Option<String>,
+}
+
+/// The file's header and raw text frame, however it was stored.
+struct Opened {
+    headers: Vec<String>,
+    raw: RawFrame,
+    encoding: &'static str,
+    delimiter: &'static str,
+    sheet: Option<String>,
+    workbook: bool,
+}
+
+fn open(path: &Path, file: &str, opts: &ReadOptions) -> Result<Opened> {
+    if xlsx::is_workbook(path) {
+        let sheet = xlsx::read(path, opts.sheet.as_deref())?;
+        return Ok(Opened {
+            headers: sheet.headers,
+            raw: RawFrame {
+                frame: sheet.frame,
+                lines: Some(sheet.lines),
+            },
+            encoding: "workbook",
+            delimiter: "cells",
+            sheet: Some(sheet.sheet),
+            workbook: true,
+        });
+    }
     // Plain UTF-8 is read in place; anything else is decoded into memory first.
-    let (source, encoding) = match (encoding, text::in_place(path)) {
+    let (source, encoding) = match (opts.encoding.as_deref(), text::in_place(path)) {
         (None, Some(in_place)) => (Source::InPlace(path, in_place), encoding_rs::UTF_8.name()),
-        _ => {
-            let decoded = text::read_decoded(path, encoding)?;
+        (forced, _) => {
+            let decoded = text::read_decoded(path, forced)?;
             (Source::Decoded(decoded.bytes), decoded.encoding)
         }
     };
     let start = source.start();
     let delimiter = text::sniff_delimiter(start);
     let headers = text::read_header(path, start, delimiter)?;
-    let raw_names = unique_names(&headers);
-    let mapping = map_columns(input, &file, &headers, config)?;
+    let raw = read_strings(file, source, delimiter, &unique_names(&headers))?;
+    Ok(Opened {
+        headers,
+        raw,
+        encoding,
+        delimiter: text::delimiter_name(delimiter),
+        sheet: None,
+        workbook: false,
+    })
+}
 
-    let raw = read_strings(&file, source, delimiter, &raw_names)?;
+/// A file's header row, without reading its data (a workbook's sheet is read whole).
+pub fn headers(path: &Path, opts: &ReadOptions) -> Result<Vec<String>> {
+    if xlsx::is_workbook(path) {
+        return Ok(xlsx::read(path, opts.sheet.as_deref())?.headers);
+    }
+    match (opts.encoding.as_deref(), text::in_place(path)) {
+        (None, Some(in_place)) => {
+            let delimiter = text::sniff_delimiter(&in_place.head);
+            text::read_header(path, &in_place.head, delimiter)
+        }
+        (forced, _) => {
+            let decoded = text::read_decoded(path, forced)?;
+            let delimiter = text::sniff_delimiter(&decoded.bytes);
+            text::read_header(path, &decoded.bytes, delimiter)
+        }
+    }
+}
+
+/// How many canonical columns of `input` these headers fill without a preset;
+/// an error when a required one is missing.
+pub fn mapped_columns(input: Input, headers: &[String], config: &Config) -> Result<usize> {
+    map_columns(input, "", headers, &unique_names(headers), config, None).map(|m| m.len())
+}
+
+/// Loads one input file through a preset and the config's column map.
+pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> Result<Loaded> {
+    let file = path.display().to_string();
+    let opened = open(path, &file, opts)?;
+    let headers = opened.headers;
+    let raw_names = unique_names(&headers);
+    let preset = choose_preset(input, &headers, config, opts)?;
+    let mapping = map_columns(
+        input,
+        &file,
+        &headers,
+        &raw_names,
+        config,
+        preset.map(|p| p.0),
+    )?;
+
+    let (raw, footer) = strip_footer(opened.raw)?;
     let rows_read = raw.frame.height();
     let lines = match raw.lines {
         Some(lines) => Series::new(model::LINE.into(), lines).cast(&DataType::Int64),
@@ -85,7 +199,12 @@ pub fn load(input: Input, path: &Path, config: &Config, encoding: Option<&str>) 
     // The mapped columns as raw text (`_raw_<canonical>`), plus the line.
     let mut select = vec![col(model::LINE)];
     for m in &mapping {
-        select.push(col(raw_names[m.index].as_str()).alias(raw_col(m.spec.name)));
+        let expr = if opened.workbook && m.spec.kind == Kind::Datetime {
+            values::excel_serial(m.expr.clone())
+        } else {
+            m.expr.clone()
+        };
+        select.push(expr.alias(raw_col(m.spec.name)));
     }
     let canonical = frame
         .lazy()
@@ -93,15 +212,147 @@ pub fn load(input: Input, path: &Path, config: &Config, encoding: Option<&str>) 
         .collect()
         .map_err(HandoffError::engine("selecting columns"))?;
 
-    let orders = date_orders(input, &file, &canonical, &mapping, config)?;
-    let parsed = parse_columns(input, &canonical, &mapping, &orders, config)?;
-    split(
-        input, file, parsed, &mapping, &headers, orders, encoding, delimiter, rows_read,
-    )
+    let preset_order = preset.and_then(|p| p.0.date_order);
+    let orders = date_orders(input, &file, &canonical, &mapping, config, preset_order)?;
+    let parsed = parse_columns(
+        input,
+        &canonical,
+        &mapping,
+        &orders,
+        config,
+        preset.map(|p| p.0),
+    )?;
+    let read = ReadFacts {
+        file,
+        headers: &headers,
+        encoding: opened.encoding,
+        delimiter: opened.delimiter,
+        sheet: opened.sheet,
+        preset: preset.map(|(p, chosen)| PresetUse {
+            name: p.name,
+            vendor: p.vendor,
+            chosen,
+        }),
+        footer,
+        rows_read,
+    };
+    split(input, read, parsed, &mapping, orders, config)
+}
+
+/// What was learnt reading the file, for its [`FileStats`].
+struct ReadFacts<'a> {
+    file: String,
+    headers: &'a [String],
+    encoding: &'static str,
+    delimiter: &'static str,
+    sheet: Option<String>,
+    preset: Option<PresetUse>,
+    footer: Vec<String>,
+    rows_read: usize,
+}
+
+/// The preset for this file: `--preset`, else the config's, else the one the headers match.
+fn choose_preset(
+    input: Input,
+    headers: &[String],
+    config: &Config,
+    opts: &ReadOptions,
+) -> Result<Option<(&'static Preset, &'static str)>> {
+    if let Some(p) = opts.preset {
+        return Ok(Some((p, "given")));
+    }
+    match config.columns.preset(input) {
+        Some("none") => return Ok(None),
+        Some(name) => {
+            let p = presets::find(name).ok_or_else(|| HandoffError::Config {
+                path: "handoff.toml".into(),
+                message: format!(
+                    "columns.{}.preset = \"{name}\" is not a preset; use one of: {}, or \"none\"",
+                    input.name(),
+                    presets::names().join(", ")
+                ),
+            })?;
+            if p.input != input {
+                return Err(HandoffError::Config {
+                    path: "handoff.toml".into(),
+                    message: format!(
+                        "columns.{}.preset = \"{name}\" reads a {} export; put it under [columns.{}]",
+                        input.name(),
+                        p.input.name(),
+                        p.input.name()
+                    ),
+                });
+            }
+            return Ok(Some((p, "config")));
+        }
+        None => {}
+    }
+    let keys: Vec<String> = headers.iter().map(|h| fold_key(h)).collect();
+    Ok(presets::detect(Some(input), &keys).map(|p| (p, "detected")))
+}
+
+/// Report footers after the data: a trailing run of rows with only a first
+/// value, holding a `Grand Totals`, `Copyright` or `Confidential` line.
+fn strip_footer(raw: RawFrame) -> Result<(RawFrame, Vec<String>)> {
+    let frame = &raw.frame;
+    let (height, width) = (frame.height(), frame.width());
+    if height == 0 || width < 2 {
+        return Ok((raw, Vec::new()));
+    }
+    let tail_from = height.saturating_sub(12);
+    let tail = frame.slice(tail_from as i64, height - tail_from);
+    let cells = |i: usize| -> (Option<String>, bool) {
+        let first = tail
+            .columns()
+            .first()
+            .and_then(|c| c.get(i).ok())
+            .and_then(|v| v.get_str().map(|s| s.trim().to_string()));
+        let rest_empty = tail.columns()[1..].iter().all(|c| {
+            c.get(i)
+                .ok()
+                .is_none_or(|v| v.get_str().is_none_or(|s| s.trim().is_empty()))
+        });
+        (first, rest_empty)
+    };
+    let mut start = tail.height();
+    while start > 0 && cells(start - 1).1 {
+        start -= 1;
+    }
+    let lines: Vec<String> = (start..tail.height())
+        .filter_map(|i| cells(i).0)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let footer_like = |s: &String| {
+        let l = s.to_lowercase();
+        [
+            "grand total",
+            "copyright",
+            "confidential",
+            "generated by",
+            "total records",
+        ]
+        .iter()
+        .any(|w| l.starts_with(w))
+    };
+    if !lines.iter().any(footer_like) {
+        return Ok((raw, Vec::new()));
+    }
+    let keep = tail_from + start;
+    let lines_kept = raw.lines.map(|mut l| {
+        l.truncate(keep);
+        l
+    });
+    Ok((
+        RawFrame {
+            frame: raw.frame.slice(0, keep),
+            lines: lines_kept,
+        },
+        lines,
+    ))
 }
 
 /// Header names made unique for polars (`Create Date`, `Create Date_2`).
-fn unique_names(headers: &[String]) -> Vec<String> {
+pub fn unique_names(headers: &[String]) -> Vec<String> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     headers
         .iter()
@@ -138,67 +389,310 @@ pub fn normalise_header(h: &str) -> String {
     out.trim_matches('_').to_string()
 }
 
-/// A file column mapped to a canonical column.
+/// A canonical column and where its raw text comes from.
 #[derive(Debug, Clone)]
-struct Mapped {
-    index: usize,
-    header: String,
-    spec: ColumnSpec,
+pub struct Mapped {
+    /// The export header(s), as shown in messages (`First Name + Last Name`).
+    pub header: String,
+    pub spec: ColumnSpec,
+    /// The file columns it reads.
+    pub sources: Vec<usize>,
+    /// The raw text, over the file's (unique) column names.
+    pub expr: Expr,
+}
+
+/// The file's headers, for building mappings.
+struct Headers<'a> {
+    shown: &'a [String],
+    raw: &'a [String],
+    keys: Vec<String>,
+}
+
+impl Headers<'_> {
+    fn index(&self, key: &str) -> Option<usize> {
+        self.keys.iter().position(|k| k == key)
+    }
+
+    fn text(&self, i: usize) -> Expr {
+        values::clean_text(col(self.raw[i].as_str()))
+    }
+
+    /// The first present header among `keys`, coalesced row by row with the others present.
+    fn any(&self, keys: &[&str]) -> Option<(String, Vec<usize>, Expr)> {
+        let found: Vec<usize> = keys.iter().filter_map(|k| self.index(k)).collect();
+        let first = *found.first()?;
+        let exprs: Vec<Expr> = found.iter().map(|&i| self.text(i)).collect();
+        let expr = if exprs.len() == 1 {
+            exprs[0].clone()
+        } else {
+            coalesce(&exprs)
+        };
+        Some((self.shown[first].clone(), found, expr))
+    }
+}
+
+/// A preset rule's expression, when its headers are present.
+fn rule_expr(
+    rule: &presets::Rule,
+    h: &Headers,
+    taken: &[usize],
+) -> Option<(String, Vec<usize>, Expr)> {
+    let (header, sources, expr) = match rule.from {
+        Take::Any(keys) => h.any(keys)?,
+        Take::Join(keys) => {
+            let found: Option<Vec<usize>> = keys.iter().map(|k| h.index(k)).collect();
+            let found = found?;
+            let parts: Vec<Expr> = found.iter().map(|&i| h.text(i)).collect();
+            let shown: Vec<&str> = found.iter().map(|&i| h.shown[i].as_str()).collect();
+            let joined = values::clean_text(concat_str(parts, " ", true));
+            (shown.join(" + "), found, joined)
+        }
+        Take::Mentions(words) => {
+            let i = (0..h.keys.len()).find(|i| {
+                !taken.contains(i) && h.keys[*i].split('_').any(|w| words.contains(&w))
+            })?;
+            (h.shown[i].clone(), vec![i], h.text(i))
+        }
+        Take::Const(v) => (format!("(preset: \"{v}\")"), Vec::new(), lit(v)),
+        Take::Special(special) => special_expr(special, h)?,
+    };
+    Some((header, sources, fix(expr, rule.fix)))
+}
+
+fn flag(e: Expr) -> Expr {
+    e.str()
+        .to_lowercase()
+        .is_in(
+            lit(Series::new("t".into(), presets::truthy_words())).implode(false),
+            false,
+        )
+        .fill_null(lit(false))
+}
+
+fn falsy(e: Expr) -> Expr {
+    e.str()
+        .to_lowercase()
+        .is_in(
+            lit(Series::new("f".into(), &["false", "0", "no", "n"])).implode(false),
+            false,
+        )
+        .fill_null(lit(false))
+}
+
+fn special_expr(special: Special, h: &Headers) -> Option<(String, Vec<usize>, Expr)> {
+    let null = || lit(NULL).cast(DataType::String);
+    match special {
+        Special::PhoneByDirection {
+            direction,
+            from,
+            to,
+        } => {
+            let (dh, mut s1, d) = h.any(direction)?;
+            let (fh, s2, f) = h.any(from)?;
+            let (th, s3, t) = h.any(to)?;
+            s1.extend(s2);
+            s1.extend(s3);
+            let outbound = d.str().to_lowercase().str().starts_with(lit("out"));
+            let e = when(outbound).then(t).otherwise(f);
+            Some((format!("{fh} / {th} by {dh}"), s1, e))
+        }
+        Special::StageFromFlags { stage, won, closed } => {
+            let (sh, mut s1, s) = h.any(stage)?;
+            let (wh, s2, w) = h.any(won)?;
+            let (ch, s3, c) = h.any(closed)?;
+            s1.extend(s2);
+            s1.extend(s3);
+            let e = when(flag(w))
+                .then(lit("closed won"))
+                .when(flag(c))
+                .then(lit("closed lost"))
+                .otherwise(s);
+            Some((format!("{sh} ({wh}, {ch})"), s1, e))
+        }
+        Special::StatusFromActive { active, stage } => {
+            let (ah, mut s1, a) = h.any(active)?;
+            let (sh, s2, s) = h.any(stage)?;
+            s1.extend(s2);
+            let e = when(falsy(a)).then(lit("lost")).otherwise(s);
+            Some((format!("{sh} ({ah})"), s1, e))
+        }
+        Special::DateWhen {
+            date,
+            status,
+            words,
+            inactive,
+        } => {
+            let (dh, mut sources, d) = h.any(date)?;
+            let mut cond = lit(false);
+            let mut shown = Vec::new();
+            if let Some((sh, s, e)) = h.any(status) {
+                let ws = Series::new("w".into(), words);
+                cond = cond.or(e
+                    .str()
+                    .to_lowercase()
+                    .is_in(lit(ws).implode(false), false)
+                    .fill_null(lit(false)));
+                sources.extend(s);
+                shown.push(sh);
+            }
+            if let Some((ah, s, e)) = h.any(inactive) {
+                cond = cond.or(falsy(e));
+                sources.extend(s);
+                shown.push(ah);
+            }
+            if shown.is_empty() {
+                return None;
+            }
+            let e = when(cond).then(d).otherwise(null());
+            Some((format!("{dh} (when {})", shown.join(", ")), sources, e))
+        }
+        Special::MetaSource { organic } => {
+            let (oh, s, o) = h.any(organic)?;
+            let e = when(flag(o))
+                .then(lit("meta_organic"))
+                .otherwise(lit("meta_ads"));
+            Some((format!("(preset: meta_ads / meta_organic by {oh})"), s, e))
+        }
+    }
+}
+
+fn fix(e: Expr, fix: Fix) -> Expr {
+    match fix {
+        Fix::Keep => e,
+        Fix::StripPrefix(prefixes) => prefixes
+            .iter()
+            .fold(e, |e, p| e.str().strip_prefix(lit(*p))),
+        Fix::FirstOfList => values::clean_text(
+            e.str()
+                .split(lit(";"))
+                .list()
+                .first()
+                .str()
+                .split(lit(","))
+                .list()
+                .first(),
+        ),
+        Fix::Utc => {
+            let has_zone = e
+                .clone()
+                .str()
+                .contains(lit(r"(?i)(z|utc|gmt|[+-][0-9]{2}:?[0-9]{2})$"), false);
+            when(has_zone.or(e.clone().is_null()))
+                .then(e.clone())
+                .otherwise(concat_str([e, lit("Z")], "", true))
+        }
+        Fix::Rename(pairs) => {
+            let old = Series::new("o".into(), pairs.iter().map(|p| p.0).collect::<Vec<_>>());
+            let new = Series::new("n".into(), pairs.iter().map(|p| p.1).collect::<Vec<_>>());
+            e.clone()
+                .str()
+                .to_lowercase()
+                .replace(lit(old), lit(new))
+                .fill_null(e)
+        }
+    }
 }
 
 fn map_columns(
     input: Input,
     file: &str,
     headers: &[String],
+    raw_names: &[String],
     config: &Config,
+    preset: Option<&Preset>,
 ) -> Result<Vec<Mapped>> {
     let specs = input.columns();
     let user = user_map(input, config)?;
     let spec_of = |name: &str| specs.iter().find(|s| s.name == name).copied();
-    let mut taken: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut out = Vec::new();
+    let h = Headers {
+        shown: headers,
+        raw: raw_names,
+        keys: headers.iter().map(|x| fold_key(x)).collect(),
+    };
+    let mut out: Vec<Mapped> = Vec::new();
+    let taken = |out: &[Mapped], name: &str| out.iter().any(|m| m.spec.name == name);
+    let used =
+        |out: &[Mapped]| -> Vec<usize> { out.iter().flat_map(|m| m.sources.clone()).collect() };
+    // 1. The user's map wins.
     for (index, header) in headers.iter().enumerate() {
-        let norm = normalise_header(header);
-        let spec = match user.get(&norm) {
-            Some(target) => spec_of(target),
-            None => specs
-                .iter()
-                .find(|s| s.name == norm)
-                .or_else(|| specs.iter().find(|s| s.aliases.contains(&norm.as_str())))
-                .copied(),
-        };
-        if let Some(spec) = spec {
-            if taken.contains_key(spec.name) {
-                continue;
+        if let Some(spec) = user.get(&normalise_header(header)).and_then(|t| spec_of(t)) {
+            if !taken(&out, spec.name) {
+                out.push(Mapped {
+                    header: header.clone(),
+                    spec,
+                    sources: vec![index],
+                    expr: h.text(index),
+                });
             }
-            taken.insert(spec.name, index);
-            out.push(Mapped {
-                index,
-                header: header.clone(),
-                spec,
-            });
         }
     }
+    // 2. The preset's rules, first applicable rule per column.
+    if let Some(p) = preset {
+        for rule in p.rules {
+            let Some(spec) = spec_of(rule.column) else {
+                continue;
+            };
+            if taken(&out, spec.name) {
+                continue;
+            }
+            if let Some((header, sources, expr)) = rule_expr(rule, &h, &used(&out)) {
+                out.push(Mapped {
+                    header,
+                    spec,
+                    sources,
+                    expr,
+                });
+            }
+        }
+    }
+    // 3. Canonical names and their aliases.
+    for (index, header) in headers.iter().enumerate() {
+        if used(&out).contains(&index) {
+            continue;
+        }
+        let norm = normalise_header(header);
+        let spec = specs
+            .iter()
+            .find(|s| s.name == norm)
+            .or_else(|| specs.iter().find(|s| s.aliases.contains(&norm.as_str())))
+            .copied();
+        if let Some(spec) = spec {
+            if !taken(&out, spec.name) {
+                out.push(Mapped {
+                    header: header.clone(),
+                    spec,
+                    sources: vec![index],
+                    expr: h.text(index),
+                });
+            }
+        }
+    }
+    out.sort_by_key(|m| {
+        (
+            m.sources.first().copied().unwrap_or(usize::MAX),
+            m.spec.name,
+        )
+    });
+    // A deal may name its lead through the lead's converted deal id instead (Salesforce).
+    let optional = |s: &ColumnSpec| {
+        input == Input::Deals && s.name == model::LEAD_ID && taken(&out, model::DEAL_ID)
+    };
     if let Some(missing) = specs
         .iter()
-        .find(|s| s.required && !taken.contains_key(s.name))
+        .find(|s| s.required && !taken(&out, s.name) && !optional(s))
     {
-        return Err(missing_column(input, file, missing, headers));
+        return Err(missing_column(input, file, missing, headers, preset));
     }
     Ok(out)
 }
 
 /// The config's column map for an input, with normalised keys, checked against the contract.
 fn user_map(input: Input, config: &Config) -> Result<BTreeMap<String, &'static str>> {
-    let map = match input {
-        Input::Leads => &config.columns.leads,
-        Input::Deals => &config.columns.deals,
-        Input::Forms => &config.columns.forms,
-        Input::Calls => &config.columns.calls,
-        Input::Spend => &config.columns.spend,
-    };
     let mut out = BTreeMap::new();
-    for (header, target) in map {
+    for (header, target) in config.columns.of(input) {
+        if header == "preset" {
+            continue;
+        }
         let target_norm = normalise_header(target);
         let spec = input.columns().iter().find(|s| s.name == target_norm).ok_or_else(|| {
             let known: Vec<&str> = input.columns().iter().map(|s| s.name).collect();
@@ -217,7 +711,13 @@ fn user_map(input: Input, config: &Config) -> Result<BTreeMap<String, &'static s
     Ok(out)
 }
 
-fn missing_column(input: Input, file: &str, spec: &ColumnSpec, headers: &[String]) -> HandoffError {
+fn missing_column(
+    input: Input,
+    file: &str,
+    spec: &ColumnSpec,
+    headers: &[String],
+    preset: Option<&Preset>,
+) -> HandoffError {
     let closest = headers
         .iter()
         .map(|h| {
@@ -236,7 +736,7 @@ fn missing_column(input: Input, file: &str, spec: &ColumnSpec, headers: &[String
             spec.name
         )
     };
-    let hint = match closest {
+    let mut hint = match closest {
         Some((score, h)) if score >= 0.4 => {
             format!("The closest header present is `{h}`. {}", map_hint(h))
         }
@@ -251,6 +751,23 @@ fn missing_column(input: Input, file: &str, spec: &ColumnSpec, headers: &[String
             )
         }
     };
+    if let Some(p) = preset {
+        hint.push_str(&format!(
+            "\nRead with the {} preset `{}` ({}); export it again with the column that holds {}.",
+            p.vendor, p.name, p.export, spec.name
+        ));
+    } else {
+        let keys: Vec<String> = headers.iter().map(|h| fold_key(h)).collect();
+        if let Some(p) = presets::detect(None, &keys) {
+            hint.push_str(&format!(
+                "\nThis looks like a {} {} export: pass it as --{} with --preset {}.",
+                p.vendor,
+                p.export,
+                p.input.name(),
+                p.name
+            ));
+        }
+    }
     HandoffError::MissingColumn {
         file: file.to_string(),
         column: spec.name.to_string(),
@@ -355,6 +872,7 @@ fn date_orders(
     frame: &DataFrame,
     mapping: &[Mapped],
     config: &Config,
+    preset_order: Option<DateOrder>,
 ) -> Result<BTreeMap<String, Option<DateOrder>>> {
     let dates: Vec<&Mapped> = mapping
         .iter()
@@ -400,7 +918,7 @@ fn date_orders(
             })?;
         out.insert(
             m.spec.name.to_string(),
-            decided.or(config.business.date_order),
+            decided.or(config.business.date_order).or(preset_order),
         );
     }
     Ok(out)
@@ -421,7 +939,8 @@ fn parse_columns(
     mapping: &[Mapped],
     orders: &BTreeMap<String, Option<DateOrder>>,
     config: &Config,
-) -> Result<DataFrame> {
+    preset: Option<&Preset>,
+) -> Result<(DataFrame, Vec<CurrencyUse>)> {
     let tz = config.calendar.time_zone.0;
     let plan = PhonePlan::for_country(&config.business.phone_country)
         .expect("phone_country was validated with the config");
@@ -445,28 +964,125 @@ fn parse_columns(
         df = values::apply_stages(df, vec![stages])
             .map_err(HandoffError::engine("parsing values"))?;
     }
-    normalise::apply(
+    let (df, currencies) = convert_currencies(df, mapping, config)?;
+    let vocabulary = preset.map(|p| p.vocabulary).unwrap_or_default();
+    let df = normalise::apply(
         input,
         df,
         mapping.iter().map(|m| m.spec.name).collect(),
         config,
+        &vocabulary,
     )
-    .map_err(HandoffError::engine("mapping vocabulary"))
+    .map_err(HandoffError::engine("mapping vocabulary"))?;
+    Ok((df, currencies))
+}
+
+/// Puts every amount in the report currency. An amount's currency is the
+/// file's `currency` column, else the symbol or code in its text, else the
+/// report currency; another currency is converted with `[exchange_rates]`,
+/// and without a rate it is kept as empty (never added to the wrong money).
+fn convert_currencies(
+    df: DataFrame,
+    mapping: &[Mapped],
+    config: &Config,
+) -> Result<(DataFrame, Vec<CurrencyUse>)> {
+    let home = config.business.currency.to_uppercase();
+    let money: Vec<&Mapped> = mapping
+        .iter()
+        .filter(|m| m.spec.kind == Kind::Money)
+        .collect();
+    if money.is_empty() {
+        return Ok((df, Vec::new()));
+    }
+    let has_currency_column = mapping.iter().any(|m| m.spec.name == model::CURRENCY);
+    let (codes, rates): (Vec<String>, Vec<f64>) = std::iter::once((home.clone(), 1.0))
+        .chain(
+            config
+                .exchange_rates
+                .iter()
+                .filter(|(c, _)| c.to_uppercase() != home)
+                .map(|(c, r)| (c.to_uppercase(), *r)),
+        )
+        .unzip();
+    let mut uses = Vec::new();
+    let mut df = df;
+    for m in money {
+        let name = m.spec.name;
+        let cur = format!("_currency_{name}");
+        let from_column = if has_currency_column {
+            col(model::CURRENCY).str().to_uppercase()
+        } else {
+            lit(NULL).cast(DataType::String)
+        };
+        let currency = coalesce(&[
+            from_column,
+            values::currency_of(col(raw_col(name)), &home),
+            lit(home.clone()),
+        ]);
+        let rate = col(cur.as_str()).replace_strict(
+            lit(Series::new("c".into(), codes.clone())),
+            lit(Series::new("r".into(), rates.clone())),
+            Some(lit(NULL).cast(DataType::Float64)),
+            Some(DataType::Float64),
+        );
+        df = df
+            .lazy()
+            .with_column(
+                when(col(name).is_null())
+                    .then(lit(NULL).cast(DataType::String))
+                    .otherwise(currency)
+                    .alias(cur.as_str()),
+            )
+            .with_column((col(name) * rate).alias(name))
+            .collect()
+            .map_err(HandoffError::engine("converting currencies"))?;
+        let counts = df
+            .clone()
+            .lazy()
+            .filter(col(cur.as_str()).is_not_null())
+            .group_by([col(cur.as_str())])
+            .agg([len().alias("n")])
+            .sort([cur.as_str()], SortMultipleOptions::default())
+            .collect()
+            .map_err(HandoffError::engine("counting currencies"))?;
+        let cs = counts
+            .column(&cur)
+            .and_then(|c| c.str().cloned())
+            .map_err(HandoffError::engine("counting currencies"))?;
+        let ns = counts
+            .column("n")
+            .and_then(|c| c.cast(&DataType::Int64))
+            .map_err(HandoffError::engine("counting currencies"))?;
+        let ns = ns
+            .i64()
+            .map_err(HandoffError::engine("counting currencies"))?;
+        for (c, n) in cs.iter().zip(ns.iter()) {
+            let c = c.unwrap_or_default().to_string();
+            let rate = codes.iter().position(|k| *k == c).map(|i| rates[i]);
+            uses.push(CurrencyUse {
+                column: name.to_string(),
+                currency: c,
+                amounts: n.unwrap_or(0) as usize,
+                rate,
+            });
+        }
+        df = df
+            .drop(&cur)
+            .map_err(HandoffError::engine("converting currencies"))?;
+    }
+    Ok((df, uses))
 }
 
 /// Splits parsed rows into used and rejected, and builds the rejects frame.
-#[allow(clippy::too_many_arguments)]
 fn split(
     input: Input,
-    file: String,
-    parsed: DataFrame,
+    read: ReadFacts,
+    (parsed, currencies): (DataFrame, Vec<CurrencyUse>),
     mapping: &[Mapped],
-    headers: &[String],
     orders: BTreeMap<String, Option<DateOrder>>,
-    encoding: &'static str,
-    delimiter: u8,
-    rows_read: usize,
+    config: &Config,
 ) -> Result<Loaded> {
+    let file = read.file.clone();
     let problems: Vec<String> = parsed
         .get_column_names()
         .iter()
@@ -481,16 +1097,19 @@ fn split(
     for p in &problems {
         let name = p.trim_start_matches("_problem_");
         // `_identity` is the call log's "phone or lead_id" rule; it shows the phone.
-        let column = if name == "_identity" {
-            model::PHONE
-        } else {
-            name
+        let column = match name {
+            "_identity" => model::PHONE,
+            "_deal_link" => model::LEAD_ID,
+            other => other,
         };
         let header = mapping
             .iter()
             .find(|m| m.spec.name == column)
             .map(|m| format!("{} ({column})", m.header))
-            .unwrap_or_else(|| format!("{column} / lead_id"));
+            .unwrap_or_else(|| match name {
+                "_deal_link" => "lead_id / deal_id".to_string(),
+                _ => format!("{column} / lead_id"),
+            });
         let value = if parsed.column(&raw_col(column)).is_ok() {
             col(raw_col(column))
         } else {
@@ -526,10 +1145,16 @@ fn split(
     };
 
     let unusable = unusable_counts(&parsed, mapping)?;
+    let unknown = normalise::unknown_values(&parsed, input, config)
+        .map_err(HandoffError::engine("counting unknown vocabulary"))?;
     let keep: Vec<Expr> = parsed
         .get_column_names()
         .iter()
-        .filter(|n| !n.starts_with("_problem_") && !n.starts_with("_raw_"))
+        .filter(|n| {
+            !["_problem_", "_raw_", "_vocab_"]
+                .iter()
+                .any(|p| n.starts_with(p))
+        })
         .map(|n| col(n.as_str()))
         .collect();
     // Filtering copies every column; most files have nothing to reject.
@@ -544,23 +1169,26 @@ fn split(
         .map_err(HandoffError::engine("keeping used rows"))?;
 
     let rows_used = frame.height();
-    let mapped_names: Vec<usize> = mapping.iter().map(|m| m.index).collect();
+    let sources: Vec<usize> = mapping.iter().flat_map(|m| m.sources.clone()).collect();
     let stats = FileStats {
         input: input.name(),
         file,
-        encoding,
-        delimiter: text::delimiter_name(delimiter),
-        rows_read,
+        encoding: read.encoding,
+        delimiter: read.delimiter,
+        sheet: read.sheet,
+        preset: read.preset,
+        rows_read: read.rows_read,
         rows_used,
-        rows_rejected: rows_read - rows_used,
+        rows_rejected: read.rows_read - rows_used,
         mapped: mapping
             .iter()
             .map(|m| (m.header.clone(), m.spec.name.to_string()))
             .collect(),
-        ignored: headers
+        ignored: read
+            .headers
             .iter()
             .enumerate()
-            .filter(|(i, _)| !mapped_names.contains(i))
+            .filter(|(i, _)| !sources.contains(i))
             .map(|(_, h)| h.clone())
             .collect(),
         date_orders: orders
@@ -575,6 +1203,9 @@ fn split(
             })
             .collect(),
         unusable_values: unusable,
+        unknown_values: unknown,
+        currencies,
+        footer: read.footer,
     };
     Ok(Loaded {
         input,

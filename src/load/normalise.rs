@@ -7,11 +7,15 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, Synonyms};
+use crate::load::presets::Vocabulary;
 use crate::model::{self, Input};
 
 /// The column added to deals: `won`, `lost` or `open`, from the stage's synonyms.
 pub const DEAL_OUTCOME: &str = "deal_outcome";
+
+/// The stage's mapped outcome before unknown stages count as open (dropped after loading).
+const VOCAB_STAGE: &str = "_vocab_stage";
 
 /// Canonical columns whose text goes through a synonym map.
 pub fn is_mapped(name: &str) -> bool {
@@ -39,6 +43,35 @@ fn table<T: Serialize>(map: &BTreeMap<T, Vec<String>>) -> (Vec<String>, Vec<Stri
         pairs.entry(fold(&name)).or_insert(name.clone());
         for w in words {
             pairs.entry(fold(w)).or_insert(name.clone());
+        }
+    }
+    pairs.into_iter().unzip()
+}
+
+/// The synonym table for one vocabulary, with a preset's words. The preset's
+/// words go ahead of the built-in defaults (Salesforce's "Closed - Converted"
+/// is open, not won), but behind a vocabulary the user wrote in the config.
+fn merged<T: Serialize + Ord + Copy>(
+    configured: &BTreeMap<T, Vec<String>>,
+    defaults: &BTreeMap<T, Vec<String>>,
+    preset: &[(T, &[&str])],
+) -> (Vec<String>, Vec<String>) {
+    let preset: BTreeMap<T, Vec<String>> = preset.iter().fold(BTreeMap::new(), |mut m, (k, ws)| {
+        m.entry(*k)
+            .or_insert_with(Vec::new)
+            .extend(ws.iter().map(|w| w.to_string()));
+        m
+    });
+    let order = if configured == defaults {
+        [&preset, configured]
+    } else {
+        [configured, &preset]
+    };
+    let mut pairs: BTreeMap<String, String> = BTreeMap::new();
+    for map in order {
+        let (old, new) = table(map);
+        for (o, n) in old.into_iter().zip(new) {
+            pairs.entry(o).or_insert(n);
         }
     }
     pairs.into_iter().unzip()
@@ -94,7 +127,20 @@ fn through(
     })
 }
 
-fn outcome_table() -> (Vec<String>, Vec<String>) {
+fn outcome_table(preset: &[(&str, &[&str])]) -> (Vec<String>, Vec<String>) {
+    let extra: BTreeMap<String, String> = preset
+        .iter()
+        .flat_map(|(k, ws)| ws.iter().map(move |w| (fold(w), k.to_string())))
+        .collect();
+    let (old, new) = default_outcomes();
+    let mut pairs = extra;
+    for (o, n) in old.into_iter().zip(new) {
+        pairs.entry(o).or_insert(n);
+    }
+    pairs.into_iter().unzip()
+}
+
+fn default_outcomes() -> (Vec<String>, Vec<String>) {
     let map: BTreeMap<&str, Vec<String>> = BTreeMap::from([
         (
             "connected",
@@ -164,12 +210,17 @@ pub fn apply(
     df: DataFrame,
     present: Vec<&'static str>,
     config: &Config,
+    vocabulary: &Vocabulary,
 ) -> PolarsResult<DataFrame> {
     let has = |c: &str| present.contains(&c);
+    let defaults = Synonyms::default();
     let mut exprs: Vec<Expr> = Vec::new();
     // (Call direction is checked with its vocabulary below.)
     for spec in input.columns().iter().filter(|s| {
-        s.required && has(s.name) && !(input == Input::Calls && s.name == model::DIRECTION)
+        s.required
+            && has(s.name)
+            && !(input == Input::Calls && s.name == model::DIRECTION)
+            && !(input == Input::Deals && s.name == model::LEAD_ID && has(model::DEAL_ID))
     }) {
         let p = problem(spec.name);
         let empty = when(col(spec.name).is_null())
@@ -193,22 +244,62 @@ pub fn apply(
     match input {
         Input::Leads => {
             if has(model::INTENT) {
-                exprs.push(through(&df, model::INTENT, table(&syn.intent))?.alias(model::INTENT));
+                exprs.push(
+                    through(
+                        &df,
+                        model::INTENT,
+                        merged(&syn.intent, &defaults.intent, vocabulary.intent),
+                    )?
+                    .alias(model::INTENT),
+                );
             }
             if has(model::STATUS) {
-                exprs.push(through(&df, model::STATUS, table(&syn.status))?.alias(model::STATUS));
+                exprs.push(
+                    through(
+                        &df,
+                        model::STATUS,
+                        merged(&syn.status, &defaults.status, vocabulary.status),
+                    )?
+                    .alias(model::STATUS),
+                );
             }
         }
         Input::Deals => {
             let outcome = if has(model::STAGE) {
-                through(&df, model::STAGE, table(&syn.deal_stage))?.fill_null(lit("open"))
+                let stage = through(
+                    &df,
+                    model::STAGE,
+                    merged(&syn.deal_stage, &defaults.deal_stage, vocabulary.deal_stage),
+                )?;
+                exprs.push(stage.clone().alias(VOCAB_STAGE));
+                stage.fill_null(lit("open"))
             } else {
                 lit("open")
             };
             exprs.push(outcome.alias(DEAL_OUTCOME));
+            // A deal names its lead, or is named by a lead's converted deal id (Salesforce).
+            if !has(model::LEAD_ID) || has(model::DEAL_ID) {
+                let id = |c: &str| {
+                    if has(c) {
+                        col(c)
+                    } else {
+                        lit(NULL).cast(DataType::String)
+                    }
+                };
+                exprs.push(
+                    when(id(model::LEAD_ID).is_null().and(id(model::DEAL_ID).is_null()))
+                        .then(lit("a deal needs a lead_id, or a deal_id that a lead's converted deal names; this row has neither"))
+                        .otherwise(lit(NULL).cast(DataType::String))
+                        .alias("_problem__deal_link"),
+                );
+            }
         }
         Input::Calls => {
-            let direction = through(&df, model::DIRECTION, table(&syn.direction))?;
+            let direction = through(
+                &df,
+                model::DIRECTION,
+                merged(&syn.direction, &defaults.direction, vocabulary.direction),
+            )?;
             let p = problem(model::DIRECTION);
             exprs.push(direction.clone().alias(model::DIRECTION));
             exprs.push(
@@ -220,7 +311,10 @@ pub fn apply(
                     .alias(p),
             );
             if has(model::OUTCOME) {
-                exprs.push(through(&df, model::OUTCOME, outcome_table())?.alias(model::OUTCOME));
+                exprs.push(
+                    through(&df, model::OUTCOME, outcome_table(vocabulary.outcome))?
+                        .alias(model::OUTCOME),
+                );
             }
             let channel = if has(model::CHANNEL) {
                 per_distinct(&df, model::CHANNEL, key)?.fill_null(lit("call"))
@@ -276,4 +370,62 @@ pub fn apply(
     } else {
         lf.with_columns(missing).collect()
     }
+}
+
+/// Vocabulary values no synonym covers, by column, with counts (most frequent first, at most 20).
+pub fn unknown_values(
+    parsed: &DataFrame,
+    input: Input,
+    _config: &Config,
+) -> PolarsResult<BTreeMap<String, Vec<(String, usize)>>> {
+    let has = |c: &str| parsed.column(c).is_ok();
+    let mut checks: Vec<(&str, Expr, Expr)> = Vec::new();
+    for name in [
+        model::INTENT,
+        model::STATUS,
+        model::DIRECTION,
+        model::OUTCOME,
+    ] {
+        let raw = format!("_raw_{name}");
+        if has(&raw) && input.columns().iter().any(|s| s.name == name) {
+            checks.push((name, col(raw.as_str()), col(name)));
+        }
+    }
+    if input == Input::Deals && has(VOCAB_STAGE) {
+        checks.push((model::STAGE, col(model::STAGE), col(VOCAB_STAGE)));
+    }
+    let mut out = BTreeMap::new();
+    for (name, raw, mapped) in checks {
+        let text = raw.str().strip_chars(lit(NULL).cast(DataType::String));
+        let counts = parsed
+            .clone()
+            .lazy()
+            .select([text.alias("v"), mapped.alias("m")])
+            .filter(
+                col("v")
+                    .is_not_null()
+                    .and(col("v").neq(lit("")))
+                    .and(col("m").is_null()),
+            )
+            .group_by([col("v")])
+            .agg([len().alias("n")])
+            .sort_by_exprs(
+                [col("n"), col("v")],
+                SortMultipleOptions::default().with_order_descending_multi([true, false]),
+            )
+            .limit(20)
+            .collect()?;
+        if counts.height() == 0 {
+            continue;
+        }
+        let vs = counts.column("v")?.str()?.clone();
+        let ns = counts.column("n")?.cast(&DataType::Int64)?;
+        let values: Vec<(String, usize)> = vs
+            .iter()
+            .zip(ns.i64()?.iter())
+            .map(|(v, n)| (v.unwrap_or_default().to_string(), n.unwrap_or(0) as usize))
+            .collect();
+        out.insert(name.to_string(), values);
+    }
+    Ok(out)
 }

@@ -598,9 +598,19 @@ pub fn parse_money(src: &str, out: &str, problem: &str) -> Stages {
     ]
 }
 
-/// Parses a non-negative number (a call duration in seconds: `95`, `95.0`, `1,200`) up to `max`.
+/// Parses a non-negative number (a call duration in seconds: `95`, `95.0`, `1,200`,
+/// or a clock duration `1:35`, `00:01:35`) up to `max`.
 pub fn parse_number(src: &str, out: &str, problem: &str, max: f64) -> Stages {
-    let (s, number) = (tmp(src, "s"), tmp(src, "number"));
+    let (s, number, hms) = (tmp(src, "s"), tmp(src, "number"), tmp(src, "hms"));
+    let part = |name: &str| {
+        c(&hms)
+            .struct_()
+            .field_by_name(name)
+            .cast(DataType::Float64)
+    };
+    let clock = when(c(&hms).struct_().field_by_name("s").is_not_null())
+        .then(part("a") * lit(3600.0) + part("b") * lit(60.0) + part("s"))
+        .otherwise(part("a") * lit(60.0) + part("b"));
     let ok = c(&number)
         .is_not_null()
         .and(c(&number).gt_eq(lit(0.0)))
@@ -608,10 +618,21 @@ pub fn parse_number(src: &str, out: &str, problem: &str, max: f64) -> Stages {
     vec![
         vec![clean_text(col(src)).alias(s.as_str())],
         vec![
-            c(&s)
-                .str()
-                .replace_all(lit(","), lit(""), true)
-                .cast(DataType::Float64)
+            groups(
+                c(&s),
+                r"^(?P<a>[0-9]{1,4}):(?P<b>[0-5][0-9])(?::(?P<s>[0-5][0-9]))?$",
+            )
+            .alias(hms.as_str()),
+        ],
+        vec![
+            when(c(&s).str().contains_literal(lit(":")))
+                .then(clock)
+                .otherwise(
+                    c(&s)
+                        .str()
+                        .replace_all(lit(","), lit(""), true)
+                        .cast(DataType::Float64),
+                )
                 .alias(number.as_str()),
         ],
         vec![
@@ -629,6 +650,89 @@ pub fn parse_number(src: &str, out: &str, problem: &str, max: f64) -> Stages {
                 .alias(problem),
         ],
     ]
+}
+
+/// The currency named by a money text's symbol or code (`₹`, `Rs.`, `$`, `USD`, `€`),
+/// else null. A bare `$` is the report currency when that is a dollar, else USD.
+pub fn currency_of(raw: Expr, home: &str) -> Expr {
+    let dollar = if ["USD", "CAD", "AUD", "SGD", "NZD", "HKD"].contains(&home) {
+        home
+    } else {
+        "USD"
+    };
+    let token = raw
+        .str()
+        .extract(
+            lit(r"(?i)(US\$|S\$|A\$|C\$|₹|€|£|₽|¥|\$|\b(?:rs|inr|rupees?|usd|dollars?|eur|euros?|gbp|rub|руб|aed|sgd|aud|cad|jpy)\b)"),
+            1,
+        )
+        .str()
+        .to_lowercase();
+    let pairs: [(&str, &str); 22] = [
+        ("us$", "USD"),
+        ("s$", "SGD"),
+        ("a$", "AUD"),
+        ("c$", "CAD"),
+        ("₹", "INR"),
+        ("rs", "INR"),
+        ("inr", "INR"),
+        ("rupee", "INR"),
+        ("rupees", "INR"),
+        ("€", "EUR"),
+        ("eur", "EUR"),
+        ("euro", "EUR"),
+        ("euros", "EUR"),
+        ("£", "GBP"),
+        ("gbp", "GBP"),
+        ("₽", "RUB"),
+        ("rub", "RUB"),
+        ("руб", "RUB"),
+        ("¥", "JPY"),
+        ("jpy", "JPY"),
+        ("$", dollar),
+        ("usd", "USD"),
+    ];
+    let more: [(&str, &str); 6] = [
+        ("dollar", dollar),
+        ("dollars", dollar),
+        ("aed", "AED"),
+        ("sgd", "SGD"),
+        ("aud", "AUD"),
+        ("cad", "CAD"),
+    ];
+    let (old, new): (Vec<&str>, Vec<&str>) = pairs.iter().chain(more.iter()).copied().unzip();
+    token.replace_strict(
+        lit(Series::new("o".into(), old)),
+        lit(Series::new("n".into(), new)),
+        Some(null_str()),
+        Some(DataType::String),
+    )
+}
+
+/// An Excel serial date typed as a plain number (`45356.5`) as `YYYY-MM-DD HH:MM:SS`
+/// text; other text unchanged. Only serials of 1990-2099 are read as dates.
+pub fn excel_serial(raw: Expr) -> Expr {
+    let number = raw
+        .clone()
+        .str()
+        .strip_chars(null_str())
+        .cast(DataType::Float64);
+    let is_serial = raw
+        .clone()
+        .str()
+        .contains(lit(r"^\s*[0-9]{5}(\.[0-9]+)?\s*$"), false)
+        .and(number.clone().gt_eq(lit(32874.0)))
+        .and(number.clone().lt(lit(73415.0)));
+    let ms = ((number - lit(25569.0)) * lit(86_400_000.0))
+        .round(0, RoundMode::HalfToEven)
+        .cast(DataType::Int64);
+    let text = ms
+        .cast(DataType::Datetime(TimeUnit::Milliseconds, None))
+        .dt()
+        .strftime("%Y-%m-%d %H:%M:%S");
+    when(is_serial.fill_null(lit(false)))
+        .then(text)
+        .otherwise(raw)
 }
 
 /// Normalises an email: trimmed and lower-cased; null when it is not an address.

@@ -103,7 +103,7 @@ proptest! {
         let mut content = if header { b"lead_id,created_at,phone\n".to_vec() } else { Vec::new() };
         content.extend(bytes);
         std::fs::write(&path, content).unwrap();
-        if let Ok(loaded) = handoff::load::load(Input::Leads, &path, &Config::default(), None) {
+        if let Ok(loaded) = handoff::load::load(Input::Leads, &path, &Config::default(), &Default::default()) {
             let s = &loaded.stats;
             prop_assert_eq!(s.rows_read, s.rows_used + s.rows_rejected);
         }
