@@ -262,15 +262,15 @@ impl InspectArgs {
             .input
             .as_deref()
             .and_then(|n| Input::ALL.into_iter().find(|i| i.name() == n));
-        if let (Some(i), Some(p)) = (input, preset) {
-            if p.input != i {
-                return Err(usage(format!(
-                    "--preset {} reads a {} export, not {}",
-                    p.name,
-                    p.input.name(),
-                    i.name()
-                )));
-            }
+        if let (Some(i), Some(p)) = (input, preset)
+            && p.input != i
+        {
+            return Err(usage(format!(
+                "--preset {} reads a {} export, not {}",
+                p.name,
+                p.input.name(),
+                i.name()
+            )));
         }
         for f in &self.files {
             if !f.is_file() {
@@ -376,10 +376,10 @@ impl InputArgs {
                 .map(|ext| dir.join(format!("{name}.{ext}")))
                 .find(|p| p.is_file())
         };
-        if let Some(dir) = &self.data {
-            if !dir.is_dir() {
-                return Err(usage(format!("--data {}: no such folder", dir.display())));
-            }
+        if let Some(dir) = &self.data
+            && !dir.is_dir()
+        {
+            return Err(usage(format!("--data {}: no such folder", dir.display())));
         }
         let pick = |flag: &Option<PathBuf>, name: &str| flag.clone().or_else(|| in_data(name));
         let leads = pick(&self.leads, "leads").ok_or_else(|| {
@@ -399,13 +399,13 @@ impl InputArgs {
             ("--calls", files.calls.as_ref()),
             ("--spend", files.spend.as_ref()),
         ] {
-            if let Some(p) = path {
-                if !p.is_file() {
-                    return Err(HandoffError::Input {
-                        file: p.display().to_string(),
-                        message: format!("no such file (given as {flag}); check the path"),
-                    });
-                }
+            if let Some(p) = path
+                && !p.is_file()
+            {
+                return Err(HandoffError::Input {
+                    file: p.display().to_string(),
+                    message: format!("no such file (given as {flag}); check the path"),
+                });
             }
         }
         let config_path = self.config.clone().or_else(|| {

@@ -220,9 +220,9 @@ impl Duration {
 impl fmt::Display for Duration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let m = self.minutes;
-        if m % 1440 == 0 {
+        if m.is_multiple_of(1440) {
             write!(f, "{}d", m / 1440)
-        } else if m % 60 == 0 {
+        } else if m.is_multiple_of(60) {
             write!(f, "{}h", m / 60)
         } else {
             write!(f, "{m}m")

@@ -115,6 +115,9 @@ fn inspect_one(path: &Path, job: &InspectJob) -> Result<String> {
     }
     s.push_str(&problems(&loaded.rejects)?);
     for (column, n) in &st.unusable_values {
+        if st.unknown_values.contains_key(column) {
+            continue;
+        }
         let _ = writeln!(s, "  unusable:    {n} {column} value(s) kept as empty");
     }
     for (column, values) in &st.unknown_values {
@@ -128,9 +131,10 @@ fn inspect_one(path: &Path, job: &InspectJob) -> Result<String> {
             shown.join(", ")
         );
     }
+    let config_currency = job.config.business.currency.to_uppercase();
     for c in &st.currencies {
         let rate = match c.rate {
-            Some(r) if r == 1.0 => "the report currency".to_string(),
+            Some(_) if c.currency == config_currency => "the report currency".to_string(),
             Some(r) => format!("converted at {r}"),
             None => "NO RATE: kept as empty; add it under [exchange_rates]".to_string(),
         };
@@ -140,10 +144,10 @@ fn inspect_one(path: &Path, job: &InspectJob) -> Result<String> {
             c.amounts, c.currency
         );
     }
-    if let Some(p) = preset.or_else(|| st.preset.as_ref().and_then(|p| presets::find(p.name))) {
-        if !p.notes.is_empty() {
-            let _ = writeln!(s, "  note:        {}", p.notes);
-        }
+    if let Some(p) = preset.or_else(|| st.preset.as_ref().and_then(|p| presets::find(p.name)))
+        && !p.notes.is_empty()
+    {
+        let _ = writeln!(s, "  note:        {}", p.notes);
     }
     s.push_str(&snippet(input, st, &job.config));
     Ok(s)
@@ -222,10 +226,10 @@ fn problems(rejects: &DataFrame) -> Result<String> {
             .column(name)
             .ok()
             .and_then(|c| c.get(i).ok())
-            .map(|v| match v {
-                AnyValue::Null => String::new(),
-                AnyValue::String(s) => s.to_string(),
-                other => other.to_string(),
+            .map(|v| match v.get_str() {
+                Some(s) => s.to_string(),
+                None if v.is_null() => String::new(),
+                None => v.to_string(),
             })
             .unwrap_or_default()
     };
@@ -267,10 +271,10 @@ fn snippet(input: Input, st: &FileStats, config: &Config) -> String {
             .iter()
             .map(|c| (strsim::normalized_levenshtein(&key, c), *c))
             .max_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((score, canonical)) = best {
-            if score >= 0.8 {
-                lines.push(format!("# \"{header}\" = \"{canonical}\""));
-            }
+        if let Some((score, canonical)) = best
+            && score >= 0.8
+        {
+            lines.push(format!("# \"{header}\" = \"{canonical}\""));
         }
     }
     for (column, values) in &st.unknown_values {

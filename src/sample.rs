@@ -478,10 +478,11 @@ fn holidays(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
     let mut out = Vec::new();
     for year in start.year()..=end.year() {
         for (m, d) in fixed {
-            if let Some(day) = NaiveDate::from_ymd_opt(year, m, d) {
-                if day >= start && day <= end {
-                    out.push(day);
-                }
+            if let Some(day) = NaiveDate::from_ymd_opt(year, m, d)
+                && day >= start
+                && day <= end
+            {
+                out.push(day);
             }
         }
     }
@@ -852,7 +853,13 @@ fn write_lead(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, i: usize) -> csv::Res
             lead.name.clone(),
             lead.email
                 .clone()
-                .map(|e| if i % 3 == 0 { e.to_uppercase() } else { e })
+                .map(|e| {
+                    if i.is_multiple_of(3) {
+                        e.to_uppercase()
+                    } else {
+                        e
+                    }
+                })
                 .unwrap_or_default(),
             phone.clone(),
             lead.city.to_string(),
@@ -871,13 +878,13 @@ fn write_lead(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, i: usize) -> csv::Res
             },
             opt(lead.qualified),
             // Some site visits are only recorded as a deal.
-            if i % 4 == 0 {
+            if i.is_multiple_of(4) {
                 String::new()
             } else {
                 opt(lead.meeting)
             },
             opt(lead.proposal),
-            if i % 5 == 0 {
+            if i.is_multiple_of(5) {
                 String::new()
             } else {
                 opt(lead.won)

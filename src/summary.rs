@@ -22,18 +22,16 @@ fn accounting(ledger: &Ledger, tz: chrono_tz::Tz) -> String {
         "input", "read", "used", "rejected"
     );
     for f in &ledger.files {
+        let how = match &f.sheet {
+            Some(sheet) => format!("sheet {sheet}"),
+            None => format!("{}, {}", f.encoding, f.delimiter),
+        };
         let _ = writeln!(
             s,
-            "{:<8} {:>9} {:>9} {:>9}  {} ({}, {})",
-            f.input, f.rows_read, f.rows_used, f.rows_rejected, f.file, f.encoding, f.delimiter
+            "{:<8} {:>9} {:>9} {:>9}  {} ({how})",
+            f.input, f.rows_read, f.rows_used, f.rows_rejected, f.file
         );
-        for (column, n) in &f.unusable_values {
-            let _ = writeln!(
-                s,
-                "{:<8} {n} {column} value(s) kept as empty: not usable",
-                ""
-            );
-        }
+        s.push_str(&file_notes(f));
     }
     let c = &ledger.counts;
     let _ = writeln!(
@@ -75,6 +73,58 @@ fn accounting(ledger: &Ledger, tz: chrono_tz::Tz) -> String {
         let _ = writeln!(
             s,
             "\n{rejected} row(s) rejected: see rejects.csv for file, line, column, value and reason"
+        );
+    }
+    s
+}
+
+/// What else the reader should know about a file: its preset, footer, unknown
+/// words, unusable values and amounts without an exchange rate.
+fn file_notes(f: &crate::load::FileStats) -> String {
+    let mut s = String::new();
+    let pad = "";
+    if let Some(p) = &f.preset {
+        let _ = writeln!(
+            s,
+            "{pad:<8} read with the {} preset {} ({})",
+            p.vendor, p.name, p.chosen
+        );
+    }
+    if let Some(first) = f.footer.first() {
+        let _ = writeln!(
+            s,
+            "{pad:<8} {} report footer line(s) after the data skipped (\"{first}\")",
+            f.footer.len()
+        );
+    }
+    for (column, values) in &f.unknown_values {
+        let n: usize = values.iter().map(|(_, n)| n).sum();
+        let shown: Vec<String> = values
+            .iter()
+            .take(5)
+            .map(|(v, n)| format!("\"{v}\" ({n})"))
+            .collect();
+        let _ = writeln!(
+            s,
+            "{pad:<8} {column}: {n} value(s) no synonym covers, treated as absent: {}{}; map them in [synonyms] (handoff inspect prints a snippet)",
+            shown.join(", "),
+            if values.len() > 5 { ", ..." } else { "" }
+        );
+    }
+    for (column, n) in &f.unusable_values {
+        if f.unknown_values.contains_key(column) {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "{pad:<8} {n} {column} value(s) kept as empty: not usable"
+        );
+    }
+    for c in f.currencies.iter().filter(|c| c.rate.is_none()) {
+        let _ = writeln!(
+            s,
+            "{pad:<8} {} {} amount(s) in {} kept as empty: no rate for {} in [exchange_rates]",
+            c.amounts, c.column, c.currency, c.currency
         );
     }
     s

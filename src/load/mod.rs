@@ -615,15 +615,15 @@ fn map_columns(
         |out: &[Mapped]| -> Vec<usize> { out.iter().flat_map(|m| m.sources.clone()).collect() };
     // 1. The user's map wins.
     for (index, header) in headers.iter().enumerate() {
-        if let Some(spec) = user.get(&normalise_header(header)).and_then(|t| spec_of(t)) {
-            if !taken(&out, spec.name) {
-                out.push(Mapped {
-                    header: header.clone(),
-                    spec,
-                    sources: vec![index],
-                    expr: h.text(index),
-                });
-            }
+        if let Some(spec) = user.get(&normalise_header(header)).and_then(|t| spec_of(t))
+            && !taken(&out, spec.name)
+        {
+            out.push(Mapped {
+                header: header.clone(),
+                spec,
+                sources: vec![index],
+                expr: h.text(index),
+            });
         }
     }
     // 2. The preset's rules, first applicable rule per column.
@@ -656,15 +656,15 @@ fn map_columns(
             .find(|s| s.name == norm)
             .or_else(|| specs.iter().find(|s| s.aliases.contains(&norm.as_str())))
             .copied();
-        if let Some(spec) = spec {
-            if !taken(&out, spec.name) {
-                out.push(Mapped {
-                    header: header.clone(),
-                    spec,
-                    sources: vec![index],
-                    expr: h.text(index),
-                });
-            }
+        if let Some(spec) = spec
+            && !taken(&out, spec.name)
+        {
+            out.push(Mapped {
+                header: header.clone(),
+                spec,
+                sources: vec![index],
+                expr: h.text(index),
+            });
         }
     }
     out.sort_by_key(|m| {

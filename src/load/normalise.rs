@@ -266,11 +266,14 @@ pub fn apply(
         }
         Input::Deals => {
             let outcome = if has(model::STAGE) {
-                let stage = through(
-                    &df,
-                    model::STAGE,
-                    merged(&syn.deal_stage, &defaults.deal_stage, vocabulary.deal_stage),
-                )?;
+                let (mut old, mut new) =
+                    merged(&syn.deal_stage, &defaults.deal_stage, vocabulary.deal_stage);
+                // "open" is a stage word of its own, listed or not.
+                if !old.iter().any(|o| o == "open") {
+                    old.push("open".into());
+                    new.push("open".into());
+                }
+                let stage = through(&df, model::STAGE, (old, new))?;
                 exprs.push(stage.clone().alias(VOCAB_STAGE));
                 stage.fill_null(lit("open"))
             } else {
@@ -380,12 +383,8 @@ pub fn unknown_values(
 ) -> PolarsResult<BTreeMap<String, Vec<(String, usize)>>> {
     let has = |c: &str| parsed.column(c).is_ok();
     let mut checks: Vec<(&str, Expr, Expr)> = Vec::new();
-    for name in [
-        model::INTENT,
-        model::STATUS,
-        model::DIRECTION,
-        model::OUTCOME,
-    ] {
+    // (An unknown direction rejects its row, and is reported there.)
+    for name in [model::INTENT, model::STATUS, model::OUTCOME] {
         let raw = format!("_raw_{name}");
         if has(&raw) && input.columns().iter().any(|s| s.name == name) {
             checks.push((name, col(raw.as_str()), col(name)));

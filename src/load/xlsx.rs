@@ -155,10 +155,10 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<SheetText, HandoffError>
                 .ok_or_else(|| error(path, "the workbook has no sheets"))?;
             // A cover or notes sheet first: take the first sheet that has a table.
             for name in &names {
-                if let Ok(sheet) = read_sheet(path, &mut book, name) {
-                    if sheet.headers.len() >= 2 {
-                        return Ok(sheet);
-                    }
+                if let Ok(sheet) = read_sheet(path, &mut book, name)
+                    && sheet.headers.len() >= 2
+                {
+                    return Ok(sheet);
                 }
             }
             first

@@ -698,6 +698,22 @@ pub fn render(m: &Metrics, config: &Config) -> Result<String> {
     if rejected > 0 {
         warnings.push(format!("{rejected} input row(s) could not be read and are left out; rejects.csv says which and why."));
     }
+    for f in &m.accounting.files {
+        for (column, values) in &f.unknown_values {
+            let n: usize = values.iter().map(|(_, n)| n).sum();
+            warnings.push(format!(
+                "{}: {n} {column} value(s) match no synonym and count as absent (most often \"{}\"); map them in handoff.toml.",
+                f.input,
+                values.first().map_or("", |v| v.0.as_str())
+            ));
+        }
+        for c in f.currencies.iter().filter(|c| c.rate.is_none()) {
+            warnings.push(format!(
+                "{}: {} amount(s) in {} are left out of money figures: no exchange rate for {} in handoff.toml.",
+                f.input, c.amounts, c.currency, c.currency
+            ));
+        }
+    }
     if m.volume.handed_off > 0 && m.volume.handed_off < SMALL_SAMPLE {
         warnings.push(format!(
             "Only {} leads in the period: rates below rest on a small sample.",

@@ -5,6 +5,7 @@ mod cli;
 mod corpus;
 mod html;
 mod ledger;
+mod presets;
 mod properties;
 mod safety;
 mod sample;
