@@ -108,6 +108,8 @@ pub enum Command {
     /// preset it looks like, the column mapping, ignored columns, value problems, and a config snippet.
     #[command(after_help = INSPECT_HELP)]
     Inspect(InspectArgs),
+    /// List the vendor presets: each export, where in the vendor's UI it comes from, and its column mapping (Markdown).
+    Presets,
 }
 
 #[derive(Debug, Args)]

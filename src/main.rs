@@ -87,6 +87,10 @@ fn run(cli: Cli) -> Result<(), HandoffError> {
             }
             Ok(())
         }
+        Command::Presets => {
+            print!("{}", handoff::load::presets::markdown());
+            Ok(())
+        }
         Command::Inspect(args) => {
             let job = args.into_job()?;
             let reports = handoff::inspect::inspect(&job);

@@ -1100,9 +1100,168 @@ const GOOGLE_FORMS: Preset = Preset {
     notes: "`Timestamp` follows the sheet's locale (`3/5/2026 14:22:11` in the US, `05/03/2026 14:22:11` in India): the order is read from the data, else `business.date_order`. Question columns are found by their words.",
 };
 
+/// How a rule reads, for people: `` `Record ID` or `Contact ID` ``.
+fn describe(rule: &Rule) -> String {
+    let quote = |keys: &[&str]| keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>();
+    let base = match rule.from {
+        Take::Any(keys) => quote(keys).join(" or "),
+        Take::Join(keys) => quote(keys).join(" + "),
+        Take::Mentions(words) => format!("the first question naming {}", quote(words).join(" / ")),
+        Take::Const(v) => format!("always `{v}`"),
+        Take::Special(Special::PhoneByDirection { from, to, .. }) => format!(
+            "{} on inbound calls, {} on outbound",
+            quote(from).join(" or "),
+            quote(to).join(" or ")
+        ),
+        Take::Special(Special::StageFromFlags { stage, won, closed }) => format!(
+            "{} (won when {} is true, lost when {} is true)",
+            quote(stage).join(" or "),
+            quote(won).join(" or "),
+            quote(closed).join(" or ")
+        ),
+        Take::Special(Special::StatusFromActive { active, stage }) => format!(
+            "`lost` when {} is false, else {}",
+            quote(active).join(" or "),
+            quote(stage).join(" or ")
+        ),
+        Take::Special(Special::DateWhen {
+            date,
+            status,
+            words,
+            inactive,
+        }) => {
+            let when = if inactive.is_empty() {
+                format!(
+                    "{} is {}",
+                    quote(status).join(" or "),
+                    quote(words).join(" / ")
+                )
+            } else {
+                format!("{} is false", quote(inactive).join(" or "))
+            };
+            format!("{} when {when}", quote(date).join(" or "))
+        }
+        Take::Special(Special::MetaSource { organic }) => format!(
+            "`meta_ads`, or `meta_organic` when {} is true",
+            quote(organic).join(" or ")
+        ),
+    };
+    let fix = match rule.fix {
+        Fix::Keep => String::new(),
+        Fix::StripPrefix(p) => format!(", without {}", quote(p).join(" / ")),
+        Fix::FirstOfList => ", the first of a list".into(),
+        Fix::Utc => ", read as UTC".into(),
+        Fix::Rename(pairs) => format!(
+            ", {}",
+            pairs
+                .iter()
+                .map(|(a, b)| format!("`{a}` -> `{b}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    base + &fix
+}
+
+/// Every preset as Markdown: the README's "Supported exports" section and `handoff presets`.
+pub fn markdown() -> String {
+    let mut s =
+        String::from("| preset | input | vendor export | where to get it |\n|---|---|---|---|\n");
+    for p in PRESETS {
+        s.push_str(&format!(
+            "| `{}` | {} | {}: {} | {} |\n",
+            p.name,
+            p.input.name(),
+            p.vendor,
+            p.export,
+            p.menu
+        ));
+    }
+    for p in PRESETS {
+        s.push_str(&format!(
+            "\n#### `{}`: {} {}\n\n",
+            p.name, p.vendor, p.export
+        ));
+        s.push_str("Headers are matched by their letters and digits alone (case, spaces and punctuation ignored); the first rule whose headers are present wins.\n\n");
+        s.push_str("| canonical | from |\n|---|---|\n");
+        for r in p.rules {
+            s.push_str(&format!("| `{}` | {} |\n", r.column, describe(r)));
+        }
+        let vocab: Vec<String> = vocabulary_lines(&p.vocabulary);
+        if !vocab.is_empty() {
+            s.push_str(&format!("\nWords: {}.\n", vocab.join("; ")));
+        }
+        s.push_str(&format!(
+            "\nDetected when the headers include {}. {}\n",
+            signature_text(p),
+            p.notes
+        ));
+    }
+    s
+}
+
+fn signature_text(p: &Preset) -> String {
+    p.signature
+        .iter()
+        .map(|g| {
+            g.iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn vocabulary_lines(v: &Vocabulary) -> Vec<String> {
+    fn line<T: std::fmt::Debug>(what: &str, items: &[(T, &[&str])]) -> Vec<String> {
+        items
+            .iter()
+            .map(|(k, ws)| {
+                format!(
+                    "{what} {} = {}",
+                    format!("{k:?}").to_lowercase(),
+                    ws.iter()
+                        .map(|w| format!("\"{w}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+            .collect()
+    }
+    let mut out = line("status", v.status);
+    out.extend(line("deal stage", v.deal_stage));
+    out.extend(line("direction", v.direction));
+    out.extend(line("intent", v.intent));
+    out.extend(v.outcome.iter().map(|(k, ws)| {
+        format!(
+            "outcome {k} = {}",
+            ws.iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_readme_lists_every_preset_as_the_code_maps_it() {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("<!-- presets:start -->\n")
+            .expect("README has the presets section")
+            + "<!-- presets:start -->\n".len();
+        let end = readme.find("<!-- presets:end -->").expect("section end");
+        assert!(
+            readme[start..end] == markdown(),
+            "README's preset section is out of date: run `handoff presets > /tmp/p.md` and paste it between the markers"
+        );
+    }
 
     #[test]
     fn fold_key_keeps_letters_and_digits_only() {
