@@ -593,3 +593,95 @@ fn inspect_reports_problems_unknown_words_and_missing_rates() {
     assert_eq!(o.status.code(), Some(4));
     assert!(stdout(&o).contains("matches no input"), "{}", stdout(&o));
 }
+
+/// Writes `bytes` as a leads file and loads it with the default config.
+fn load_bytes(bytes: &[u8], encoding: Option<&str>) -> Loaded {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("leads.csv");
+    std::fs::write(&path, bytes).unwrap();
+    let opts = ReadOptions {
+        encoding: encoding.map(str::to_string),
+        ..Default::default()
+    };
+    load::load(Input::Leads, &path, &Config::default(), &opts).unwrap()
+}
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let mut out = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
+    for u in text.encode_utf16() {
+        let b = if big_endian {
+            u.to_be_bytes()
+        } else {
+            u.to_le_bytes()
+        };
+        out.extend(b);
+    }
+    out
+}
+
+#[test]
+fn file_handling_encodings_delimiters_quotes_and_nulls() {
+    let text = "lead_id,created_at,name\nA1,2026-11-16 10:00,José\n";
+    for (bytes, encoding) in [
+        (utf16(text, false), "UTF-16LE"),
+        (utf16(text, true), "UTF-16BE"),
+        (
+            [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+            "UTF-8",
+        ),
+    ] {
+        let l = load_bytes(&bytes, None);
+        assert_eq!(l.stats.encoding, encoding);
+        assert_eq!(texts(&l, "name"), ["José"], "{encoding}");
+    }
+    // Windows-1252 detected; ISO-8859-1 when told.
+    let latin = b"lead_id,created_at,name\nA1,2026-11-16 10:00,Jos\xe9 M\xfcller\n";
+    let l = load_bytes(latin, None);
+    assert_eq!(l.stats.encoding, "windows-1252");
+    assert_eq!(texts(&l, "name"), ["José Müller"]);
+    let l = load_bytes(latin, Some("iso-8859-1"));
+    assert_eq!(texts(&l, "name"), ["José Müller"]);
+    // Mojibake (UTF-8 read as Latin-1 once, saved as UTF-8) is kept as it is.
+    let l = load_bytes(
+        "lead_id,created_at,name\nA1,2026-11-16 10:00,JosÃ©\n".as_bytes(),
+        None,
+    );
+    assert_eq!(texts(&l, "name"), ["JosÃ©"]);
+
+    for (delimiter, name) in [(";", "semicolon"), ("\t", "tab"), ("|", "pipe")] {
+        let t = format!(
+            "lead_id{d}created_at{d}name\nA1{d}2026-11-16 10:00{d}Asha\n",
+            d = delimiter
+        );
+        let l = load_bytes(t.as_bytes(), None);
+        assert_eq!(l.stats.delimiter, name);
+        assert_eq!(texts(&l, "name"), ["Asha"]);
+    }
+
+    // Spaces around headers and values; a quoted field over two lines; literal nulls;
+    // a two-digit year; two offsets in one column.
+    let messy = " Lead ID , Created At ,Name, Lost Reason \n\
+                 A1 , 16/11/26 10:00 , Asha ,\"called twice,\nno answer\"\n\
+                 A2,2026-11-16T10:00:00+00:00,NULL,N/A\n\
+                 A3,2026-11-16T10:00:00-05:00,null,#N/A\n\
+                 A4,not a date,Dev,\n";
+    let l = load_bytes(messy.as_bytes(), None);
+    balanced(&l);
+    assert_eq!(texts(&l, "lead_id"), ["A1", "A2", "A3"]);
+    assert_eq!(texts(&l, "name"), ["Asha", "", ""]);
+    assert_eq!(
+        texts(&l, "lost_reason"),
+        ["called twice,\nno answer", "", ""]
+    );
+    assert_eq!(
+        times(&l, "created_at"),
+        ["2026-11-16 10:00", "2026-11-16 15:30", "2026-11-16 20:30"]
+    );
+    // The bad date is on line 6: the quoted field took two lines.
+    let line = l.rejects.column("line").unwrap().i64().unwrap().get(0);
+    assert_eq!(line, Some(6));
+}
