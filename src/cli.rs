@@ -251,29 +251,15 @@ pub struct InspectArgs {
 impl InspectArgs {
     /// Validates flags and config; reads no data.
     pub fn into_job(self) -> Result<crate::inspect::InspectJob, HandoffError> {
-        let preset = match &self.preset {
-            Some(name) => Some(presets::find(name).ok_or_else(|| {
-                usage(format!(
-                    "--preset {name}: no such preset; use one of: {}",
-                    presets::names().join(", ")
-                ))
-            })?),
-            None => None,
-        };
         let input = self
             .input
             .as_deref()
             .and_then(|n| Input::ALL.into_iter().find(|i| i.name() == n));
-        if let (Some(i), Some(p)) = (input, preset)
-            && p.input != i
-        {
-            return Err(usage(format!(
-                "--preset {} reads a {} export, not {}",
-                p.name,
-                p.input.name(),
-                i.name()
-            )));
-        }
+        let preset = self
+            .preset
+            .as_deref()
+            .map(|name| presets::lookup(name, input).map_err(|e| usage(format!("--preset {e}"))))
+            .transpose()?;
         for f in &self.files {
             if !f.is_file() {
                 return Err(HandoffError::Input {
@@ -351,12 +337,7 @@ impl InputArgs {
     pub fn presets(&self) -> Result<BTreeMap<Input, &'static Preset>, HandoffError> {
         let mut out: BTreeMap<Input, &'static Preset> = BTreeMap::new();
         for name in &self.preset {
-            let p = presets::find(name).ok_or_else(|| {
-                usage(format!(
-                    "--preset {name}: no such preset; use one of: {}",
-                    presets::names().join(", ")
-                ))
-            })?;
+            let p = presets::lookup(name, None).map_err(|e| usage(format!("--preset {e}")))?;
             if let Some(other) = out.insert(p.input, p) {
                 return Err(usage(format!(
                     "--preset {} and --preset {}: both read the {} file; keep one",

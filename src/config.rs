@@ -481,6 +481,24 @@ impl Columns {
     pub fn preset(&self, input: crate::model::Input) -> Option<&str> {
         self.of(input).get("preset").map(String::as_str)
     }
+
+    /// The preset `[columns.<input>] preset` names, checked; `None` when none is named or it is "none".
+    pub fn chosen_preset(
+        &self,
+        input: crate::model::Input,
+    ) -> Result<Option<&'static crate::load::presets::Preset>, String> {
+        match self.preset(input) {
+            None | Some("none") => Ok(None),
+            Some(name) => crate::load::presets::lookup(name, Some(input))
+                .map(Some)
+                .map_err(|e| {
+                    format!(
+                        "columns.{}.preset: {e}; put a preset under the [columns.*] of the input it reads, or \"none\" to turn detection off",
+                        input.name()
+                    )
+                }),
+        }
+    }
 }
 
 impl Default for Business {
@@ -804,26 +822,7 @@ impl Config {
             }
         }
         for input in crate::model::Input::ALL {
-            if let Some(name) = self.columns.preset(input) {
-                match crate::load::presets::find(name) {
-                    None if name != "none" => {
-                        return Err(format!(
-                            "columns.{}.preset: `{name}` is not a preset; use one of: {}, or \"none\" to turn detection off",
-                            input.name(),
-                            crate::load::presets::names().join(", ")
-                        ));
-                    }
-                    Some(p) if p.input != input => {
-                        return Err(format!(
-                            "columns.{}.preset: `{name}` reads a {} export; put it under [columns.{}]",
-                            input.name(),
-                            p.input.name(),
-                            p.input.name()
-                        ));
-                    }
-                    _ => {}
-                }
-            }
+            self.columns.chosen_preset(input)?;
         }
         if self.attempts.minimum == 0 {
             return Err("attempts.minimum: must be at least 1".into());

@@ -261,31 +261,19 @@ fn choose_preset(
     if let Some(p) = opts.preset {
         return Ok(Some((p, "given")));
     }
-    match config.columns.preset(input) {
-        Some("none") => return Ok(None),
-        Some(name) => {
-            let p = presets::find(name).ok_or_else(|| HandoffError::Config {
+    let configured =
+        config
+            .columns
+            .chosen_preset(input)
+            .map_err(|message| HandoffError::Config {
                 path: "handoff.toml".into(),
-                message: format!(
-                    "columns.{}.preset = \"{name}\" is not a preset; use one of: {}, or \"none\"",
-                    input.name(),
-                    presets::names().join(", ")
-                ),
+                message,
             })?;
-            if p.input != input {
-                return Err(HandoffError::Config {
-                    path: "handoff.toml".into(),
-                    message: format!(
-                        "columns.{}.preset = \"{name}\" reads a {} export; put it under [columns.{}]",
-                        input.name(),
-                        p.input.name(),
-                        p.input.name()
-                    ),
-                });
-            }
-            return Ok(Some((p, "config")));
-        }
-        None => {}
+    if let Some(p) = configured {
+        return Ok(Some((p, "config")));
+    }
+    if config.columns.preset(input) == Some("none") {
+        return Ok(None);
     }
     let keys: Vec<String> = headers.iter().map(|h| fold_key(h)).collect();
     Ok(presets::detect(Some(input), &keys).map(|p| (p, "detected")))

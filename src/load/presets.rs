@@ -159,6 +159,24 @@ pub fn names() -> Vec<&'static str> {
     PRESETS.iter().map(|p| p.name).collect()
 }
 
+/// The preset `name`, checked to read `input` when one is given; the error says what to use instead.
+pub fn lookup(name: &str, input: Option<Input>) -> Result<&'static Preset, String> {
+    let p = find(name).ok_or_else(|| {
+        format!(
+            "`{name}` is not a preset; use one of: {}",
+            names().join(", ")
+        )
+    })?;
+    match input {
+        Some(i) if p.input != i => Err(format!(
+            "`{name}` reads a {} export, not {}",
+            p.input.name(),
+            i.name()
+        )),
+        _ => Ok(p),
+    }
+}
+
 impl Preset {
     /// Whether a file with these folded headers looks like this export.
     pub fn matches(&self, keys: &[String]) -> bool {
