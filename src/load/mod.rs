@@ -119,14 +119,7 @@ fn open(path: &Path, file: &str, opts: &ReadOptions) -> Result<Opened> {
             workbook: true,
         });
     }
-    // Plain UTF-8 is read in place; anything else is decoded into memory first.
-    let (source, encoding) = match (opts.encoding.as_deref(), text::in_place(path)) {
-        (None, Some(in_place)) => (Source::InPlace(path, in_place), encoding_rs::UTF_8.name()),
-        (forced, _) => {
-            let decoded = text::read_decoded(path, forced)?;
-            (Source::Decoded(decoded.bytes), decoded.encoding)
-        }
-    };
+    let (source, encoding) = text_source(path, opts)?;
     let start = source.start();
     let delimiter = text::sniff_delimiter(start);
     let headers = text::read_header(path, start, delimiter)?;
@@ -141,22 +134,26 @@ fn open(path: &Path, file: &str, opts: &ReadOptions) -> Result<Opened> {
     })
 }
 
+/// A text file's source and encoding: plain UTF-8 is read in place; anything
+/// else (or a forced encoding) is decoded into memory first.
+fn text_source<'a>(path: &'a Path, opts: &ReadOptions) -> Result<(Source<'a>, &'static str)> {
+    Ok(match (opts.encoding.as_deref(), text::in_place(path)) {
+        (None, Some(in_place)) => (Source::InPlace(path, in_place), encoding_rs::UTF_8.name()),
+        (forced, _) => {
+            let decoded = text::read_decoded(path, forced)?;
+            (Source::Decoded(decoded.bytes), decoded.encoding)
+        }
+    })
+}
+
 /// A file's header row, without reading its data (a workbook's sheet is read whole).
 pub fn headers(path: &Path, opts: &ReadOptions) -> Result<Vec<String>> {
     if xlsx::is_workbook(path) {
         return Ok(xlsx::read(path, opts.sheet.as_deref())?.headers);
     }
-    match (opts.encoding.as_deref(), text::in_place(path)) {
-        (None, Some(in_place)) => {
-            let delimiter = text::sniff_delimiter(&in_place.head);
-            text::read_header(path, &in_place.head, delimiter)
-        }
-        (forced, _) => {
-            let decoded = text::read_decoded(path, forced)?;
-            let delimiter = text::sniff_delimiter(&decoded.bytes);
-            text::read_header(path, &decoded.bytes, delimiter)
-        }
-    }
+    let (source, _) = text_source(path, opts)?;
+    let start = source.start();
+    text::read_header(path, start, text::sniff_delimiter(start))
 }
 
 /// How many canonical columns of `input` these headers fill without a preset;
