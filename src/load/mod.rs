@@ -444,24 +444,20 @@ fn rule_expr(
     Some((header, sources, fix(expr, rule.fix)))
 }
 
-fn flag(e: Expr) -> Expr {
+/// Whether the text, lower-cased, is one of `words` (false when empty).
+fn one_of(e: Expr, words: &[&str]) -> Expr {
     e.str()
         .to_lowercase()
-        .is_in(
-            lit(Series::new("t".into(), presets::truthy_words())).implode(false),
-            false,
-        )
+        .is_in(lit(Series::new("w".into(), words)).implode(false), false)
         .fill_null(lit(false))
 }
 
+fn flag(e: Expr) -> Expr {
+    one_of(e, presets::TRUE_WORDS)
+}
+
 fn falsy(e: Expr) -> Expr {
-    e.str()
-        .to_lowercase()
-        .is_in(
-            lit(Series::new("f".into(), &["false", "0", "no", "n"])).implode(false),
-            false,
-        )
-        .fill_null(lit(false))
+    one_of(e, presets::FALSE_WORDS)
 }
 
 fn special_expr(special: Special, h: &Headers) -> Option<(String, Vec<usize>, Expr)> {
@@ -511,12 +507,7 @@ fn special_expr(special: Special, h: &Headers) -> Option<(String, Vec<usize>, Ex
             let mut cond = lit(false);
             let mut shown = Vec::new();
             if let Some((sh, s, e)) = h.any(status) {
-                let ws = Series::new("w".into(), words);
-                cond = cond.or(e
-                    .str()
-                    .to_lowercase()
-                    .is_in(lit(ws).implode(false), false)
-                    .fill_null(lit(false)));
+                cond = cond.or(one_of(e, words));
                 sources.extend(s);
                 shown.push(sh);
             }

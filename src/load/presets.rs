@@ -209,12 +209,9 @@ const fn fixed(column: &'static str, from: Take, fix: Fix) -> Rule {
 use Take::*;
 use model::*;
 
-const TRUE_WORDS: &[&str] = &["true", "1", "yes", "y"];
-
-/// Whether a raw flag text means true.
-pub fn truthy_words() -> &'static [&'static str] {
-    TRUE_WORDS
-}
+/// Flag texts (lower-cased) that mean true, and false.
+pub const TRUE_WORDS: &[&str] = &["true", "1", "yes", "y"];
+pub const FALSE_WORDS: &[&str] = &["false", "0", "no", "n"];
 
 const HUBSPOT_CONTACTS: Preset = Preset {
     name: "hubspot-contacts",
