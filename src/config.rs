@@ -404,6 +404,28 @@ pub enum Direction {
     Outbound,
 }
 
+impl Intent {
+    pub const ALL: &[Intent] = &[Intent::High, Intent::Medium, Intent::Low];
+}
+
+impl Status {
+    pub const ALL: &[Status] = &[
+        Status::Open,
+        Status::Won,
+        Status::Lost,
+        Status::Returned,
+        Status::Nurture,
+    ];
+}
+
+impl DealOutcome {
+    pub const ALL: &[DealOutcome] = &[DealOutcome::Open, DealOutcome::Won, DealOutcome::Lost];
+}
+
+impl Direction {
+    pub const ALL: &[Direction] = &[Direction::Inbound, Direction::Outbound];
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LossClass {

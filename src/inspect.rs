@@ -359,12 +359,6 @@ fn snippet(input: Input, st: &FileStats, config: &Config) -> String {
 /// A vocabulary's lists as TOML-ready pairs.
 fn words<T: serde::Serialize>(map: &BTreeMap<T, Vec<String>>) -> Vec<(String, Vec<String>)> {
     map.iter()
-        .map(|(k, v)| {
-            let name = serde_json::to_value(k)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            (name, v.clone())
-        })
+        .map(|(k, v)| (crate::load::normalise::canonical_name(k), v.clone()))
         .collect()
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::config::{Config, Synonyms};
+use crate::config::{Config, DealOutcome, Direction, Intent, Status, Synonyms};
 use crate::load::presets::Vocabulary;
 use crate::model::{self, Input};
 
@@ -32,26 +32,20 @@ pub fn key(e: Expr) -> Expr {
         .strip_chars(lit(" "))
 }
 
-/// Normalised key -> canonical value; the canonical value is a synonym of itself.
-fn table<T: Serialize>(map: &BTreeMap<T, Vec<String>>) -> (Vec<String>, Vec<String>) {
-    let mut pairs: BTreeMap<String, String> = BTreeMap::new();
-    for (canonical, words) in map {
-        let name = serde_json::to_value(canonical)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        pairs.entry(fold(&name)).or_insert(name.clone());
-        for w in words {
-            pairs.entry(fold(w)).or_insert(name.clone());
-        }
-    }
-    pairs.into_iter().unzip()
+/// A canonical value as the config spells it (`open`, `high`, `inbound`).
+pub fn canonical_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
-/// The synonym table for one vocabulary, with a preset's words. The preset's
-/// words go ahead of the built-in defaults (Salesforce's "Closed - Converted"
-/// is open, not won), but behind a vocabulary the user wrote in the config.
+/// The synonym table for one vocabulary, normalised key -> canonical value.
+/// Every canonical value is a synonym of itself, listed or not; then a
+/// preset's words go ahead of the built-in defaults (Salesforce's "Closed -
+/// Converted" is open, not won), but behind a vocabulary the user wrote.
 fn merged<T: Serialize + Ord + Copy>(
+    all: &[T],
     configured: &BTreeMap<T, Vec<String>>,
     defaults: &BTreeMap<T, Vec<String>>,
     preset: &[(T, &[&str])],
@@ -67,11 +61,19 @@ fn merged<T: Serialize + Ord + Copy>(
     } else {
         [configured, &preset]
     };
-    let mut pairs: BTreeMap<String, String> = BTreeMap::new();
+    let mut pairs: BTreeMap<String, String> = all
+        .iter()
+        .map(|v| {
+            let name = canonical_name(v);
+            (fold(&name), name)
+        })
+        .collect();
     for map in order {
-        let (old, new) = table(map);
-        for (o, n) in old.into_iter().zip(new) {
-            pairs.entry(o).or_insert(n);
+        for (canonical, words) in map {
+            let name = canonical_name(canonical);
+            for w in words {
+                pairs.entry(fold(w)).or_insert(name.clone());
+            }
         }
     }
     pairs.into_iter().unzip()
@@ -127,21 +129,15 @@ fn through(
     })
 }
 
+/// The call outcomes: the built-in words, with a preset's ahead of them.
 fn outcome_table(preset: &[(&str, &[&str])]) -> (Vec<String>, Vec<String>) {
-    let extra: BTreeMap<String, String> = preset
-        .iter()
-        .flat_map(|(k, ws)| ws.iter().map(move |w| (fold(w), k.to_string())))
-        .collect();
-    let (old, new) = default_outcomes();
-    let mut pairs = extra;
-    for (o, n) in old.into_iter().zip(new) {
-        pairs.entry(o).or_insert(n);
-    }
-    pairs.into_iter().unzip()
+    const ALL: &[&str] = &["connected", "no_answer", "busy", "voicemail", "failed"];
+    let defaults = default_outcomes();
+    merged(ALL, &defaults, &defaults, preset)
 }
 
-fn default_outcomes() -> (Vec<String>, Vec<String>) {
-    let map: BTreeMap<&str, Vec<String>> = BTreeMap::from([
+fn default_outcomes() -> BTreeMap<&'static str, Vec<String>> {
+    BTreeMap::from([
         (
             "connected",
             [
@@ -196,8 +192,7 @@ fn default_outcomes() -> (Vec<String>, Vec<String>) {
             .map(String::from)
             .to_vec(),
         ),
-    ]);
-    table(&map)
+    ])
 }
 
 fn problem(name: &str) -> String {
@@ -248,7 +243,12 @@ pub fn apply(
                     through(
                         &df,
                         model::INTENT,
-                        merged(&syn.intent, &defaults.intent, vocabulary.intent),
+                        merged(
+                            Intent::ALL,
+                            &syn.intent,
+                            &defaults.intent,
+                            vocabulary.intent,
+                        ),
                     )?
                     .alias(model::INTENT),
                 );
@@ -258,7 +258,12 @@ pub fn apply(
                     through(
                         &df,
                         model::STATUS,
-                        merged(&syn.status, &defaults.status, vocabulary.status),
+                        merged(
+                            Status::ALL,
+                            &syn.status,
+                            &defaults.status,
+                            vocabulary.status,
+                        ),
                     )?
                     .alias(model::STATUS),
                 );
@@ -266,14 +271,16 @@ pub fn apply(
         }
         Input::Deals => {
             let outcome = if has(model::STAGE) {
-                let (mut old, mut new) =
-                    merged(&syn.deal_stage, &defaults.deal_stage, vocabulary.deal_stage);
-                // "open" is a stage word of its own, listed or not.
-                if !old.iter().any(|o| o == "open") {
-                    old.push("open".into());
-                    new.push("open".into());
-                }
-                let stage = through(&df, model::STAGE, (old, new))?;
+                let stage = through(
+                    &df,
+                    model::STAGE,
+                    merged(
+                        DealOutcome::ALL,
+                        &syn.deal_stage,
+                        &defaults.deal_stage,
+                        vocabulary.deal_stage,
+                    ),
+                )?;
                 exprs.push(stage.clone().alias(VOCAB_STAGE));
                 stage.fill_null(lit("open"))
             } else {
@@ -301,7 +308,12 @@ pub fn apply(
             let direction = through(
                 &df,
                 model::DIRECTION,
-                merged(&syn.direction, &defaults.direction, vocabulary.direction),
+                merged(
+                    Direction::ALL,
+                    &syn.direction,
+                    &defaults.direction,
+                    vocabulary.direction,
+                ),
             )?;
             let p = problem(model::DIRECTION);
             exprs.push(direction.clone().alias(model::DIRECTION));
@@ -427,4 +439,43 @@ pub fn unknown_values(
         out.insert(name.to_string(), values);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(table: &(Vec<String>, Vec<String>), word: &str) -> Option<String> {
+        table
+            .0
+            .iter()
+            .position(|o| *o == fold(word))
+            .map(|i| table.1[i].clone())
+    }
+
+    #[test]
+    fn canonical_values_map_to_themselves_even_when_a_list_omits_them() {
+        // The user's status list names only won and lost.
+        let configured = BTreeMap::from([
+            (Status::Won, vec!["closed won".to_string()]),
+            (Status::Lost, vec!["junk".to_string()]),
+        ]);
+        let defaults = Synonyms::default().status;
+        let t = merged(Status::ALL, &configured, &defaults, &[]);
+        assert_eq!(lookup(&t, "Open").as_deref(), Some("open"));
+        assert_eq!(lookup(&t, "Nurture").as_deref(), Some("nurture"));
+        assert_eq!(lookup(&t, "Junk").as_deref(), Some("lost"));
+        // Defaults are replaced, not merged: "customer" is no longer won.
+        assert_eq!(lookup(&t, "customer"), None);
+        // A preset's words sit behind the user's list and ahead of the defaults.
+        let preset: &[(Status, &[&str])] = &[(Status::Open, &["junk", "closed - converted"])];
+        let t = merged(Status::ALL, &configured, &defaults, preset);
+        assert_eq!(lookup(&t, "junk").as_deref(), Some("lost"));
+        let t = merged(Status::ALL, &defaults, &defaults, preset);
+        assert_eq!(lookup(&t, "Closed - Converted").as_deref(), Some("open"));
+        // Deal stages: "Open" has no default list and is still open.
+        let d = Synonyms::default().deal_stage;
+        let t = merged(DealOutcome::ALL, &d, &d, &[]);
+        assert_eq!(lookup(&t, "open").as_deref(), Some("open"));
+    }
 }
