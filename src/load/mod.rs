@@ -233,7 +233,7 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
         footer,
         rows_read,
     };
-    split(input, read, parsed, &mapping, orders, config)
+    split(input, read, parsed, &mapping, orders)
 }
 
 /// What was learnt reading the file, for its [`FileStats`].
@@ -376,14 +376,14 @@ pub fn normalise_header(h: &str) -> String {
 
 /// A canonical column and where its raw text comes from.
 #[derive(Debug, Clone)]
-pub struct Mapped {
+struct Mapped {
     /// The export header(s), as shown in messages (`First Name + Last Name`).
-    pub header: String,
-    pub spec: ColumnSpec,
+    header: String,
+    spec: ColumnSpec,
     /// The file columns it reads.
-    pub sources: Vec<usize>,
+    sources: Vec<usize>,
     /// The raw text, over the file's (unique) column names.
-    pub expr: Expr,
+    expr: Expr,
 }
 
 /// The file's headers, for building mappings.
@@ -1056,7 +1056,6 @@ fn split(
     (parsed, currencies): (DataFrame, Vec<CurrencyUse>),
     mapping: &[Mapped],
     orders: BTreeMap<String, Option<DateOrder>>,
-    config: &Config,
 ) -> Result<Loaded> {
     let file = read.file.clone();
     let problems: Vec<String> = parsed
@@ -1121,7 +1120,7 @@ fn split(
     };
 
     let unusable = unusable_counts(&parsed, mapping)?;
-    let unknown = normalise::unknown_values(&parsed, input, config)
+    let unknown = normalise::unknown_values(&parsed, input)
         .map_err(HandoffError::engine("counting unknown vocabulary"))?;
     let keep: Vec<Expr> = parsed
         .get_column_names()

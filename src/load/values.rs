@@ -668,11 +668,18 @@ pub fn currency_of(raw: Expr, home: &str) -> Expr {
         )
         .str()
         .to_lowercase();
-    let pairs: [(&str, &str); 22] = [
+    let pairs: &[(&str, &str)] = &[
         ("us$", "USD"),
+        ("usd", "USD"),
+        ("$", dollar),
+        ("dollar", dollar),
+        ("dollars", dollar),
         ("s$", "SGD"),
+        ("sgd", "SGD"),
         ("a$", "AUD"),
+        ("aud", "AUD"),
         ("c$", "CAD"),
+        ("cad", "CAD"),
         ("₹", "INR"),
         ("rs", "INR"),
         ("inr", "INR"),
@@ -689,18 +696,9 @@ pub fn currency_of(raw: Expr, home: &str) -> Expr {
         ("руб", "RUB"),
         ("¥", "JPY"),
         ("jpy", "JPY"),
-        ("$", dollar),
-        ("usd", "USD"),
-    ];
-    let more: [(&str, &str); 6] = [
-        ("dollar", dollar),
-        ("dollars", dollar),
         ("aed", "AED"),
-        ("sgd", "SGD"),
-        ("aud", "AUD"),
-        ("cad", "CAD"),
     ];
-    let (old, new): (Vec<&str>, Vec<&str>) = pairs.iter().chain(more.iter()).copied().unzip();
+    let (old, new): (Vec<&str>, Vec<&str>) = pairs.iter().copied().unzip();
     token.replace_strict(
         lit(Series::new("o".into(), old)),
         lit(Series::new("n".into(), new)),
