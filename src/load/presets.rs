@@ -89,6 +89,17 @@ pub struct Vocabulary {
     pub outcome: &'static [(&'static str, &'static [&'static str])],
 }
 
+impl Vocabulary {
+    /// No vendor words.
+    pub const NONE: Vocabulary = Vocabulary {
+        status: &[],
+        deal_stage: &[],
+        direction: &[],
+        intent: &[],
+        outcome: &[],
+    };
+}
+
 /// A vendor export's mapping.
 #[derive(Debug, Clone, Copy)]
 pub struct Preset {
@@ -332,10 +343,7 @@ const HUBSPOT_CONTACTS: Preset = Preset {
             (Status::Won, &["customer", "evangelist"]),
             (Status::Lost, &["unqualified", "bad timing"]),
         ],
-        deal_stage: &[],
-        direction: &[],
-        intent: &[],
-        outcome: &[],
+        ..Vocabulary::NONE
     },
     date_order: None,
     notes: "`Lead Status` is read first, `Lifecycle Stage` when it is empty. `Became a Marketing Qualified Lead Date` has no canonical stage (MQL comes before the handoff) and is ignored. `Lead response time (HH:mm:ss)` is not needed: `Date of first engagement` is the first touch.",
@@ -368,7 +376,6 @@ const HUBSPOT_DEALS: Preset = Preset {
         rule(CURRENCY, Any(&["currency", "deal_currency_code"])),
     ],
     vocabulary: Vocabulary {
-        status: &[],
         deal_stage: &[
             (DealOutcome::Won, &["closed won", "closedwon"]),
             (DealOutcome::Lost, &["closed lost", "closedlost"]),
@@ -388,9 +395,7 @@ const HUBSPOT_DEALS: Preset = Preset {
                 ],
             ),
         ],
-        direction: &[],
-        intent: &[],
-        outcome: &[],
+        ..Vocabulary::NONE
     },
     date_order: None,
     notes: "A deal associated with several contacts is linked to the first.",
@@ -441,14 +446,12 @@ const SALESFORCE_LEAD: Preset = Preset {
             ),
             (Status::Lost, &["closed - not converted"]),
         ],
-        deal_stage: &[],
-        direction: &[],
         intent: &[
             (Intent::High, &["hot"]),
             (Intent::Medium, &["warm"]),
             (Intent::Low, &["cold"]),
         ],
-        outcome: &[],
+        ..Vocabulary::NONE
     },
     date_order: None,
     notes: "A converted lead is open (its opportunity carries the outcome): `ConvertedDate` is its qualified time and `ConvertedOpportunityId` links the Opportunity export to it. `OwnerId` is the user id; Data Export has no owner names.",
@@ -489,7 +492,6 @@ const SALESFORCE_OPPORTUNITY: Preset = Preset {
         rule(CURRENCY, Any(&["currencyisocode"])),
     ],
     vocabulary: Vocabulary {
-        status: &[],
         deal_stage: &[
             (DealOutcome::Won, &["closed won"]),
             (DealOutcome::Lost, &["closed lost"]),
@@ -507,9 +509,7 @@ const SALESFORCE_OPPORTUNITY: Preset = Preset {
                 ],
             ),
         ],
-        direction: &[],
-        intent: &[],
-        outcome: &[],
+        ..Vocabulary::NONE
     },
     date_order: None,
     notes: "Opportunities carry no lead id: each is linked through the lead whose `ConvertedOpportunityId` names it (load the Lead export with `salesforce-lead`). `IsWon` / `IsClosed` decide won and lost over the stage name. Amounts in other currencies follow `CurrencyIsoCode` and `[exchange_rates]`.",
@@ -590,10 +590,7 @@ const ZOHO_LEADS: Preset = Preset {
     ],
     vocabulary: Vocabulary {
         status: ZOHO_STATUS,
-        deal_stage: &[],
-        direction: &[],
-        intent: &[],
-        outcome: &[],
+        ..Vocabulary::NONE
     },
     date_order: None,
     notes: "Record ids lose their `zcrm_` prefix, so they match the deals' and calls' lead links.",
@@ -627,7 +624,6 @@ const ZOHO_DEALS: Preset = Preset {
         rule(CURRENCY, Any(&["currency"])),
     ],
     vocabulary: Vocabulary {
-        status: &[],
         deal_stage: &[
             (DealOutcome::Won, &["closed won"]),
             (
@@ -646,9 +642,7 @@ const ZOHO_DEALS: Preset = Preset {
                 ],
             ),
         ],
-        direction: &[],
-        intent: &[],
-        outcome: &[],
+        ..Vocabulary::NONE
     },
     date_order: None,
     notes: "`Amount` carries the org currency's symbol (`$22,700.00`): set `business.currency` to it, or give `[exchange_rates]`.",
@@ -680,15 +674,13 @@ const ZOHO_CALLS: Preset = Preset {
         rule(CHANNEL, Const("call")),
     ],
     vocabulary: Vocabulary {
-        status: &[],
-        deal_stage: &[],
         direction: &[(Direction::Inbound, &["missed"])],
-        intent: &[],
         outcome: &[
             ("connected", &["completed", "interested", "call completed"]),
             ("no_answer", &["missed", "not interested - no answer"]),
             ("failed", &["cancelled", "overdue"]),
         ],
+        ..Vocabulary::NONE
     },
     date_order: None,
     notes: "A missed call is inbound. `Call Duration` as `mm:ss` is read as seconds.",
@@ -727,13 +719,7 @@ const PIPEDRIVE_DEALS: Preset = Preset {
         rule(NEXT_ACTION_AT, Any(&["deal_next_activity_date"])),
         rule(UPDATED_AT, Any(&["deal_update_time"])),
     ],
-    vocabulary: Vocabulary {
-        status: &[],
-        deal_stage: &[],
-        direction: &[],
-        intent: &[],
-        outcome: &[],
-    },
+    vocabulary: Vocabulary::NONE,
     date_order: None,
     notes: "The export has the current stage but no stage-entry times, so meeting and proposal are not reached from it; `Deal - Status` gives open / won / lost and `Deal - Won time` / `Deal - Lost time` their times. A `deleted` status is reported as unknown.",
 };
@@ -764,13 +750,7 @@ const PIPEDRIVE_LEADS: Preset = Preset {
         rule(NEXT_ACTION_AT, Any(&["lead_next_activity_date"])),
         rule(UPDATED_AT, Any(&["lead_update_time"])),
     ],
-    vocabulary: Vocabulary {
-        status: &[],
-        deal_stage: &[],
-        direction: &[],
-        intent: &[],
-        outcome: &[],
-    },
+    vocabulary: Vocabulary::NONE,
     date_order: None,
     notes: "Labels `Hot` / `Warm` / `Cold` become intent. A lead turned into a deal leaves the Leads Inbox: export the deals too (`pipedrive-deals`).",
 };
@@ -847,14 +827,12 @@ const ODOO_CRM_LEAD: Preset = Preset {
             (Status::Open, &["new", "qualified", "proposition"]),
             (Status::Won, &["won"]),
         ],
-        deal_stage: &[],
-        direction: &[],
         intent: &[
             (Intent::Low, &["0", "low"]),
             (Intent::Medium, &["1", "medium"]),
             (Intent::High, &["2", "3", "high", "very high"]),
         ],
-        outcome: &[],
+        ..Vocabulary::NONE
     },
     date_order: None,
     notes: "Odoo marks a lost lead inactive (`Active` = False): export with the \"Archived\" filter too, or lost leads are missing. Stage-entry times are not in the export, so qualified / meeting / proposal are not reached from it.",
@@ -899,13 +877,7 @@ const META_LEAD_ADS: Preset = Preset {
         rule(UTM_CAMPAIGN, Any(&["campaign_name"])),
         rule(UTM_CONTENT, Any(&["ad_name"])),
     ],
-    vocabulary: Vocabulary {
-        status: &[],
-        deal_stage: &[],
-        direction: &[],
-        intent: &[],
-        outcome: &[],
-    },
+    vocabulary: Vocabulary::NONE,
     date_order: None,
     notes: "Ids lose their `l:` prefix and phones their `p:` prefix. utm_source is `meta_ads` (`meta_organic` when `is_organic` is true), utm_medium the platform.",
 };
@@ -928,13 +900,7 @@ const META_LEADS_CENTER: Preset = Preset {
         rule(UTM_SOURCE, Const("meta_ads")),
         rule(UTM_MEDIUM, Any(&["channel", "source"])),
     ],
-    vocabulary: Vocabulary {
-        status: &[],
-        deal_stage: &[],
-        direction: &[],
-        intent: &[],
-        outcome: &[],
-    },
+    vocabulary: Vocabulary::NONE,
     date_order: Some(DateOrder::Dmy),
     notes: "`Created` is `DD/MM/YYYY, HH:mm` in most locales: read day-first when the data cannot decide. Stage and owner stay in the CRM export.",
 };
@@ -959,13 +925,7 @@ const TYPEFORM: Preset = Preset {
         rule(UTM_CONTENT, Any(&["utm_content"])),
         rule(CHANNEL, Const("typeform")),
     ],
-    vocabulary: Vocabulary {
-        status: &[],
-        deal_stage: &[],
-        direction: &[],
-        intent: &[],
-        outcome: &[],
-    },
+    vocabulary: Vocabulary::NONE,
     date_order: None,
     notes: "Times are UTC. Question columns are found by their words (name, email, phone/mobile/whatsapp, city); UTM values come from hidden fields of those names.",
 };
@@ -1055,8 +1015,6 @@ const CALL_LOG: Preset = Preset {
         rule(CHANNEL, Const("call")),
     ],
     vocabulary: Vocabulary {
-        status: &[],
-        deal_stage: &[],
         direction: &[
             (
                 Direction::Inbound,
@@ -1073,7 +1031,6 @@ const CALL_LOG: Preset = Preset {
                 ],
             ),
         ],
-        intent: &[],
         outcome: &[
             ("connected", &["answered", "completed", "call completed"]),
             (
@@ -1082,6 +1039,7 @@ const CALL_LOG: Preset = Preset {
             ),
             ("failed", &["failed", "canceled", "cancelled"]),
         ],
+        ..Vocabulary::NONE
     },
     date_order: None,
     notes: "Exotel-style logs give `From` and `To`: the customer is `From` on inbound calls and `To` on outbound ones. Durations as `hh:mm:ss` are read as seconds.",
@@ -1104,40 +1062,43 @@ const GOOGLE_FORMS: Preset = Preset {
         rule(MESSAGE, Mentions(&["message", "requirement", "comments"])),
         rule(CHANNEL, Const("google_forms")),
     ],
-    vocabulary: Vocabulary {
-        status: &[],
-        deal_stage: &[],
-        direction: &[],
-        intent: &[],
-        outcome: &[],
-    },
+    vocabulary: Vocabulary::NONE,
     date_order: None,
     notes: "`Timestamp` follows the sheet's locale (`3/5/2026 14:22:11` in the US, `05/03/2026 14:22:11` in India): the order is read from the data, else `business.date_order`. Question columns are found by their words.",
 };
 
 /// How a rule reads, for people: `` `Record ID` or `Contact ID` ``.
+/// `items` each wrapped in `mark`, joined by `sep`: `` `a` or `b` ``.
+fn wrapped(items: &[&str], mark: &str, sep: &str) -> String {
+    items
+        .iter()
+        .map(|i| format!("{mark}{i}{mark}"))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 fn describe(rule: &Rule) -> String {
-    let quote = |keys: &[&str]| keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>();
+    let quote = |keys: &[&str], sep: &str| wrapped(keys, "`", sep);
     let base = match rule.from {
-        Take::Any(keys) => quote(keys).join(" or "),
-        Take::Join(keys) => quote(keys).join(" + "),
-        Take::Mentions(words) => format!("the first question naming {}", quote(words).join(" / ")),
+        Take::Any(keys) => quote(keys, " or "),
+        Take::Join(keys) => quote(keys, " + "),
+        Take::Mentions(words) => format!("the first question naming {}", quote(words, " / ")),
         Take::Const(v) => format!("always `{v}`"),
         Take::Special(Special::PhoneByDirection { from, to, .. }) => format!(
             "{} on inbound calls, {} on outbound",
-            quote(from).join(" or "),
-            quote(to).join(" or ")
+            quote(from, " or "),
+            quote(to, " or ")
         ),
         Take::Special(Special::StageFromFlags { stage, won, closed }) => format!(
             "{} (won when {} is true, lost when {} is true)",
-            quote(stage).join(" or "),
-            quote(won).join(" or "),
-            quote(closed).join(" or ")
+            quote(stage, " or "),
+            quote(won, " or "),
+            quote(closed, " or ")
         ),
         Take::Special(Special::StatusFromActive { active, stage }) => format!(
             "`lost` when {} is false, else {}",
-            quote(active).join(" or "),
-            quote(stage).join(" or ")
+            quote(active, " or "),
+            quote(stage, " or ")
         ),
         Take::Special(Special::DateWhen {
             date,
@@ -1146,24 +1107,20 @@ fn describe(rule: &Rule) -> String {
             inactive,
         }) => {
             let when = if inactive.is_empty() {
-                format!(
-                    "{} is {}",
-                    quote(status).join(" or "),
-                    quote(words).join(" / ")
-                )
+                format!("{} is {}", quote(status, " or "), quote(words, " / "))
             } else {
-                format!("{} is false", quote(inactive).join(" or "))
+                format!("{} is false", quote(inactive, " or "))
             };
-            format!("{} when {when}", quote(date).join(" or "))
+            format!("{} when {when}", quote(date, " or "))
         }
         Take::Special(Special::MetaSource { organic }) => format!(
             "`meta_ads`, or `meta_organic` when {} is true",
-            quote(organic).join(" or ")
+            quote(organic, " or ")
         ),
     };
     let fix = match rule.fix {
         Fix::Keep => String::new(),
-        Fix::StripPrefix(p) => format!(", without {}", quote(p).join(" / ")),
+        Fix::StripPrefix(p) => format!(", without {}", quote(p, " / ")),
         Fix::FirstOfList => ", the first of a list".into(),
         Fix::Utc => ", read as UTC".into(),
         Fix::Rename(pairs) => format!(
@@ -1218,28 +1175,20 @@ pub fn markdown() -> String {
 fn signature_text(p: &Preset) -> String {
     p.signature
         .iter()
-        .map(|g| {
-            g.iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        })
+        .map(|g| wrapped(g, "`", " or "))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 fn vocabulary_lines(v: &Vocabulary) -> Vec<String> {
-    fn line<T: std::fmt::Debug>(what: &str, items: &[(T, &[&str])]) -> Vec<String> {
+    fn line<T: serde::Serialize>(what: &str, items: &[(T, &[&str])]) -> Vec<String> {
         items
             .iter()
             .map(|(k, ws)| {
                 format!(
                     "{what} {} = {}",
-                    format!("{k:?}").to_lowercase(),
-                    ws.iter()
-                        .map(|w| format!("\"{w}\""))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    crate::load::normalise::canonical_name(k),
+                    wrapped(ws, "\"", ", ")
                 )
             })
             .collect()
@@ -1248,15 +1197,7 @@ fn vocabulary_lines(v: &Vocabulary) -> Vec<String> {
     out.extend(line("deal stage", v.deal_stage));
     out.extend(line("direction", v.direction));
     out.extend(line("intent", v.intent));
-    out.extend(v.outcome.iter().map(|(k, ws)| {
-        format!(
-            "outcome {k} = {}",
-            ws.iter()
-                .map(|w| format!("\"{w}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    }));
+    out.extend(line("outcome", v.outcome));
     out
 }
 
