@@ -134,37 +134,28 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<SheetText, HandoffError>
         )
     })?;
     let names = book.sheet_names();
-    let name = match sheet {
-        Some(s) => names
-            .iter()
-            .find(|n| n.as_str() == s)
-            .cloned()
-            .ok_or_else(|| {
-                error(
-                    path,
-                    format!(
-                        "has no sheet `{s}`; its sheets are: {}. Pass one of them with --sheet",
-                        names.join(", ")
-                    ),
-                )
-            })?,
-        None => {
-            let first = names
-                .first()
-                .cloned()
-                .ok_or_else(|| error(path, "the workbook has no sheets"))?;
-            // A cover or notes sheet first: take the first sheet that has a table.
-            for name in &names {
-                if let Ok(sheet) = read_sheet(path, &mut book, name)
-                    && sheet.headers.len() >= 2
-                {
-                    return Ok(sheet);
-                }
-            }
-            first
+    if let Some(s) = sheet {
+        let name = names.iter().find(|n| n.as_str() == s).ok_or_else(|| {
+            error(
+                path,
+                format!(
+                    "has no sheet `{s}`; its sheets are: {}. Pass one of them with --sheet",
+                    names.join(", ")
+                ),
+            )
+        })?;
+        return read_sheet(path, &mut book, name);
+    }
+    // A cover or notes sheet first: take the first sheet that has a table, else the first sheet.
+    let mut first = None;
+    for name in &names {
+        let read = read_sheet(path, &mut book, name);
+        if matches!(&read, Ok(sheet) if sheet.headers.len() >= 2) {
+            return read;
         }
-    };
-    read_sheet(path, &mut book, &name)
+        first.get_or_insert(read);
+    }
+    first.unwrap_or_else(|| Err(error(path, "the workbook has no sheets")))
 }
 
 fn read_sheet(
