@@ -203,6 +203,21 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
         };
         select.push(expr.alias(raw_col(m.spec.name)));
     }
+    if frame.column(EXTRA).is_ok() {
+        let extra = values::clean_text(col(EXTRA));
+        select.push(extra.clone().alias(raw_col(BEYOND)));
+        select.push(
+            when(extra.is_not_null())
+                .then(lit(format!(
+                    "the row has more fields than the header's {}: a value holds an unquoted {}, \
+                     or the row is shifted; quote that value or repair the line",
+                    headers.len(),
+                    opened.delimiter
+                )))
+                .otherwise(lit(NULL).cast(DataType::String))
+                .alias(problem_col(BEYOND)),
+        );
+    }
     let canonical = frame
         .lazy()
         .select(select)
@@ -751,6 +766,12 @@ fn missing_column(
     }
 }
 
+/// The text frame's column for fields beyond the header (never a header's name:
+/// [`unique_names`] keeps names apart, and no export has this one).
+const EXTRA: &str = "_handoff_fields_beyond_header";
+/// The problem name of a row with too many fields.
+const BEYOND: &str = "_beyond";
+
 struct RawFrame {
     frame: DataFrame,
     lines: Option<Vec<u32>>,
@@ -777,9 +798,13 @@ impl Source<'_> {
 
 /// Reads every column as text, so `098...` keeps its zero and nothing is guessed.
 fn read_strings(file: &str, source: Source, delimiter: u8, names: &[String]) -> Result<RawFrame> {
+    // One column beyond the header catches rows with too many fields (polars
+    // would cut them short): a value there rejects the row.
     let schema: Schema = names
         .iter()
-        .map(|n| Field::new(n.as_str().into(), DataType::String))
+        .map(String::as_str)
+        .chain([EXTRA])
+        .map(|n| Field::new(n.into(), DataType::String))
         .collect();
     let nulls = ["null", "NULL", "Null", "N/A", "n/a", "#N/A", "NaN"]
         .iter()
@@ -1083,6 +1108,7 @@ fn split(
             .map(|m| format!("{} ({column})", m.header))
             .unwrap_or_else(|| match name {
                 "_deal_link" => "lead_id / deal_id".to_string(),
+                BEYOND => "(a field after the last header)".to_string(),
                 _ => format!("{column} / lead_id"),
             });
         let value = if parsed.column(&raw_col(column)).is_ok() {

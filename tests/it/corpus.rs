@@ -256,10 +256,16 @@ fn cases() -> Vec<Case> {
             Completes(&[("leads", 1, 1, 0)], &[]),
         ),
         case(
-            "ragged rows: too few and too many fields",
-            vec![("leads.csv", leads("L1,2026-11-12 10:00\nL2,2026-11-13 10:00,Bala,,,extra,fields\n"))],
+            "ragged rows: too few fields are empty, too many reject the row",
+            vec![(
+                "leads.csv",
+                leads("L1,2026-11-12 10:00\nL2,2026-11-13 10:00,Bala,,,extra,fields\nL3,2026-11-13 11:00,,,, \nL4,2026-11-13 12:00,,,,\n"),
+            )],
             as_of,
-            Completes(&[("leads", 2, 2, 0)], &[]),
+            Completes(
+                &[("leads", 4, 3, 1)],
+                &[",3,(a field after the last header),extra,", "more fields than the header's 5"],
+            ),
         ),
         case(
             "a named file that does not exist",
