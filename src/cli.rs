@@ -280,6 +280,7 @@ impl InspectArgs {
                 encoding: self.encoding,
                 preset,
                 sheet: self.sheet,
+                chunk_bytes: None,
             },
         })
     }

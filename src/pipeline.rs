@@ -148,6 +148,7 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
             encoding: job.encoding.clone(),
             preset: job.presets.get(&input).copied(),
             sheet: job.sheet.clone(),
+            chunk_bytes: None,
         };
         loaded.push(load::load(input, path, &job.config, &opts)?);
         timings.mark(format!("load {}", input.name()));

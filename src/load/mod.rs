@@ -2,6 +2,7 @@
 //! names of [`crate::model`], parse every value in polars, and split the rows
 //! into used and rejected. Rows read = rows used + rows rejected, always.
 
+mod chunks;
 pub mod normalise;
 pub mod presets;
 pub mod text;
@@ -92,27 +93,44 @@ pub struct ReadOptions {
     pub preset: Option<&'static Preset>,
     /// The workbook sheet (default: the first).
     pub sheet: Option<String>,
+    /// Bytes of CSV text parsed at a time (default [`CHUNK_BYTES`]); tests use small ones.
+    pub chunk_bytes: Option<usize>,
 }
 
-/// The file's header and raw text frame, however it was stored.
-struct Opened {
+/// The file's header and its rows, however it was stored.
+struct Opened<'a> {
     headers: Vec<String>,
-    raw: RawFrame,
+    body: Body<'a>,
     encoding: &'static str,
     delimiter: &'static str,
     sheet: Option<String>,
     workbook: bool,
 }
 
-fn open(path: &Path, file: &str, opts: &ReadOptions) -> Result<Opened> {
+/// The rows under the header.
+enum Body<'a> {
+    /// A workbook sheet (calamine reads it whole).
+    Sheet(RawFrame),
+    /// CSV text, read in chunks from the first record on.
+    Text {
+        source: Source<'a>,
+        /// Byte offset of the first record.
+        start: usize,
+        /// The line it starts on.
+        first_line: u32,
+        delimiter: u8,
+    },
+}
+
+fn open<'a>(path: &'a Path, opts: &ReadOptions) -> Result<Opened<'a>> {
     if xlsx::is_workbook(path) {
         let sheet = xlsx::read(path, opts.sheet.as_deref())?;
         return Ok(Opened {
             headers: sheet.headers,
-            raw: RawFrame {
+            body: Body::Sheet(RawFrame {
                 frame: sheet.frame,
-                lines: Some(sheet.lines),
-            },
+                lines: sheet.lines,
+            }),
             encoding: "workbook",
             delimiter: "cells",
             sheet: Some(sheet.sheet),
@@ -122,11 +140,15 @@ fn open(path: &Path, file: &str, opts: &ReadOptions) -> Result<Opened> {
     let (source, encoding) = text_source(path, opts)?;
     let start = source.start();
     let delimiter = text::sniff_delimiter(start);
-    let headers = text::read_header(path, start, delimiter)?;
-    let raw = read_strings(file, source, delimiter, &unique_names(&headers))?;
+    let header = text::read_header(path, start, delimiter)?;
     Ok(Opened {
-        headers,
-        raw,
+        headers: header.names,
+        body: Body::Text {
+            source,
+            start: header.end,
+            first_line: header.next_line,
+            delimiter,
+        },
         encoding,
         delimiter: text::delimiter_name(delimiter),
         sheet: None,
@@ -153,7 +175,7 @@ pub fn headers(path: &Path, opts: &ReadOptions) -> Result<Vec<String>> {
     }
     let (source, _) = text_source(path, opts)?;
     let start = source.start();
-    text::read_header(path, start, text::sniff_delimiter(start))
+    Ok(text::read_header(path, start, text::sniff_delimiter(start))?.names)
 }
 
 /// How many canonical columns of `input` these headers fill without a preset;
@@ -162,41 +184,193 @@ pub fn mapped_columns(input: Input, headers: &[String], config: &Config) -> Resu
     map_columns(input, "", headers, &unique_names(headers), config, None).map(|m| m.len())
 }
 
+/// Bytes of CSV text parsed at a time: a file of any size is read chunk by
+/// chunk, and only the parsed, typed rows are kept.
+pub const CHUNK_BYTES: usize = 48 << 20;
+
+/// The least text of a file's last chunk: the rows a report footer may take
+/// (see [`strip_footer`]) arrive together.
+const MIN_TAIL: usize = 64 << 10;
+
+/// What every chunk of one file is read with.
+struct FileJob<'a> {
+    input: Input,
+    file: &'a str,
+    mapping: &'a [Mapped],
+    config: &'a Config,
+    preset: Option<&'static Preset>,
+    workbook: bool,
+    chunk_bytes: usize,
+    /// The header's columns, and the delimiter's name, for messages.
+    columns: usize,
+    delimiter: &'static str,
+}
+
 /// Loads one input file through a preset and the config's column map.
 pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> Result<Loaded> {
     let file = path.display().to_string();
-    let opened = open(path, &file, opts)?;
-    let headers = opened.headers;
-    let raw_names = unique_names(&headers);
-    let preset = choose_preset(input, &headers, config, opts)?;
+    let opened = open(path, opts)?;
+    let headers = &opened.headers;
+    let raw_names = unique_names(headers);
+    let preset = choose_preset(input, headers, config, opts)?;
     let mapping = map_columns(
         input,
         &file,
-        &headers,
+        headers,
         &raw_names,
         config,
         preset.map(|p| p.0),
     )?;
+    let job = FileJob {
+        input,
+        file: &file,
+        mapping: &mapping,
+        config,
+        preset: preset.map(|p| p.0),
+        workbook: opened.workbook,
+        chunk_bytes: opts.chunk_bytes.unwrap_or(CHUNK_BYTES),
+        columns: headers.len(),
+        delimiter: opened.delimiter,
+    };
+    // Day-first or month-first is a property of the whole column, and a chunk
+    // shows only its part: when a later chunk decides differently from what the
+    // earlier ones were read with, the file is read again knowing it.
+    let mut seen = DateLeads::new();
+    let parts = loop {
+        match read_parts(&job, &opened.body, &raw_names, seen)? {
+            Pass::Done(parts) => break parts,
+            Pass::Again(known) => seen = known,
+        }
+    };
+    let read = ReadFacts {
+        file: file.clone(),
+        headers,
+        encoding: opened.encoding,
+        delimiter: opened.delimiter,
+        sheet: opened.sheet,
+        preset: preset.map(|(p, chosen)| PresetUse {
+            name: p.name,
+            vendor: p.vendor,
+            chosen,
+        }),
+    };
+    finish(input, read, parts, &mapping)
+}
 
-    let (raw, footer) = strip_footer(opened.raw)?;
-    let rows_read = raw.frame.height();
-    let lines = match raw.lines {
-        Some(lines) => Series::new(model::LINE.into(), lines).cast(&DataType::Int64),
-        None => Ok(Series::new(
-            model::LINE.into(),
-            (0..rows_read as i64).map(|i| i + 2).collect::<Vec<_>>(),
-        )),
+/// The outcome of one read of a file.
+enum Pass {
+    Done(Parts),
+    /// A chunk changed a column's day order: read again with these leads.
+    Again(DateLeads),
+}
+
+/// Parses the file chunk by chunk into used and rejected rows.
+fn read_parts(job: &FileJob, body: &Body, names: &[String], mut seen: DateLeads) -> Result<Pass> {
+    let mut parts = Parts::default();
+    let mut read_with: Option<Orders> = None;
+    let mut again = false;
+    each_chunk(body, job, names, |raw, last| {
+        let raw = if last {
+            let (raw, footer) = strip_footer(raw)?;
+            parts.footer = footer;
+            raw
+        } else {
+            raw
+        };
+        parts.rows_read += raw.frame.height();
+        let canonical = canonical_frame(job, raw)?;
+        for (name, leads) in date_leads(&canonical, job.mapping)? {
+            let known = seen.entry(name).or_insert((None, None));
+            *known = (known.0.max(leads.0), known.1.max(leads.1));
+        }
+        let orders = decide_orders(job, &seen)?;
+        if read_with.as_ref().is_some_and(|earlier| *earlier != orders) {
+            again = true;
+            return Ok(false);
+        }
+        let parsed = parse_columns(
+            job.input,
+            &canonical,
+            job.mapping,
+            &orders,
+            job.config,
+            job.preset,
+        )?;
+        parts.add(split(job, parsed)?);
+        read_with = Some(orders);
+        Ok(true)
+    })?;
+    if again {
+        return Ok(Pass::Again(seen));
     }
-    .map_err(HandoffError::engine("numbering lines"))?;
+    parts.orders = read_with.unwrap_or_default();
+    Ok(Pass::Done(parts))
+}
+
+/// Calls `f` with each chunk's raw frame, and whether it is the file's last,
+/// until `f` says to stop.
+fn each_chunk(
+    body: &Body,
+    job: &FileJob,
+    names: &[String],
+    mut f: impl FnMut(RawFrame, bool) -> Result<bool>,
+) -> Result<()> {
+    let (source, start, first_line, delimiter) = match body {
+        Body::Sheet(raw) => return f(raw.clone(), true).map(drop),
+        Body::Text {
+            source,
+            start,
+            first_line,
+            delimiter,
+        } => (source, *start, *first_line, *delimiter),
+    };
+    let file = job.file;
+    let cannot = |e: std::io::Error| HandoffError::Input {
+        file: file.to_string(),
+        message: format!("cannot read the file: {e}. Check the path and permissions"),
+    };
+    let (reader, len): (Box<dyn std::io::Read>, u64) = match source {
+        Source::InPlace(path, _) => {
+            use std::io::Seek;
+            let mut f = std::fs::File::open(path).map_err(cannot)?;
+            let len = f.metadata().map_err(cannot)?.len();
+            f.seek(std::io::SeekFrom::Start(start as u64))
+                .map_err(cannot)?;
+            (Box::new(f), len.saturating_sub(start as u64))
+        }
+        Source::Decoded(bytes) => {
+            let rest = &bytes[start.min(bytes.len())..];
+            (Box::new(rest), rest.len() as u64)
+        }
+    };
+    let mut chunker = chunks::Chunker::new(
+        reader,
+        len,
+        first_line,
+        job.chunk_bytes,
+        MIN_TAIL.max(job.chunk_bytes / 4),
+    );
+    while let Some(chunk) = chunker.next_chunk().map_err(cannot)? {
+        let last = chunk.last;
+        if !f(read_chunk(file, chunk, delimiter, names)?, last)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The mapped columns of a raw chunk as text (`_raw_<canonical>`), with each row's line.
+fn canonical_frame(job: &FileJob, raw: RawFrame) -> Result<DataFrame> {
+    let lines = Series::new(model::LINE.into(), raw.lines)
+        .cast(&DataType::Int64)
+        .map_err(HandoffError::engine("numbering lines"))?;
     let mut frame = raw.frame;
     frame
         .with_column(lines.into_column())
         .map_err(HandoffError::engine("numbering lines"))?;
-
-    // The mapped columns as raw text (`_raw_<canonical>`), plus the line.
     let mut select = vec![col(model::LINE)];
-    for m in &mapping {
-        let expr = if opened.workbook && m.spec.kind == Kind::Datetime {
+    for m in job.mapping {
+        let expr = if job.workbook && m.spec.kind == Kind::Datetime {
             values::excel_serial(m.expr.clone())
         } else {
             m.expr.clone()
@@ -211,44 +385,17 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
                 .then(lit(format!(
                     "the row has more fields than the header's {}: a value holds an unquoted {}, \
                      or the row is shifted; quote that value or repair the line",
-                    headers.len(),
-                    opened.delimiter
+                    job.columns, job.delimiter
                 )))
                 .otherwise(lit(NULL).cast(DataType::String))
                 .alias(problem_col(BEYOND)),
         );
     }
-    let canonical = frame
+    frame
         .lazy()
         .select(select)
         .collect()
-        .map_err(HandoffError::engine("selecting columns"))?;
-
-    let preset_order = preset.and_then(|p| p.0.date_order);
-    let orders = date_orders(input, &file, &canonical, &mapping, config, preset_order)?;
-    let parsed = parse_columns(
-        input,
-        &canonical,
-        &mapping,
-        &orders,
-        config,
-        preset.map(|p| p.0),
-    )?;
-    let read = ReadFacts {
-        file,
-        headers: &headers,
-        encoding: opened.encoding,
-        delimiter: opened.delimiter,
-        sheet: opened.sheet,
-        preset: preset.map(|(p, chosen)| PresetUse {
-            name: p.name,
-            vendor: p.vendor,
-            chosen,
-        }),
-        footer,
-        rows_read,
-    };
-    split(input, read, parsed, &mapping, orders)
+        .map_err(HandoffError::engine("selecting columns"))
 }
 
 /// What was learnt reading the file, for its [`FileStats`].
@@ -259,8 +406,6 @@ struct ReadFacts<'a> {
     delimiter: &'static str,
     sheet: Option<String>,
     preset: Option<PresetUse>,
-    footer: Vec<String>,
-    rows_read: usize,
 }
 
 /// The preset for this file: `--preset`, else the config's, else the one the headers match.
@@ -338,10 +483,8 @@ fn strip_footer(raw: RawFrame) -> Result<(RawFrame, Vec<String>)> {
         return Ok((raw, Vec::new()));
     }
     let keep = tail_from + start;
-    let lines_kept = raw.lines.map(|mut l| {
-        l.truncate(keep);
-        l
-    });
+    let mut lines_kept = raw.lines;
+    lines_kept.truncate(keep);
     Ok((
         RawFrame {
             frame: raw.frame.slice(0, keep),
@@ -772,15 +915,16 @@ const EXTRA: &str = "_handoff_fields_beyond_header";
 /// The problem name of a row with too many fields.
 const BEYOND: &str = "_beyond";
 
+/// Rows as text, with the file line each starts on.
+#[derive(Clone)]
 struct RawFrame {
     frame: DataFrame,
-    lines: Option<Vec<u32>>,
+    lines: Vec<u32>,
 }
 
-/// Reads every column as text, so `098...` keeps its zero and nothing is guessed.
 /// Where the CSV text comes from.
 enum Source<'a> {
-    /// A UTF-8 file polars reads in place.
+    /// A UTF-8 file read from disk chunk by chunk.
     InPlace(&'a Path, text::InPlace),
     /// Text decoded into memory.
     Decoded(Vec<u8>),
@@ -796,8 +940,14 @@ impl Source<'_> {
     }
 }
 
-/// Reads every column as text, so `098...` keeps its zero and nothing is guessed.
-fn read_strings(file: &str, source: Source, delimiter: u8, names: &[String]) -> Result<RawFrame> {
+/// Reads a chunk's records, every column as text, so `098...` keeps its zero
+/// and nothing is guessed.
+fn read_chunk(
+    file: &str,
+    chunk: chunks::Chunk,
+    delimiter: u8,
+    names: &[String],
+) -> Result<RawFrame> {
     // One column beyond the header catches rows with too many fields (polars
     // would cut them short): a value there rejects the row.
     let schema: Schema = names
@@ -816,72 +966,52 @@ fn read_strings(file: &str, source: Source, delimiter: u8, names: &[String]) -> 
         .with_missing_is_null(true)
         .with_truncate_ragged_lines(true)
         .with_null_values(Some(NullValues::AllColumns(nulls)));
-    let options = CsvReadOptions::default()
-        .with_has_header(true)
+    let frame = CsvReadOptions::default()
+        .with_has_header(false)
         .with_schema(Some(Arc::new(schema)))
         .with_parse_options(parse)
-        .with_raise_if_empty(false);
-    let cannot_read = |e: PolarsError, content: &[u8]| HandoffError::Input {
-        file: file.to_string(),
-        message: match text::unclosed_quote(content) {
-            Some(line) => format!(
-                "line {line}: a quoted field opens here and never closes, so the rest of the file would be one value. \
-                 The file may be truncated, or a `\"` is missing: re-export it, or repair that line"
-            ),
-            None => format!(
-                "cannot be read as CSV ({}). Check that it is a CSV export with {} as the delimiter",
-                // Polars' message ends with advice for its Python users: keep its first line.
-                e.to_string().lines().next().unwrap_or("unknown error"),
-                text::delimiter_name(delimiter)
-            ),
-        },
+        .with_raise_if_empty(false)
+        .into_reader_with_file_handle(Cursor::new(chunk.bytes.as_slice()))
+        .finish()
+        .map_err(|e| HandoffError::Input {
+            file: file.to_string(),
+            message: match text::unclosed_quote(&chunk.bytes) {
+                Some(line) => format!(
+                    "line {}: a quoted field opens here and never closes, so the rest of the file would be one value. \
+                     The file may be truncated, or a `\"` is missing: re-export it, or repair that line",
+                    line as u32 + chunk.first_line - 1
+                ),
+                None => format!(
+                    "cannot be read as CSV ({}). Check that it is a CSV export with {} as the delimiter",
+                    // Polars' message ends with advice for its Python users: keep its first line.
+                    e.to_string().lines().next().unwrap_or("unknown error"),
+                    text::delimiter_name(delimiter)
+                ),
+            },
+        })?;
+    let records = frame.height();
+    let first = chunk.first_line;
+    let lines = if chunk.one_line_records(records) {
+        None
+    } else {
+        text::record_lines_from(chunk.bytes.as_slice(), delimiter, records)
+            .map(|lines| lines.into_iter().map(|l| l + first - 1).collect())
     };
-    match source {
-        Source::Decoded(bytes) => {
-            let cursor = Cursor::new(bytes);
-            let frame = options
-                .into_reader_with_file_handle(cursor.clone())
-                .finish()
-                .map_err(|e| cannot_read(e, cursor.get_ref()))?;
-            let lines = text::record_lines(cursor.get_ref(), delimiter, frame.height());
-            Ok(RawFrame { frame, lines })
-        }
-        Source::InPlace(path, in_place) => {
-            let frame = options
-                .try_into_reader_with_file_path(Some(path.to_path_buf()))
-                .and_then(|r| r.finish())
-                // The error path alone reads the whole file, to find the broken line.
-                .map_err(|e| cannot_read(e, &std::fs::read(path).unwrap_or_default()))?;
-            let records = frame.height();
-            let lines =
-                if text::one_line_records(in_place.newlines, in_place.trailing_newline, records) {
-                    None
-                } else {
-                    std::fs::File::open(path).ok().and_then(|f| {
-                        text::record_lines_from(std::io::BufReader::new(f), delimiter, records)
-                    })
-                };
-            Ok(RawFrame { frame, lines })
-        }
-    }
+    let lines = lines.unwrap_or_else(|| (0..records as u32).map(|i| first + i).collect());
+    Ok(RawFrame { frame, lines })
 }
 
-/// Decides day-first vs month-first for each datetime column, from its data, else config.
-fn date_orders(
-    input: Input,
-    file: &str,
-    frame: &DataFrame,
-    mapping: &[Mapped],
-    config: &Config,
-    preset_order: Option<DateOrder>,
-) -> Result<BTreeMap<String, Option<DateOrder>>> {
-    let dates: Vec<&Mapped> = mapping
-        .iter()
-        .filter(|m| m.spec.kind == Kind::Datetime)
-        .collect();
-    let mut out = BTreeMap::new();
-    let mut maxima = BTreeMap::new();
-    for m in &dates {
+/// Per datetime column, the largest first and second numbers of its `a/b/yyyy`
+/// dates: what decides day-first or month-first.
+type DateLeads = BTreeMap<&'static str, (Option<i64>, Option<i64>)>;
+
+/// Each datetime column's read order (`None`: unambiguous or undecided).
+type Orders = BTreeMap<String, Option<DateOrder>>;
+
+/// The [`DateLeads`] of a chunk's datetime columns.
+fn date_leads(frame: &DataFrame, mapping: &[Mapped]) -> Result<DateLeads> {
+    let mut out = DateLeads::new();
+    for m in mapping.iter().filter(|m| m.spec.kind == Kind::Datetime) {
         // The day order shows in the date part: look at each distinct one once,
         // not at millions of timestamps.
         let distinct = frame
@@ -908,18 +1038,28 @@ fn date_orders(
                 .and_then(|c| c.get(0).ok())
                 .and_then(|v| v.extract::<i64>())
         };
-        maxima.insert(m.spec.name, (get("lead_a"), get("lead_b")));
+        out.insert(m.spec.name, (get("lead_a"), get("lead_b")));
     }
-    for m in dates {
-        let decided = values::decide_order(maxima[m.spec.name].0, maxima[m.spec.name].1)
-            .map_err(|message| HandoffError::Column {
-                file: file.to_string(),
-                column: m.header.clone(),
-                message: format!("{message}. Fix the dates in the export, or map this column to no canonical name ({})", input.name()),
-            })?;
+    Ok(out)
+}
+
+/// Decides day-first vs month-first for each datetime column, from its data, else config.
+fn decide_orders(job: &FileJob, seen: &DateLeads) -> Result<Orders> {
+    let mut out = Orders::new();
+    for m in job.mapping.iter().filter(|m| m.spec.kind == Kind::Datetime) {
+        let (a, b) = seen.get(m.spec.name).copied().unwrap_or((None, None));
+        let decided = values::decide_order(a, b).map_err(|message| HandoffError::Column {
+            file: job.file.to_string(),
+            column: m.header.clone(),
+            message: format!(
+                "{message}. Fix the dates in the export, or map this column to no canonical name ({})",
+                job.input.name()
+            ),
+        })?;
+        let preset_order = job.preset.and_then(|p| p.date_order);
         out.insert(
             m.spec.name.to_string(),
-            decided.or(config.business.date_order).or(preset_order),
+            decided.or(job.config.business.date_order).or(preset_order),
         );
     }
     Ok(out)
@@ -1074,15 +1214,58 @@ fn convert_currencies(
     Ok((df, uses))
 }
 
-/// Splits parsed rows into used and rejected, and builds the rejects frame.
-fn split(
-    input: Input,
-    read: ReadFacts,
-    (parsed, currencies): (DataFrame, Vec<CurrencyUse>),
-    mapping: &[Mapped],
-    orders: BTreeMap<String, Option<DateOrder>>,
-) -> Result<Loaded> {
-    let file = read.file.clone();
+/// One chunk's rows, split.
+struct Part {
+    used: DataFrame,
+    rejects: DataFrame,
+    unusable: BTreeMap<String, usize>,
+    unknown: BTreeMap<String, Vec<(String, usize)>>,
+    currencies: Vec<CurrencyUse>,
+}
+
+/// A file's chunks, split and summed.
+#[derive(Default)]
+struct Parts {
+    used: Vec<DataFrame>,
+    rejects: Vec<DataFrame>,
+    rows_read: usize,
+    unusable: BTreeMap<String, usize>,
+    unknown: BTreeMap<String, BTreeMap<String, usize>>,
+    currencies: Vec<CurrencyUse>,
+    footer: Vec<String>,
+    orders: Orders,
+}
+
+impl Parts {
+    fn add(&mut self, part: Part) {
+        self.used.push(part.used);
+        if part.rejects.height() > 0 {
+            self.rejects.push(part.rejects);
+        }
+        for (column, n) in part.unusable {
+            *self.unusable.entry(column).or_default() += n;
+        }
+        for (column, values) in part.unknown {
+            let counts = self.unknown.entry(column).or_default();
+            for (value, n) in values {
+                *counts.entry(value).or_default() += n;
+            }
+        }
+        for c in part.currencies {
+            match self
+                .currencies
+                .iter_mut()
+                .find(|u| u.column == c.column && u.currency == c.currency)
+            {
+                Some(u) => u.amounts += c.amounts,
+                None => self.currencies.push(c),
+            }
+        }
+    }
+}
+
+/// Splits a chunk's parsed rows into used and rejected.
+fn split(job: &FileJob, (parsed, currencies): (DataFrame, Vec<CurrencyUse>)) -> Result<Part> {
     let problems: Vec<String> = parsed
         .get_column_names()
         .iter()
@@ -1102,7 +1285,8 @@ fn split(
             "_deal_link" => model::LEAD_ID,
             other => other,
         };
-        let header = mapping
+        let header = job
+            .mapping
             .iter()
             .find(|m| m.spec.name == column)
             .map(|m| format!("{} ({column})", m.header))
@@ -1122,8 +1306,8 @@ fn split(
                 .lazy()
                 .filter(col(p.as_str()).is_not_null())
                 .select([
-                    lit(file.clone()).alias("file"),
-                    lit(input.name()).alias("input"),
+                    lit(job.file.to_string()).alias("file"),
+                    lit(job.input.name()).alias("input"),
                     col(model::LINE).alias("line"),
                     lit(header).alias("column"),
                     value.alias("value"),
@@ -1145,8 +1329,8 @@ fn split(
             .map_err(HandoffError::engine("collecting rejected rows"))?
     };
 
-    let unusable = unusable_counts(&parsed, mapping)?;
-    let unknown = normalise::unknown_values(&parsed, input)
+    let unusable = unusable_counts(&parsed, job.mapping)?;
+    let unknown = normalise::unknown_values(&parsed, job.input)
         .map_err(HandoffError::engine("counting unknown vocabulary"))?;
     let keep: Vec<Expr> = parsed
         .get_column_names()
@@ -1158,29 +1342,82 @@ fn split(
         })
         .map(|n| col(n.as_str()))
         .collect();
-    // Filtering copies every column; most files have nothing to reject.
+    // Filtering copies every column; most chunks have nothing to reject.
     let used = if rejects.height() == 0 {
         parsed.lazy()
     } else {
         parsed.lazy().filter(any_problem.not())
     };
-    let used = used.select(keep);
-    let frame = used
+    let used = used
+        .select(keep)
         .collect()
         .map_err(HandoffError::engine("keeping used rows"))?;
+    Ok(Part {
+        used,
+        rejects,
+        unusable,
+        unknown,
+        currencies,
+    })
+}
 
+/// Joins a file's parts into its [`Loaded`] frame, rejects and accounting.
+fn finish(input: Input, read: ReadFacts, parts: Parts, mapping: &[Mapped]) -> Result<Loaded> {
+    let Parts {
+        used,
+        rejects,
+        rows_read,
+        unusable,
+        unknown,
+        mut currencies,
+        footer,
+        orders,
+    } = parts;
+    let mut chunks = used.into_iter();
+    let mut frame = chunks.next().unwrap_or_default();
+    for more in chunks {
+        frame
+            .vstack_mut_owned(more)
+            .map_err(HandoffError::engine("joining the file's chunks"))?;
+    }
+    let rejects = if rejects.is_empty() {
+        empty_rejects()
+    } else {
+        concat(
+            rejects.into_iter().map(IntoLazy::lazy).collect::<Vec<_>>(),
+            UnionArgs::default(),
+        )
+        .and_then(LazyFrame::collect)
+        .map_err(HandoffError::engine("collecting rejected rows"))?
+    };
     let rows_used = frame.height();
     let sources: Vec<usize> = mapping.iter().flat_map(|m| m.sources.clone()).collect();
+    // Most frequent first, then by value; twenty at most.
+    let unknown = unknown
+        .into_iter()
+        .map(|(column, counts)| {
+            let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            counts.truncate(normalise::UNKNOWN_SHOWN);
+            (column, counts)
+        })
+        .collect();
+    let position = |column: &str| mapping.iter().position(|m| m.spec.name == column);
+    currencies.sort_by(|a, b| {
+        position(&a.column)
+            .cmp(&position(&b.column))
+            .then_with(|| a.currency.cmp(&b.currency))
+    });
     let stats = FileStats {
         input: input.name(),
-        file,
+        file: read.file,
         encoding: read.encoding,
         delimiter: read.delimiter,
         sheet: read.sheet,
         preset: read.preset,
-        rows_read: read.rows_read,
+        rows_read,
         rows_used,
-        rows_rejected: read.rows_read - rows_used,
+        rows_rejected: rows_read - rows_used,
         mapped: mapping
             .iter()
             .map(|m| (m.header.clone(), m.spec.name.to_string()))
@@ -1206,7 +1443,7 @@ fn split(
         unusable_values: unusable,
         unknown_values: unknown,
         currencies,
-        footer: read.footer,
+        footer,
     };
     Ok(Loaded {
         input,

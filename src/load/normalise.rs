@@ -387,7 +387,11 @@ pub fn apply(
     }
 }
 
-/// Vocabulary values no synonym covers, by column, with counts (most frequent first, at most 20).
+/// How many unknown values of a column are listed (the most frequent).
+pub const UNKNOWN_SHOWN: usize = 20;
+
+/// Vocabulary values no synonym covers, by column, with counts (all of them,
+/// most frequent first; callers keep [`UNKNOWN_SHOWN`]).
 pub fn unknown_values(
     parsed: &DataFrame,
     input: Input,
@@ -423,7 +427,6 @@ pub fn unknown_values(
                 [col("n"), col("v")],
                 SortMultipleOptions::default().with_order_descending_multi([true, false]),
             )
-            .limit(20)
             .collect()?;
         if counts.height() == 0 {
             continue;

@@ -190,8 +190,17 @@ pub fn delimiter_name(d: u8) -> &'static str {
     }
 }
 
+/// The header record, and where the data after it starts.
+pub struct Header {
+    pub names: Vec<String>,
+    /// Byte offset of the first data record.
+    pub end: usize,
+    /// The line (1-based) the first data record starts on.
+    pub next_line: u32,
+}
+
 /// The header record, parsed with CSV quoting rules.
-pub fn read_header(path: &Path, text: &[u8], delimiter: u8) -> Result<Vec<String>, HandoffError> {
+pub fn read_header(path: &Path, text: &[u8], delimiter: u8) -> Result<Header, HandoffError> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -207,29 +216,26 @@ pub fn read_header(path: &Path, text: &[u8], delimiter: u8) -> Result<Vec<String
             "the first line is empty; the file needs a header row naming its columns",
         ));
     }
-    Ok(record
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
-        .collect())
-}
-
-/// The file line (1-based, header = line 1) where each data record starts,
-/// when records span several lines (quoted newlines); `None` when every
-/// record is one line, so line = record index + 2.
-pub fn record_lines(text: &[u8], delimiter: u8, records: usize) -> Option<Vec<u32>> {
-    let trailing = text.last() == Some(&b'\n');
-    if one_line_records(memchr_count(text), trailing, records) {
-        return None;
+    // After `\r`, the reader stops short of the `\n` of a CRLF line end.
+    let next = reader.position();
+    let mut end = usize::try_from(next.byte()).unwrap_or(usize::MAX);
+    let mut next_line = u32::try_from(next.line()).unwrap_or(u32::MAX);
+    if end > 0 && text.get(end - 1) == Some(&b'\r') && text.get(end) == Some(&b'\n') {
+        end += 1;
+        next_line = next_line.saturating_add(1);
     }
-    record_lines_from(text, delimiter, records)
+    Ok(Header {
+        names: record
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+            .collect(),
+        end,
+        next_line,
+    })
 }
 
-/// Whether `newlines` line breaks hold exactly a header and `records` one-line records.
-pub fn one_line_records(newlines: usize, trailing_newline: bool, records: usize) -> bool {
-    newlines + 1 - usize::from(trailing_newline) == records + 1
-}
-
-/// Each record's first line, read with CSV quoting rules from any reader.
+/// Each record's first line (1-based, counted from the reader's start), read
+/// with CSV quoting rules; `None` when the records found differ from `records`.
 pub fn record_lines_from<R: std::io::Read>(
     reader: R,
     delimiter: u8,
@@ -237,7 +243,7 @@ pub fn record_lines_from<R: std::io::Read>(
 ) -> Option<Vec<u32>> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
-        .has_headers(true)
+        .has_headers(false)
         .flexible(true)
         .from_reader(reader);
     let mut lines = Vec::with_capacity(records);
@@ -253,8 +259,6 @@ pub fn record_lines_from<R: std::io::Read>(
 /// whole into memory. `head` is its start, for the delimiter and the header.
 pub struct InPlace {
     pub head: Vec<u8>,
-    pub newlines: usize,
-    pub trailing_newline: bool,
 }
 
 /// Checks a file can be read in place: UTF-8 throughout (validated in chunks,
@@ -282,16 +286,12 @@ fn in_place_chunked(path: &Path, chunk_size: usize) -> Option<InPlace> {
     }
     let mut reader = std::fs::File::open(path).ok()?;
     let (mut carry, mut chunk) = (Vec::new(), vec![0u8; chunk_size]);
-    let (mut newlines, mut last) = (0usize, None);
     loop {
         let n = reader.read(&mut chunk).ok()?;
         if n == 0 {
             break;
         }
-        let got = &chunk[..n];
-        newlines += memchr_count(got);
-        last = got.last().copied();
-        carry.extend_from_slice(got);
+        carry.extend_from_slice(&chunk[..n]);
         match std::str::from_utf8(&carry) {
             Ok(_) => carry.clear(),
             // A character cut by the chunk's end: keep its start for the next chunk.
@@ -301,11 +301,7 @@ fn in_place_chunked(path: &Path, chunk_size: usize) -> Option<InPlace> {
             Err(_) => return None,
         }
     }
-    carry.is_empty().then_some(InPlace {
-        head,
-        newlines,
-        trailing_newline: last == Some(b'\n'),
-    })
+    carry.is_empty().then_some(InPlace { head })
 }
 
 /// The line (1-based) where a quoted field opens and never closes, if one does.
@@ -324,10 +320,6 @@ pub fn unclosed_quote(text: &[u8]) -> Option<usize> {
         }
     }
     quoted.then_some(opened)
-}
-
-fn memchr_count(text: &[u8]) -> usize {
-    text.iter().filter(|b| **b == b'\n').count()
 }
 
 #[cfg(test)]
@@ -365,7 +357,6 @@ mod tests {
         std::fs::write(&path, "lead_id,name\nL1,José\nL2,Ça va ₹\n").unwrap();
         // Chunks of 3 bytes cut "é", "Ç" and "₹" apart.
         let p = in_place_chunked(&path, 3).expect("valid UTF-8 is read in place");
-        assert_eq!((p.newlines, p.trailing_newline), (3, true));
         assert!(p.head.starts_with(b"lead_id,name"));
         std::fs::write(&path, b"lead_id,name\nL1,Jos\xe9\n").unwrap();
         assert!(
@@ -393,8 +384,20 @@ mod tests {
 
     #[test]
     fn multi_line_records_get_their_first_line() {
-        let text = b"a,b\n1,\"x\ny\"\n2,z\n";
-        assert_eq!(record_lines(text, b',', 2), Some(vec![2, 4]));
-        assert_eq!(record_lines(b"a,b\n1,x\n2,z\n", b',', 2), None);
+        let text = b"1,\"x\ny\"\n2,z\n";
+        assert_eq!(record_lines_from(&text[..], b',', 2), Some(vec![1, 3]));
+        assert_eq!(record_lines_from(&text[..], b',', 3), None);
+    }
+
+    #[test]
+    fn the_header_says_where_the_data_starts() {
+        let text = "\u{feff}id,\"two\nline\"\n1,2\n".as_bytes();
+        let h = read_header(Path::new("x.csv"), text, b',').unwrap();
+        assert_eq!(h.names, ["id", "two\nline"]);
+        assert_eq!(&text[h.end..], b"1,2\n");
+        assert_eq!(h.next_line, 3);
+        let crlf = b"id,name\r\n1,2\r\n";
+        let h = read_header(Path::new("x.csv"), crlf, b',').unwrap();
+        assert_eq!((&crlf[h.end..], h.next_line), (&b"1,2\r\n"[..], 2));
     }
 }

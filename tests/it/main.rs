@@ -1,6 +1,7 @@
 //! Integration tests: one binary (polars links once), a module per topic.
 
 mod accounting;
+mod chunks;
 mod cli;
 mod corpus;
 mod html;
