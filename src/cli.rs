@@ -281,6 +281,7 @@ impl InspectArgs {
                 preset,
                 sheet: self.sheet,
                 chunk_bytes: None,
+                keep: None,
             },
         })
     }

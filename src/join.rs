@@ -81,6 +81,21 @@ fn null_i64() -> Expr {
     lit(NULL).cast(DataType::Int64)
 }
 
+/// The call columns matching and orphans read; a call log is the largest
+/// input, so the loader keeps only these.
+pub const CALL_COLUMNS: [&str; 6] = [STARTED_AT, LINE, LEAD_ID, PHONE, DIRECTION, CHANNEL];
+
+/// The rows at or before `as_of`, numbered; no copy when every row is.
+fn until_as_of(df: DataFrame, at: &str, as_of: i64) -> PolarsResult<DataFrame> {
+    let latest = df.column(at)?.as_materialized_series().max::<i64>()?;
+    let df = if latest.is_some_and(|t| t > as_of) {
+        df.lazy().filter(col(at).lt_eq(lit(as_of))).collect()?
+    } else {
+        df
+    };
+    df.with_row_index(ROW.into(), None)
+}
+
 /// Runs every join of the contract.
 pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
     let mut counts = JoinCounts {
@@ -107,11 +122,7 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
     lf = match src.forms {
         Some(forms) => {
             let all = forms.height();
-            let forms = forms
-                .lazy()
-                .filter(col(SUBMITTED_AT).lt_eq(lit(as_of)))
-                .with_row_index(ROW, None)
-                .collect()
+            let forms = until_as_of(forms, SUBMITTED_AT, as_of)
                 .map_err(engine("applying the as-of time to forms"))?;
             counts.forms_after_as_of = all - forms.height();
             let matched = match_forms(forms.clone().lazy(), keys.clone())
@@ -145,10 +156,8 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
         Some(calls) => {
             let all = calls.height();
             let calls = calls
-                .lazy()
-                .filter(col(STARTED_AT).lt_eq(lit(as_of)))
-                .with_row_index(ROW, None)
-                .collect()
+                .select(CALL_COLUMNS.iter().copied())
+                .and_then(|calls| until_as_of(calls, STARTED_AT, as_of))
                 .map_err(engine("applying the as-of time to calls"))?;
             counts.calls_after_as_of = all - calls.height();
             let matched = match_calls(calls.clone().lazy(), keys)

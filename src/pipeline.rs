@@ -149,6 +149,7 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
             preset: job.presets.get(&input).copied(),
             sheet: job.sheet.clone(),
             chunk_bytes: None,
+            keep: (input == Input::Calls).then_some(&crate::join::CALL_COLUMNS[..]),
         };
         loaded.push(load::load(input, path, &job.config, &opts)?);
         timings.mark(format!("load {}", input.name()));

@@ -95,6 +95,9 @@ pub struct ReadOptions {
     pub sheet: Option<String>,
     /// Bytes of CSV text parsed at a time (default [`CHUNK_BYTES`]); tests use small ones.
     pub chunk_bytes: Option<usize>,
+    /// The columns the caller reads, when not all: every mapped column is still
+    /// parsed and checked, but only these are kept in memory.
+    pub keep: Option<&'static [&'static str]>,
 }
 
 /// The file's header and its rows, however it was stored.
@@ -201,6 +204,7 @@ struct FileJob<'a> {
     preset: Option<&'static Preset>,
     workbook: bool,
     chunk_bytes: usize,
+    keep: Option<&'static [&'static str]>,
     /// The header's columns, and the delimiter's name, for messages.
     columns: usize,
     delimiter: &'static str,
@@ -229,6 +233,7 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
         preset: preset.map(|p| p.0),
         workbook: opened.workbook,
         chunk_bytes: opts.chunk_bytes.unwrap_or(CHUNK_BYTES),
+        keep: opts.keep,
         columns: headers.len(),
         delimiter: opened.delimiter,
     };
@@ -1339,6 +1344,7 @@ fn split(job: &FileJob, (parsed, currencies): (DataFrame, Vec<CurrencyUse>)) -> 
             !["_problem_", "_raw_", "_vocab_"]
                 .iter()
                 .any(|p| n.starts_with(p))
+                && job.keep.is_none_or(|keep| keep.contains(&n.as_str()))
         })
         .map(|n| col(n.as_str()))
         .collect();
@@ -1380,6 +1386,9 @@ fn finish(input: Input, read: ReadFacts, parts: Parts, mapping: &[Mapped]) -> Re
             .vstack_mut_owned(more)
             .map_err(HandoffError::engine("joining the file's chunks"))?;
     }
+    // One contiguous run per column (joins and sorts slow down on many pieces),
+    // a column at a time so only one column is ever held twice.
+    frame.rechunk_mut();
     let rejects = if rejects.is_empty() {
         empty_rejects()
     } else {

@@ -13,16 +13,17 @@ pub fn neutralise(e: Expr) -> Expr {
         .otherwise(e)
 }
 
-/// An epoch-ms instant as local ISO 8601 with offset, e.g. `2026-11-16T10:05:00+05:30`.
-pub fn local_iso(e: Expr, tz: Tz) -> Expr {
+/// Local ISO 8601 with offset, e.g. `2026-11-16T10:05:00+05:30`.
+const ISO_LOCAL: &str = "%Y-%m-%dT%H:%M:%S%:z";
+
+/// An epoch-ms instant as a datetime in `tz` (the zone is metadata: no per-row work).
+fn local_time(e: Expr, tz: Tz) -> Expr {
     e.cast(DataType::Datetime(
         TimeUnit::Milliseconds,
         Some(TimeZone::UTC),
     ))
     .dt()
     .convert_time_zone(TimeZone::from_chrono(&tz))
-    .dt()
-    .strftime("%Y-%m-%dT%H:%M:%S%:z")
 }
 
 /// One epoch-ms instant as local ISO 8601 text, for messages and summaries.
@@ -30,7 +31,7 @@ pub fn local_iso_text(ms: i64, tz: Tz) -> String {
     use chrono::TimeZone as _;
     tz.timestamp_millis_opt(ms)
         .single()
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%:z").to_string())
+        .map(|t| t.format(ISO_LOCAL).to_string())
         .unwrap_or_else(|| format!("{ms} ms"))
 }
 
@@ -83,7 +84,8 @@ pub fn to_csv(df: &DataFrame, time_columns: &[&str], tz: Tz) -> Result<Vec<u8>> 
         .map(|(name, _)| {
             let c = col(name.clone());
             if time_columns.contains(&name.as_str()) {
-                local_iso(c, tz).alias(name.clone())
+                // Formatted by the writer, from the instant: no text column is built.
+                local_time(c, tz).alias(name.clone())
             } else if risky.contains(name) {
                 neutralise(c).alias(name.clone())
             } else {
@@ -100,6 +102,7 @@ pub fn to_csv(df: &DataFrame, time_columns: &[&str], tz: Tz) -> Result<Vec<u8>> 
     let mut bytes = Vec::new();
     CsvWriter::new(&mut bytes)
         .include_header(true)
+        .with_datetime_format(Some(ISO_LOCAL.into()))
         .with_float_precision(Some(2))
         .finish(&mut out)
         .map_err(HandoffError::engine("writing CSV"))?;
