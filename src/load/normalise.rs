@@ -16,6 +16,8 @@ pub const DEAL_OUTCOME: &str = "deal_outcome";
 
 /// The stage's mapped outcome before unknown stages count as open (dropped after loading).
 const VOCAB_STAGE: &str = "_vocab_stage";
+/// The call direction mapped through its synonyms, before its checks.
+const VOCAB_DIRECTION: &str = "_vocab_direction";
 
 /// Canonical columns whose text goes through a synonym map.
 pub fn is_mapped(name: &str) -> bool {
@@ -202,7 +204,7 @@ fn problem(name: &str) -> String {
 /// Adds the input's vocabulary and row rules to the parsed frame.
 pub fn apply(
     input: Input,
-    df: DataFrame,
+    mut df: DataFrame,
     present: Vec<&'static str>,
     config: &Config,
     vocabulary: &Vocabulary,
@@ -315,12 +317,17 @@ pub fn apply(
                     vocabulary.direction,
                 ),
             )?;
+            // Mapped once, then read twice (no common-subexpression reuse here).
+            df = df
+                .lazy()
+                .with_column(direction.alias(VOCAB_DIRECTION))
+                .collect()?;
             let p = problem(model::DIRECTION);
-            exprs.push(direction.clone().alias(model::DIRECTION));
+            exprs.push(col(VOCAB_DIRECTION).alias(model::DIRECTION));
             exprs.push(
                 when(col(model::DIRECTION).is_null())
                     .then(lit("required value `direction` is empty"))
-                    .when(direction.is_null())
+                    .when(col(VOCAB_DIRECTION).is_null())
                     .then(lit("call direction must be inbound or outbound (or a synonym in [synonyms.direction])"))
                     .otherwise(lit(NULL).cast(DataType::String))
                     .alias(p),

@@ -640,8 +640,11 @@ pub fn parse_number(src: &str, out: &str, problem: &str, max: f64) -> Stages {
     vec![
         vec![clean_text(col(src)).alias(s.as_str())],
         vec![
+            // The pattern runs on clock values only; plain numbers are null here.
             groups(
-                c(&s),
+                when(c(&s).str().contains_literal(lit(":")))
+                    .then(c(&s))
+                    .otherwise(null_str()),
                 r"^(?P<a>[0-9]{1,4}):(?P<b>[0-5][0-9])(?::(?P<s>[0-5][0-9]))?$",
             )
             .alias(hms.as_str()),
