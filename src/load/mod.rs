@@ -205,8 +205,8 @@ struct FileJob<'a> {
     workbook: bool,
     chunk_bytes: usize,
     keep: Option<&'static [&'static str]>,
-    /// The header's columns, and the delimiter's name, for messages.
-    columns: usize,
+    headers: &'a [String],
+    /// The delimiter's name (`comma`, ... or `cells`).
     delimiter: &'static str,
 }
 
@@ -234,7 +234,7 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
         workbook: opened.workbook,
         chunk_bytes: opts.chunk_bytes.unwrap_or(CHUNK_BYTES),
         keep: opts.keep,
-        columns: headers.len(),
+        headers,
         delimiter: opened.delimiter,
     };
     // Day-first or month-first is a property of the whole column, and a chunk
@@ -248,10 +248,7 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
         }
     };
     let read = ReadFacts {
-        file: file.clone(),
-        headers,
         encoding: opened.encoding,
-        delimiter: opened.delimiter,
         sheet: opened.sheet,
         preset: preset.map(|(p, chosen)| PresetUse {
             name: p.name,
@@ -259,7 +256,7 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
             chosen,
         }),
     };
-    finish(input, read, parts, &mapping)
+    finish(&job, read, parts)
 }
 
 /// The outcome of one read of a file.
@@ -390,7 +387,8 @@ fn canonical_frame(job: &FileJob, raw: RawFrame) -> Result<DataFrame> {
                 .then(lit(format!(
                     "the row has more fields than the header's {}: a value holds an unquoted {}, \
                      or the row is shifted; quote that value or repair the line",
-                    job.columns, job.delimiter
+                    job.headers.len(),
+                    job.delimiter
                 )))
                 .otherwise(lit(NULL).cast(DataType::String))
                 .alias(problem_col(BEYOND)),
@@ -403,12 +401,9 @@ fn canonical_frame(job: &FileJob, raw: RawFrame) -> Result<DataFrame> {
         .map_err(HandoffError::engine("selecting columns"))
 }
 
-/// What was learnt reading the file, for its [`FileStats`].
-struct ReadFacts<'a> {
-    file: String,
-    headers: &'a [String],
+/// What was learnt opening the file, for its [`FileStats`] (the rest is in the [`FileJob`]).
+struct ReadFacts {
     encoding: &'static str,
-    delimiter: &'static str,
     sheet: Option<String>,
     preset: Option<PresetUse>,
 }
@@ -1368,7 +1363,8 @@ fn split(job: &FileJob, (parsed, currencies): (DataFrame, Vec<CurrencyUse>)) -> 
 }
 
 /// Joins a file's parts into its [`Loaded`] frame, rejects and accounting.
-fn finish(input: Input, read: ReadFacts, parts: Parts, mapping: &[Mapped]) -> Result<Loaded> {
+fn finish(job: &FileJob, read: ReadFacts, parts: Parts) -> Result<Loaded> {
+    let mapping = job.mapping;
     let Parts {
         used,
         rejects,
@@ -1418,10 +1414,10 @@ fn finish(input: Input, read: ReadFacts, parts: Parts, mapping: &[Mapped]) -> Re
             .then_with(|| a.currency.cmp(&b.currency))
     });
     let stats = FileStats {
-        input: input.name(),
-        file: read.file,
+        input: job.input.name(),
+        file: job.file.to_string(),
         encoding: read.encoding,
-        delimiter: read.delimiter,
+        delimiter: job.delimiter,
         sheet: read.sheet,
         preset: read.preset,
         rows_read,
@@ -1431,7 +1427,7 @@ fn finish(input: Input, read: ReadFacts, parts: Parts, mapping: &[Mapped]) -> Re
             .iter()
             .map(|m| (m.header.clone(), m.spec.name.to_string()))
             .collect(),
-        ignored: read
+        ignored: job
             .headers
             .iter()
             .enumerate()
@@ -1455,7 +1451,7 @@ fn finish(input: Input, read: ReadFacts, parts: Parts, mapping: &[Mapped]) -> Re
         footer,
     };
     Ok(Loaded {
-        input,
+        input: job.input,
         frame,
         rejects,
         stats,
