@@ -1219,7 +1219,7 @@ struct Part {
     used: DataFrame,
     rejects: DataFrame,
     unusable: BTreeMap<String, usize>,
-    unknown: BTreeMap<String, Vec<(String, usize)>>,
+    unknown: BTreeMap<String, BTreeMap<String, usize>>,
     currencies: Vec<CurrencyUse>,
 }
 

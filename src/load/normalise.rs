@@ -397,12 +397,12 @@ pub fn apply(
 /// How many unknown values of a column are listed (the most frequent).
 pub const UNKNOWN_SHOWN: usize = 20;
 
-/// Vocabulary values no synonym covers, by column, with counts (all of them,
-/// most frequent first; callers keep [`UNKNOWN_SHOWN`]).
+/// Vocabulary values no synonym covers, by column, with counts (all of them:
+/// a file's chunks are summed, then the callers rank and keep [`UNKNOWN_SHOWN`]).
 pub fn unknown_values(
     parsed: &DataFrame,
     input: Input,
-) -> PolarsResult<BTreeMap<String, Vec<(String, usize)>>> {
+) -> PolarsResult<BTreeMap<String, BTreeMap<String, usize>>> {
     let has = |c: &str| parsed.column(c).is_ok();
     let mut checks: Vec<(&str, Expr, Expr)> = Vec::new();
     // (An unknown direction rejects its row, and is reported there.)
@@ -430,17 +430,13 @@ pub fn unknown_values(
             )
             .group_by([col("v")])
             .agg([len().alias("n")])
-            .sort_by_exprs(
-                [col("n"), col("v")],
-                SortMultipleOptions::default().with_order_descending_multi([true, false]),
-            )
             .collect()?;
         if counts.height() == 0 {
             continue;
         }
         let vs = counts.column("v")?.str()?.clone();
         let ns = counts.column("n")?.cast(&DataType::Int64)?;
-        let values: Vec<(String, usize)> = vs
+        let values: BTreeMap<String, usize> = vs
             .iter()
             .zip(ns.i64()?.iter())
             .map(|(v, n)| (v.unwrap_or_default().to_string(), n.unwrap_or(0) as usize))
