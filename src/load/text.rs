@@ -255,8 +255,8 @@ pub fn record_lines_from<R: std::io::Read>(
     (lines.len() == records).then_some(lines)
 }
 
-/// A UTF-8 file to be read in place: polars maps it, so it is never copied
-/// whole into memory. `head` is its start, for the delimiter and the header.
+/// A UTF-8 file read as it is, chunk by chunk from disk, never decoded or
+/// held whole. `head` is its start, for the delimiter and the header.
 pub struct InPlace {
     pub head: Vec<u8>,
 }
