@@ -209,31 +209,38 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
     })
 }
 
-/// Writes `ledger.csv`, `orphans.csv` and `rejects.csv` into the output folder.
-/// A frame as CSV, masked first when the job asks for it.
-fn csv_out(df: &DataFrame, times: &[&str], job: &LedgerJob) -> Result<Vec<u8>> {
+/// A frame ready for CSV output, masked first when the job asks for it.
+fn csv_frame(df: &DataFrame, times: &[&str], job: &LedgerJob) -> Result<DataFrame> {
     let tz = job.config.calendar.time_zone.0;
     if job.mask_pii {
-        report::csv::to_csv(&report::csv::mask_pii(df)?, times, tz)
+        report::csv::prepare(&report::csv::mask_pii(df)?, times, tz)
     } else {
-        report::csv::to_csv(df, times, tz)
+        report::csv::prepare(df, times, tz)
     }
 }
 
+/// Streams a prepared frame to `path` as CSV, atomically.
+fn write_csv(path: &Path, mut frame: DataFrame) -> Result<()> {
+    report::write_atomic_with(path, |w| report::csv::write(&mut frame, w))
+}
+
+/// Writes `ledger.csv`, `orphans.csv` and `rejects.csv` into the output folder.
+/// All three are prepared before any is written, so a failure to compute one
+/// leaves the folder as it was.
 pub fn write(ledger: &Ledger, job: &LedgerJob) -> Result<Written> {
     let dir = report::ensure_dir(&job.out)?;
     let outputs = [
         (
             "ledger.csv",
-            csv_out(&ledger.ledger, &clocks::time_columns(), job)?,
+            csv_frame(&ledger.ledger, &clocks::time_columns(), job)?,
         ),
-        ("orphans.csv", csv_out(&ledger.orphans, &["at"], job)?),
-        ("rejects.csv", csv_out(&ledger.rejects, &[], job)?),
+        ("orphans.csv", csv_frame(&ledger.orphans, &["at"], job)?),
+        ("rejects.csv", csv_frame(&ledger.rejects, &[], job)?),
     ];
     let mut paths = Vec::new();
-    for (name, bytes) in outputs {
+    for (name, frame) in outputs {
         let path = dir.join(name);
-        report::write_atomic(&path, &bytes)?;
+        write_csv(&path, frame)?;
         paths.push(path);
     }
     Ok(Written { paths })
@@ -389,7 +396,7 @@ pub fn write_scorecard(ledger: &Ledger, metrics: &Metrics, job: &LedgerJob) -> R
             .collect()
             .map_err(HandoffError::engine("building an action list"))?;
         let path = job.out.join(name);
-        report::write_atomic(&path, &csv_out(&df, &times, job)?)?;
+        write_csv(&path, csv_frame(&df, &times, job)?)?;
         written.paths.push(path);
     }
     let path = job.out.join("metrics.json");

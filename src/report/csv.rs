@@ -47,6 +47,19 @@ fn starts_formula(e: Expr) -> Expr {
 
 /// Renders a frame as CSV bytes: `time_columns` as local time, text neutralised.
 pub fn to_csv(df: &DataFrame, time_columns: &[&str], tz: Tz) -> Result<Vec<u8>> {
+    let mut out = prepare(df, time_columns, tz)?;
+    let mut bytes = Vec::new();
+    write(&mut out, &mut bytes).map_err(|e| HandoffError::Output {
+        path: "(memory)".into(),
+        source: e,
+    })?;
+    Ok(bytes)
+}
+
+/// A frame made ready for [`write`]: `time_columns` as instants in `tz`
+/// (formatted by the writer, no text column is built), and only the text
+/// columns that hold a formula-like cell rewritten.
+pub fn prepare(df: &DataFrame, time_columns: &[&str], tz: Tz) -> Result<DataFrame> {
     let text: Vec<PlSmallStr> = df
         .schema()
         .iter()
@@ -93,20 +106,25 @@ pub fn to_csv(df: &DataFrame, time_columns: &[&str], tz: Tz) -> Result<Vec<u8>> 
             }
         })
         .collect();
-    let mut out = df
-        .clone()
+    df.clone()
         .lazy()
         .select(exprs)
         .collect()
-        .map_err(HandoffError::engine("preparing CSV output"))?;
-    let mut bytes = Vec::new();
-    CsvWriter::new(&mut bytes)
+        .map_err(HandoffError::engine("preparing CSV output"))
+}
+
+/// Writes a [`prepare`]d frame as CSV; a failure is the writer's I/O error.
+pub fn write(prepared: &mut DataFrame, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    CsvWriter::new(out)
         .include_header(true)
         .with_datetime_format(Some(ISO_LOCAL.into()))
         .with_float_precision(Some(2))
-        .finish(&mut out)
-        .map_err(HandoffError::engine("writing CSV"))?;
-    Ok(bytes)
+        .finish(prepared)
+        .map_err(|e| match e {
+            PolarsError::IO { error, .. } => std::sync::Arc::try_unwrap(error)
+                .unwrap_or_else(|shared| std::io::Error::new(shared.kind(), shared.to_string())),
+            other => std::io::Error::other(other),
+        })
 }
 
 /// Masks personal data for reports that leave the company: names keep their

@@ -1,6 +1,7 @@
 //! The output layer: the only code that writes files. Exporters turn typed
-//! data into bytes; [`write_atomic`] puts bytes on disk through a temporary
-//! file and a rename, so a failed run never leaves a half-written output.
+//! data into bytes (or stream them); [`write_atomic`] and [`write_atomic_with`]
+//! put them on disk through a temporary file and a rename, so a failed run
+//! never leaves a half-written output.
 
 pub mod charts;
 pub mod csv;
@@ -15,10 +16,16 @@ use crate::error::{HandoffError, Result};
 
 /// Writes `bytes` to `path` via a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let output_error = |source| HandoffError::Output {
-        path: path.display().to_string(),
-        source,
-    };
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// Streams a file to `path`: `fill` writes into a buffered temporary in the
+/// same folder, which is synced and renamed into place only when all of it
+/// was written. Large outputs (the ledger) never sit whole in memory.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -29,14 +36,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
+        .and_then(|file| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            fill(&mut w)?;
+            w.into_inner().map_err(|e| e.into_error())?.sync_all()
         })
         .and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
+    if let Err(source) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(output_error(e));
+        return Err(HandoffError::Output {
+            path: path.display().to_string(),
+            source,
+        });
     }
     Ok(())
 }
@@ -79,5 +90,24 @@ mod tests {
         std::fs::write(blocked.join("x"), b"x").unwrap();
         assert!(write_atomic(&blocked, b"bad").is_err());
         assert_eq!(std::fs::read(&path).unwrap(), b"good");
+    }
+
+    #[test]
+    fn failed_stream_keeps_the_previous_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        write_atomic(&path, b"good").unwrap();
+        let err = write_atomic_with(&path, |w| {
+            w.write_all(b"half")?;
+            Err(std::io::Error::other("disk full"))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("out.csv"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"good");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
     }
 }
