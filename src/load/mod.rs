@@ -1085,15 +1085,21 @@ fn parse_columns(
     let tz = config.calendar.time_zone.0;
     let plan = PhonePlan::for_country(&config.business.phone_country)
         .expect("phone_country was validated with the config");
-    let mut df = frame.clone();
+    // Every column is parsed in one pass of merged stages (datetimes in one
+    // of their own), so polars works on several columns at once.
+    let mut dates = Vec::new();
+    let mut stages = Vec::new();
     for m in mapping {
         let name = m.spec.name;
         let (raw, problem) = (raw_col(name), problem_col(name));
-        let stages = match m.spec.kind {
+        stages.push(match m.spec.kind {
             Kind::Datetime => {
-                let order = orders.get(name).copied().flatten();
-                df = values::parse_datetime_column(df, &raw, name, &problem, order, tz)
-                    .map_err(HandoffError::engine("parsing datetimes"))?;
+                dates.push(values::DatetimeColumn {
+                    src: raw,
+                    out: name.to_string(),
+                    problem,
+                    order: orders.get(name).copied().flatten(),
+                });
                 continue;
             }
             Kind::Text => values::parse_text(&raw, name),
@@ -1101,10 +1107,24 @@ fn parse_columns(
             Kind::Number => values::parse_number(&raw, name, &problem, 7.0 * 86_400.0),
             Kind::Phone => values::parse_phone(&raw, name, plan),
             Kind::Email => values::parse_email(&raw, name),
-        };
-        df = values::apply_stages(df, vec![stages])
-            .map_err(HandoffError::engine("parsing values"))?;
+        });
     }
+    let df = values::parse_datetime_columns(frame.clone(), &dates, tz)
+        .map_err(HandoffError::engine("parsing datetimes"))?;
+    let df = values::apply_stages(df, vec![values::merge_stages(stages)])
+        .map_err(HandoffError::engine("parsing values"))?;
+    // Columns in the order the mapping gives them (rejects list a row's problems in it).
+    let mut order: Vec<PlSmallStr> = frame.get_column_names().into_iter().cloned().collect();
+    for m in mapping {
+        for name in [m.spec.name.to_string(), problem_col(m.spec.name)] {
+            if df.column(&name).is_ok() {
+                order.push(name.into());
+            }
+        }
+    }
+    let df = df
+        .select(order)
+        .map_err(HandoffError::engine("ordering parsed columns"))?;
     let (df, currencies) = convert_currencies(df, mapping, config)?;
     let vocabulary = preset.map(|p| p.vocabulary).unwrap_or_default();
     let df = normalise::apply(

@@ -427,9 +427,15 @@ pub fn fixed_offset_ms(tz: chrono_tz::Tz) -> Option<i64> {
     first.map(|s| i64::from(s) * 1000)
 }
 
-/// Parses `src` with one strptime format into `out` (UTC epoch ms); null where the
-/// format does not fit or the result is implausible, for the full parser to read.
-fn fast_datetime(src: &str, out: &str, format: &str, offset: bool, tz: chrono_tz::Tz) -> Expr {
+/// Parses `src` with one strptime format: UTC epoch ms, null where the format
+/// does not fit. `offset_ms` is the zone's fixed offset, if it has one.
+fn fast_utc(
+    src: &str,
+    format: &str,
+    offset: bool,
+    tz: chrono_tz::Tz,
+    offset_ms: Option<i64>,
+) -> Expr {
     let options = StrptimeOptions {
         format: Some(format.into()),
         strict: false,
@@ -438,51 +444,54 @@ fn fast_datetime(src: &str, out: &str, format: &str, offset: bool, tz: chrono_tz
         cache: false,
     };
     let text = clean_text(col(src)).str();
-    let utc = if offset {
-        text.strptime(
-            DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)),
-            options,
-            lit("raise"),
-        )
-        .cast(DataType::Int64)
-    } else {
-        let naive = text.strptime(
-            DataType::Datetime(TimeUnit::Milliseconds, None),
-            options,
-            lit("raise"),
-        );
-        match fixed_offset_ms(tz) {
-            // No clock changes: local to UTC is one subtraction, not a zone lookup per row.
-            Some(offset) => naive.cast(DataType::Int64) - lit(offset),
-            None => naive
-                .dt()
-                .replace_time_zone(
-                    Some(TimeZone::from_chrono(&tz)),
-                    lit("earliest"),
-                    NonExistent::Null,
-                )
-                .cast(DataType::Int64),
-        }
-    };
+    if offset {
+        return text
+            .strptime(
+                DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)),
+                options,
+                lit("raise"),
+            )
+            .cast(DataType::Int64);
+    }
+    let naive = text.strptime(
+        DataType::Datetime(TimeUnit::Milliseconds, None),
+        options,
+        lit("raise"),
+    );
+    match offset_ms {
+        // No clock changes: local to UTC is one subtraction, not a zone lookup per row.
+        Some(offset) => naive.cast(DataType::Int64) - lit(offset),
+        None => naive
+            .dt()
+            .replace_time_zone(
+                Some(TimeZone::from_chrono(&tz)),
+                lit("earliest"),
+                NonExistent::Null,
+            )
+            .cast(DataType::Int64),
+    }
+}
+
+/// Keeps a parsed instant only when it is plausible (1990-2099); null otherwise,
+/// for the full parser to read and explain.
+fn plausible(utc: Expr) -> Expr {
     when(between(utc.clone(), PLAUSIBLE_MS.0, PLAUSIBLE_MS.1 - 1))
         .then(utc)
         .otherwise(null_i64())
-        .alias(out)
 }
 
-/// Parses a datetime column of `df`: the column's own format through polars'
-/// strptime where one fits every sampled value, and the full parser
-/// ([`parse_datetime`]) for the rows that format could not read (or all rows
-/// when no single format fits). Adds `out` and `problem`.
-pub fn parse_datetime_column(
-    df: DataFrame,
-    src: &str,
-    out: &str,
-    problem: &str,
-    order: Option<DateOrder>,
-    tz: chrono_tz::Tz,
-) -> PolarsResult<DataFrame> {
-    let sample: Vec<String> = df
+/// One datetime column to parse: its source text, the parsed column
+/// (UTC epoch ms), the problem column, and the day order decided for it.
+pub struct DatetimeColumn {
+    pub src: String,
+    pub out: String,
+    pub problem: String,
+    pub order: Option<DateOrder>,
+}
+
+/// The first non-empty values of a text column, trimmed: what formats are tried on.
+fn sample(df: &DataFrame, src: &str) -> PolarsResult<Vec<String>> {
+    Ok(df
         .column(src)?
         .str()?
         .iter()
@@ -491,32 +500,92 @@ pub fn parse_datetime_column(
         .filter(|v| !v.is_empty())
         .take(500)
         .map(str::to_string)
-        .collect();
-    let sample: Vec<&str> = sample.iter().map(String::as_str).collect();
-    let Some((format, offset)) = fast_format(&sample, order) else {
-        return apply_stages(df, vec![parse_datetime(src, out, problem, order, tz)]);
-    };
-    let df = df
+        .collect())
+}
+
+/// Parses datetime columns of `df` together (one pass for all columns, so
+/// polars spreads them over the cores): each column through polars' strptime
+/// with its own format where one fits every sampled value, and the full
+/// parser ([`parse_datetime`]) for the rows that format could not read, or
+/// for the whole column when no single format fits. Adds `out` and `problem`
+/// of each column.
+pub fn parse_datetime_columns(
+    df: DataFrame,
+    columns: &[DatetimeColumn],
+    tz: chrono_tz::Tz,
+) -> PolarsResult<DataFrame> {
+    let offset_ms = fixed_offset_ms(tz);
+    let mut fast: Vec<(&DatetimeColumn, Expr)> = Vec::new();
+    let mut full: Vec<Stages> = Vec::new();
+    for c in columns {
+        let sample = sample(&df, &c.src)?;
+        let sample: Vec<&str> = sample.iter().map(String::as_str).collect();
+        match fast_format(&sample, c.order) {
+            Some((format, offset)) => {
+                fast.push((c, fast_utc(&c.src, format, offset, tz, offset_ms)));
+            }
+            None => full.push(parse_datetime(&c.src, &c.out, &c.problem, c.order, tz)),
+        }
+    }
+    let mut df = apply_stages(df, vec![merge_stages(full)])?;
+    if fast.is_empty() {
+        return Ok(df);
+    }
+    // Two steps: strptime into a temporary, then the plausibility check reads
+    // it (an expression used twice would be computed twice).
+    df = df
         .lazy()
-        .with_columns([fast_datetime(src, out, format, offset, tz)])
+        .with_columns(
+            fast.iter()
+                .map(|(c, utc)| utc.clone().alias(tmp(&c.src, "utc")))
+                .collect::<Vec<_>>(),
+        )
+        .with_columns(
+            fast.iter()
+                .map(|(c, _)| plausible(col(tmp(&c.src, "utc"))).alias(c.out.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .drop(cols(fast.iter().map(|(c, _)| tmp(&c.src, "utc"))))
         .collect()?;
-    let unread = clean_text(col(src)).is_not_null().and(col(out).is_null());
+    let unread = |c: &DatetimeColumn| {
+        clean_text(col(c.src.as_str()))
+            .is_not_null()
+            .and(col(c.out.as_str()).is_null())
+    };
     let left = df
         .clone()
         .lazy()
-        .select([unread.clone().sum().cast(DataType::Int64).alias("n")])
-        .collect()?
-        .column("n")?
-        .get(0)?
-        .extract::<i64>()
-        .unwrap_or(0);
-    if left == 0 {
-        return df
-            .lazy()
-            .with_columns([null_str().alias(problem)])
-            .collect();
+        .select(
+            fast.iter()
+                .map(|(c, _)| unread(c).sum().cast(DataType::Int64).alias(c.out.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .collect()?;
+    let mut read_all = Vec::new();
+    for (c, _) in &fast {
+        let n = left.column(&c.out)?.get(0)?.extract::<i64>().unwrap_or(0);
+        if n == 0 {
+            read_all.push(null_str().alias(c.problem.as_str()));
+        } else {
+            df = parse_unread(df, c, unread(c), tz)?;
+        }
     }
-    // The full parser, on the rows the fast path left unread only.
+    if read_all.is_empty() {
+        Ok(df)
+    } else {
+        df.lazy().with_columns(read_all).collect()
+    }
+}
+
+/// The full parser on the rows a column's fast format left unread (`unread`):
+/// fills `out` there and adds the column's `problem`.
+fn parse_unread(
+    df: DataFrame,
+    c: &DatetimeColumn,
+    unread: Expr,
+    tz: chrono_tz::Tz,
+) -> PolarsResult<DataFrame> {
+    let (src, out) = (c.src.as_str(), c.out.as_str());
     // Not `_tmp_` names: `apply_stages` drops those.
     let row = format!("_row_{src}");
     let (slow, slow_problem) = (format!("_slow_{src}"), format!("_slow_problem_{src}"));
@@ -529,7 +598,7 @@ pub fn parse_datetime_column(
         .collect()?;
     let parsed = apply_stages(
         subset,
-        vec![parse_datetime(src, &slow, &slow_problem, order, tz)],
+        vec![parse_datetime(src, &slow, &slow_problem, c.order, tz)],
     )?;
     let mut args = JoinArgs::new(JoinType::Left);
     args.maintain_order = MaintainOrderJoin::Left;
@@ -546,7 +615,7 @@ pub fn parse_datetime_column(
         )
         .with_columns([
             coalesce(&[col(out), col(slow.as_str())]).alias(out),
-            col(slow_problem.as_str()).alias(problem),
+            col(slow_problem.as_str()).alias(c.problem.as_str()),
         ])
         .drop(cols([row, slow, slow_problem]))
         .collect()
@@ -1008,10 +1077,27 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
     ]
 }
 
+/// Several columns' stages as one: step `i` computes every column's step `i`,
+/// so polars evaluates the columns side by side. Valid because a column's
+/// stages read only its own source and temporaries (named after the source).
+pub fn merge_stages(columns: Vec<Stages>) -> Stages {
+    let depth = columns.iter().map(Vec::len).max().unwrap_or(0);
+    let mut merged: Stages = vec![Vec::new(); depth];
+    for stages in columns {
+        for (step, exprs) in merged.iter_mut().zip(stages) {
+            step.extend(exprs);
+        }
+    }
+    merged
+}
+
 /// Applies each column's stages in turn and materialises the result before the
 /// next column, dropping the temporaries: at most one column's intermediates
 /// are alive at once, and the query plan stays shallow.
 pub fn apply_stages(mut df: DataFrame, columns: Vec<Stages>) -> PolarsResult<DataFrame> {
+    if columns.iter().all(Vec::is_empty) {
+        return Ok(df);
+    }
     let temporaries = || Selector::Matches(format!("^{TMP}.*$").into());
     for stages in columns {
         let mut lf = df.lazy();
@@ -1299,9 +1385,35 @@ mod tests {
         ]);
         let df = df!["v" => values].unwrap();
         let tz = chrono_tz::Asia::Kolkata;
-        let out =
-            parse_datetime_column(df, "v", "out", "problem", Some(DateOrder::Dmy), tz).unwrap();
+        let column = |src: &str, order| DatetimeColumn {
+            src: src.into(),
+            out: format!("{src}_out"),
+            problem: format!("{src}_problem"),
+            order,
+        };
+        // A second column parsed alongside: all ISO, so the fast path reads all of it.
+        let df = df
+            .lazy()
+            .with_column(lit("2026-11-16 10:05:00").alias("w"))
+            .collect()
+            .unwrap();
+        let out = parse_datetime_columns(
+            df,
+            &[column("v", Some(DateOrder::Dmy)), column("w", None)],
+            tz,
+        )
+        .unwrap();
         assert_eq!(out.height(), 605, "no row lost or added");
+        let names: Vec<&str> = out.get_column_names().iter().map(|n| n.as_str()).collect();
+        assert!(names.iter().all(|n| !n.starts_with(TMP)), "{names:?}");
+        let w = ints(out.column("w_out").unwrap().as_materialized_series());
+        assert!(w.iter().all(|x| *x == Some(utc(2026, 11, 16, 4, 35, 0))));
+        assert_eq!(out.column("w_problem").unwrap().null_count(), 605);
+        let out = out
+            .lazy()
+            .select([col("v_out").alias("out"), col("v_problem").alias("problem")])
+            .collect()
+            .unwrap();
         let v = ints(out.column("out").unwrap().as_materialized_series());
         let p = strings(out.column("problem").unwrap().as_materialized_series());
         let at = Some(utc(2026, 11, 16, 4, 35, 0));

@@ -51,7 +51,8 @@ proptest! {
         let df = run(&values, values::parse_datetime("v", "out", "problem", order, chrono_tz::Asia::Kolkata));
         read_or_rejected(&df, &values);
         // Through the fast path too.
-        let df = values::parse_datetime_column(df!["v" => &values].unwrap(), "v", "out", "problem", order, chrono_tz::Asia::Kolkata).unwrap();
+        let column = values::DatetimeColumn { src: "v".into(), out: "out".into(), problem: "problem".into(), order };
+        let df = values::parse_datetime_columns(df!["v" => &values].unwrap(), &[column], chrono_tz::Asia::Kolkata).unwrap();
         read_or_rejected(&df, &values);
     }
 
