@@ -86,7 +86,19 @@ pub struct Timings {
     /// Announce each stage on stderr as it ends (a terminal is watching).
     progress: bool,
     last: std::time::Instant,
-    pub stages: Vec<(String, f64, Option<f64>)>,
+    pub stages: Vec<StageTime>,
+}
+
+/// One line of `--timings`.
+#[derive(Debug, Clone)]
+pub struct StageTime {
+    pub name: String,
+    pub secs: f64,
+    /// Peak resident memory of the process when the stage ended, in MiB.
+    pub peak_mib: Option<f64>,
+    /// Ran alongside other parts of the stage that follows it (files loaded
+    /// two at a time): shown indented, and not added to the total.
+    pub part: bool,
 }
 
 impl Timings {
@@ -103,12 +115,26 @@ impl Timings {
     pub fn mark(&mut self, stage: impl Into<String>) {
         let now = std::time::Instant::now();
         let secs = (now - self.last).as_secs_f64();
-        let stage = stage.into();
         if self.progress {
             eprintln!(" {secs:.1} s");
         }
-        self.stages.push((stage, secs, peak_rss_mib()));
+        self.stages.push(StageTime {
+            name: stage.into(),
+            secs,
+            peak_mib: peak_rss_mib(),
+            part: false,
+        });
         self.last = now;
+    }
+
+    /// Records a part of the running stage that took `secs` of its own.
+    fn part(&mut self, name: impl Into<String>, secs: f64, peak_mib: Option<f64>) {
+        self.stages.push(StageTime {
+            name: name.into(),
+            secs,
+            peak_mib,
+            part: true,
+        });
     }
 
     /// Announces the stage about to run (on a terminal).
@@ -120,11 +146,16 @@ impl Timings {
 
     /// One line per stage: seconds and the process's peak resident memory so far.
     pub fn report(&self) -> String {
-        let total: f64 = self.stages.iter().map(|s| s.1).sum();
+        let total: f64 = self.stages.iter().filter(|s| !s.part).map(|s| s.secs).sum();
         let mut out = String::from("stage                 seconds   peak MiB\n");
-        for (name, secs, peak) in &self.stages {
-            let peak = peak.map_or("n/a".to_string(), |p| format!("{p:.0}"));
-            out.push_str(&format!("{name:<20} {secs:>8.2} {peak:>10}\n"));
+        for s in &self.stages {
+            let peak = s.peak_mib.map_or("n/a".to_string(), |p| format!("{p:.0}"));
+            let name = if s.part {
+                format!("  {}", s.name)
+            } else {
+                s.name.clone()
+            };
+            out.push_str(&format!("{name:<20} {:>8.2} {peak:>10}\n", s.secs));
         }
         out.push_str(&format!("{:<20} {total:>8.2}\n", "total"));
         out
@@ -141,19 +172,7 @@ fn peak_rss_mib() -> Option<f64> {
 
 /// Loads, joins and computes the ledger; writes nothing.
 pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
-    let mut loaded: Vec<Loaded> = Vec::new();
-    for (input, path) in job.files.each() {
-        timings.starting(&format!("reading {}", path.display()));
-        let opts = load::ReadOptions {
-            encoding: job.encoding.clone(),
-            preset: job.presets.get(&input).copied(),
-            sheet: job.sheet.clone(),
-            chunk_bytes: None,
-            keep: (input == Input::Calls).then_some(&crate::join::CALL_COLUMNS[..]),
-        };
-        loaded.push(load::load(input, path, &job.config, &opts)?);
-        timings.mark(format!("load {}", input.name()));
-    }
+    let mut loaded = load_all(job, timings)?;
     let files: Vec<FileStats> = loaded.iter().map(|l| l.stats.clone()).collect();
     let rejects = all_rejects(&loaded)?;
     let tz = job.config.calendar.time_zone.0;
@@ -222,6 +241,64 @@ fn csv_frame(df: &DataFrame, times: &[&str], job: &LedgerJob) -> Result<DataFram
 /// Streams a prepared frame to `path` as CSV, atomically.
 fn write_csv(path: &Path, mut frame: DataFrame) -> Result<()> {
     report::write_atomic_with(path, |w| report::csv::write(&mut frame, w))
+}
+
+/// How many files are read at once: the loader's own steps use the cores
+/// unevenly (reading text, one column's parser), so two files side by side
+/// keep both cores of a small machine busy.
+const LOADING_AT_ONCE: usize = 2;
+
+/// Loads every input, [`LOADING_AT_ONCE`] files at a time, largest first.
+/// Every file is read even when one fails, and the first failure in input
+/// order (leads, deals, forms, calls, spend) is the one reported, so the
+/// error does not depend on which thread finished first.
+fn load_all(job: &LedgerJob, timings: &mut Timings) -> Result<Vec<Loaded>> {
+    let files = job.files.each();
+    let mut queue: Vec<usize> = (0..files.len()).collect();
+    // Popped from the end: smallest first in the vector, ties in reverse input order.
+    let size = |i: usize| std::fs::metadata(files[i].1).map_or(0, |m| m.len());
+    queue.sort_by_key(|&i| (size(i), std::cmp::Reverse(i)));
+    let queue = std::sync::Mutex::new(queue);
+    type Done = (usize, Result<Loaded>, f64, Option<f64>);
+    let done: std::sync::Mutex<Vec<Done>> = std::sync::Mutex::new(Vec::new());
+    let names: Vec<String> = files.iter().map(|(_, p)| p.display().to_string()).collect();
+    timings.starting(&format!("reading {}", names.join(", ")));
+    let load_one = |i: usize| {
+        let (input, path) = files[i];
+        let opts = load::ReadOptions {
+            encoding: job.encoding.clone(),
+            preset: job.presets.get(&input).copied(),
+            sheet: job.sheet.clone(),
+            chunk_bytes: None,
+            keep: (input == Input::Calls).then_some(&crate::join::CALL_COLUMNS[..]),
+        };
+        let started = std::time::Instant::now();
+        let result = load::load(input, path, &job.config, &opts);
+        (i, result, started.elapsed().as_secs_f64(), peak_rss_mib())
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..LOADING_AT_ONCE.min(files.len()) {
+            scope.spawn(|| {
+                // A poisoned lock means another loader panicked; the scope re-raises it.
+                // (The guard is dropped inside `and_then`, before the file is read.)
+                while let Some(i) = queue.lock().ok().and_then(|mut q| q.pop()) {
+                    let one = load_one(i);
+                    if let Ok(mut d) = done.lock() {
+                        d.push(one);
+                    }
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_default();
+    done.sort_by_key(|d| d.0);
+    let mut loaded = Vec::new();
+    for (i, result, secs, peak) in done {
+        timings.part(format!("load {}", files[i].0.name()), secs, peak);
+        loaded.push(result?);
+    }
+    timings.mark("load (all files)");
+    Ok(loaded)
 }
 
 /// Writes `ledger.csv`, `orphans.csv` and `rejects.csv` into the output folder.
