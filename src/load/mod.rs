@@ -361,7 +361,8 @@ fn each_chunk(
     Ok(())
 }
 
-/// The mapped columns of a raw chunk as text (`_raw_<canonical>`), with each row's line.
+/// The mapped columns of a raw chunk as clean text (`_raw_<canonical>`:
+/// trimmed, empty as null, which the value parsers rely on), with each row's line.
 fn canonical_frame(job: &FileJob, raw: RawFrame) -> Result<DataFrame> {
     let lines = Series::new(model::LINE.into(), raw.lines)
         .cast(&DataType::Int64)
@@ -693,9 +694,12 @@ fn special_expr(special: Special, h: &Headers) -> Option<(String, Vec<usize>, Ex
 fn fix(e: Expr, fix: Fix) -> Expr {
     match fix {
         Fix::Keep => e,
-        Fix::StripPrefix(prefixes) => prefixes
-            .iter()
-            .fold(e, |e, p| e.str().strip_prefix(lit(*p))),
+        // What is left after a prefix may start with a space.
+        Fix::StripPrefix(prefixes) => values::clean_text(
+            prefixes
+                .iter()
+                .fold(e, |e, p| e.str().strip_prefix(lit(*p))),
+        ),
         Fix::FirstOfList => values::clean_text(
             e.str()
                 .split(lit(";"))
@@ -1017,7 +1021,7 @@ fn date_leads(frame: &DataFrame, mapping: &[Mapped]) -> Result<DateLeads> {
         let distinct = frame
             .clone()
             .lazy()
-            .select([values::clean_text(col(raw_col(m.spec.name)))
+            .select([col(raw_col(m.spec.name))
                 .str()
                 .slice(lit(0i64), lit(11u64))
                 .unique()
@@ -1487,7 +1491,7 @@ fn unusable_counts(parsed: &DataFrame, mapping: &[Mapped]) -> Result<BTreeMap<St
             matches!(m.spec.kind, Kind::Phone | Kind::Email) || normalise::is_mapped(name);
         if checked {
             exprs.push(
-                values::clean_text(col(raw_col(name)))
+                col(raw_col(name))
                     .is_not_null()
                     .and(col(name).is_null())
                     .sum()

@@ -9,7 +9,9 @@ use crate::config::DateOrder;
 
 /// How to compute a parsed column: stages of expressions, each stage reading
 /// only columns made by earlier stages (or the source), so every intermediate
-/// is computed once. The last stage writes the value and, where a value can be
+/// is computed once. The source is clean text ([`clean_text`]: trimmed, empty
+/// as null), as the loader's `_raw_` columns are: cleaning happens once, when
+/// the file's columns are mapped, not again in each parser. The last stage writes the value and, where a value can be
 /// wrong, a `String` problem column (null when fine or absent). Temporary
 /// columns start with [`TMP`].
 pub type Stages = Vec<Vec<Expr>>;
@@ -235,7 +237,7 @@ pub fn parse_datetime(
         .cast(DataType::Int64);
 
     vec![
-        vec![clean_text(col(src)).alias(s.as_str())],
+        vec![col(src).alias(s.as_str())],
         vec![groups(c(&s), DATETIME).alias(g.as_str())],
         vec![
             coalesce(&[
@@ -443,7 +445,7 @@ fn fast_utc(
         // Timestamps are nearly all distinct: an LRU cache only costs.
         cache: false,
     };
-    let text = clean_text(col(src)).str();
+    let text = col(src).str();
     if offset {
         return text
             .strptime(
@@ -548,7 +550,7 @@ pub fn parse_datetime_columns(
         .drop(cols(fast.iter().map(|(c, _)| tmp(&c.src, "utc"))))
         .collect()?;
     let unread = |c: &DatetimeColumn| {
-        clean_text(col(c.src.as_str()))
+        col(c.src.as_str())
             .is_not_null()
             .and(col(c.out.as_str()).is_null())
     };
@@ -639,7 +641,7 @@ pub fn parse_money(src: &str, out: &str, problem: &str) -> Stages {
     let has_comma = c(&stripped).str().contains_literal(lit(","));
     let has_dot = c(&stripped).str().contains_literal(lit("."));
     vec![
-        vec![clean_text(col(src)).alias(s.as_str())],
+        vec![col(src).alias(s.as_str())],
         vec![c(&s)
             .str()
             .replace_all(
@@ -707,7 +709,7 @@ pub fn parse_number(src: &str, out: &str, problem: &str, max: f64) -> Stages {
         .and(c(&number).gt_eq(lit(0.0)))
         .and(c(&number).lt_eq(lit(max)));
     vec![
-        vec![clean_text(col(src)).alias(s.as_str())],
+        vec![col(src).alias(s.as_str())],
         vec![
             // The pattern runs on clock values only; plain numbers are null here.
             groups(
@@ -831,7 +833,7 @@ pub fn excel_serial(raw: Expr) -> Expr {
 pub fn parse_email(src: &str, out: &str) -> Stages {
     let s = tmp(src, "s");
     vec![
-        vec![clean_text(col(src)).str().to_lowercase().alias(s.as_str())],
+        vec![col(src).str().to_lowercase().alias(s.as_str())],
         vec![
             when(
                 c(&s)
@@ -847,7 +849,7 @@ pub fn parse_email(src: &str, out: &str) -> Stages {
 
 /// Text: trimmed, white space folded, empty as null.
 pub fn parse_text(src: &str, out: &str) -> Stages {
-    vec![vec![clean_text(col(src)).alias(out)]]
+    vec![vec![col(src).alias(out)]]
 }
 
 /// A country's numbering plan, enough to complete national numbers to E.164.
@@ -1046,12 +1048,7 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
         .then(lit(NULL).cast(DataType::Int64))
         .otherwise(drop);
     vec![
-        vec![
-            clean_text(col(src))
-                .str()
-                .strip_prefix(lit("p:"))
-                .alias(s.as_str()),
-        ],
+        vec![col(src).str().strip_prefix(lit("p:")).alias(s.as_str())],
         vec![
             c(&s)
                 .str()
@@ -1114,9 +1111,18 @@ mod tests {
     use super::*;
 
     /// Runs stages made for source column "v" and returns column `out` ("out" or "problem").
+    /// A column "v" of `values` as the loader hands it to the parsers: clean text.
+    fn cleaned(values: &[Option<&str>]) -> DataFrame {
+        df!["v" => values]
+            .unwrap()
+            .lazy()
+            .with_column(clean_text(col("v")).alias("v"))
+            .collect()
+            .unwrap()
+    }
+
     fn run_col(values: &[Option<&str>], stages: Stages, out: &str) -> Series {
-        let df = df!["v" => values].unwrap();
-        apply_stages(df, vec![stages])
+        apply_stages(cleaned(values), vec![stages])
             .unwrap()
             .column(out)
             .unwrap()
@@ -1383,7 +1389,7 @@ mod tests {
             None,
             Some(" 16/11/2026 10:05 "),
         ]);
-        let df = df!["v" => values].unwrap();
+        let df = cleaned(&values);
         let tz = chrono_tz::Asia::Kolkata;
         let column = |src: &str, order| DatetimeColumn {
             src: src.into(),
