@@ -141,16 +141,21 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
     };
     let leads = lf.collect().map_err(engine("attributing leads"))?;
 
-    // Calls: first touch and attempts.
-    let keys = keys.join(
-        leads
-            .clone()
-            .lazy()
-            .select([col(LEAD_ID), col(CAPTURED_AT)]),
-        [col(LEAD_ID)],
-        [col(LEAD_ID)],
-        JoinArgs::new(JoinType::Left),
-    );
+    // Calls: first touch and attempts. The keys are read by both matches:
+    // materialised once (polars would compute a shared plan once per use).
+    let keys = keys
+        .join(
+            leads
+                .clone()
+                .lazy()
+                .select([col(LEAD_ID), col(CAPTURED_AT)]),
+            [col(LEAD_ID)],
+            [col(LEAD_ID)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .collect()
+        .map_err(engine("matching calls to leads"))?
+        .lazy();
     let mut lf = leads.lazy();
     lf = match src.calls {
         Some(calls) => {
@@ -184,7 +189,12 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
             lit(0u32).alias(INBOUND_CALLS),
         ]),
     };
-    lf = with_first_touch(lf);
+    // The deals below read the leads three times: materialised once, not the
+    // calls' group-by three times.
+    let leads = with_first_touch(lf)
+        .collect()
+        .map_err(engine("counting calls per lead"))?;
+    let mut lf = leads.lazy();
 
     // Deals: meeting and won.
     lf = match src.deals {
@@ -492,7 +502,16 @@ fn match_calls(calls: LazyFrame, keys: LazyFrame) -> LazyFrame {
             JoinArgs::new(JoinType::Inner),
         )
         .with_columns([lit(LEAD_ID).alias(MATCHED_BY)]);
-    let rest = unmatched(calls, &by_id).drop(cols([LEAD_ID]));
+    // Lead ids are unique among the keys, so the calls not matched by id are
+    // those whose id is empty or names no lead (null ids match nothing).
+    let rest = calls
+        .join(
+            keys.clone().select([col(LEAD_ID)]),
+            [col(LEAD_ID)],
+            [col(LEAD_ID)],
+            JoinArgs::new(JoinType::Anti),
+        )
+        .drop(cols([LEAD_ID]));
     let by_phone = match_on_key(
         rest,
         keys,
