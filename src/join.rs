@@ -53,7 +53,8 @@ pub struct Joined {
 /// Column added to forms and calls: their position, to tell rows apart.
 const ROW: &str = "_row";
 /// Which key matched a form or call: `email`, `phone` or `lead_id`.
-const MATCHED_BY: &str = "_matched_by";
+/// A matched call is outbound.
+const OUTBOUND: &str = "_outbound";
 const KIND: &str = "kind";
 
 fn engine(stage: &'static str) -> impl FnOnce(PolarsError) -> HandoffError {
@@ -84,6 +85,20 @@ fn null_i64() -> Expr {
 /// The call columns matching and orphans read; a call log is the largest
 /// input, so the loader keeps only these.
 pub const CALL_COLUMNS: [&str; 6] = [STARTED_AT, LINE, LEAD_ID, PHONE, DIRECTION, CHANNEL];
+
+/// The form columns matching, attribution and orphans read; the loader keeps
+/// only these (a form's message, page and content are checked, then dropped).
+pub const FORM_COLUMNS: [&str; 9] = [
+    SUBMITTED_AT,
+    LINE,
+    NAME,
+    EMAIL,
+    PHONE,
+    UTM_SOURCE,
+    UTM_MEDIUM,
+    UTM_CAMPAIGN,
+    CHANNEL,
+];
 
 /// The rows at or before `as_of`, numbered; no copy when every row is.
 fn until_as_of(df: DataFrame, at: &str, as_of: i64) -> PolarsResult<DataFrame> {
@@ -122,14 +137,17 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
     lf = match src.forms {
         Some(forms) => {
             let all = forms.height();
-            let forms = until_as_of(forms, SUBMITTED_AT, as_of)
+            let forms = forms
+                .select(FORM_COLUMNS.iter().copied())
+                .and_then(|forms| until_as_of(forms, SUBMITTED_AT, as_of))
                 .map_err(engine("applying the as-of time to forms"))?;
             counts.forms_after_as_of = all - forms.height();
-            let matched = match_forms(forms.clone().lazy(), keys.clone())
-                .collect()
-                .map_err(engine("matching forms to leads"))?;
-            counts.forms_matched_by_email = count_by(&matched, "email")?;
-            counts.forms_matched_by_phone = count_by(&matched, "phone")?;
+            let (by_email, by_phone, matched) = collect_matches(
+                match_forms(forms.clone().lazy(), keys.clone()),
+                "matching forms to leads",
+            )?;
+            counts.forms_matched_by_email = by_email;
+            counts.forms_matched_by_phone = by_phone;
             let orphan_forms = unmatched(forms.lazy(), &matched.clone().lazy())
                 .collect()
                 .map_err(engine("finding orphan forms"))?;
@@ -165,11 +183,12 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
                 .and_then(|calls| until_as_of(calls, STARTED_AT, as_of))
                 .map_err(engine("applying the as-of time to calls"))?;
             counts.calls_after_as_of = all - calls.height();
-            let matched = match_calls(calls.clone().lazy(), keys)
-                .collect()
-                .map_err(engine("matching calls to leads"))?;
-            counts.calls_matched_by_lead_id = count_by(&matched, "lead_id")?;
-            counts.calls_matched_by_phone = count_by(&matched, "phone")?;
+            let (by_id, by_phone, matched) = collect_matches(
+                match_calls(calls.clone().lazy(), keys),
+                "matching calls to leads",
+            )?;
+            counts.calls_matched_by_lead_id = by_id;
+            counts.calls_matched_by_phone = by_phone;
             let unmatched = unmatched(calls.lazy(), &matched.clone().lazy())
                 .collect()
                 .map_err(engine("finding orphan calls"))?;
@@ -249,11 +268,18 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
     })
 }
 
-fn count_by(matched: &DataFrame, how: &str) -> Result<usize> {
-    height(
-        matched.clone().lazy().filter(col(MATCHED_BY).eq(lit(how))),
-        "counting matches",
-    )
+/// The rows matched each of two ways, collected one way at a time: how many
+/// each way, and all of them, the first way's rows first.
+fn collect_matches(
+    [first, second]: [LazyFrame; 2],
+    stage: &'static str,
+) -> Result<(usize, usize, DataFrame)> {
+    let mut all = first.collect().map_err(engine(stage))?;
+    let second = second.collect().map_err(engine(stage))?;
+    let counts = (all.height(), second.height());
+    // Appends the second's chunks; no row is copied.
+    all.vstack_mut_owned(second).map_err(engine(stage))?;
+    Ok((counts.0, counts.1, all))
 }
 
 /// Keeps one row per `lead_id`: the latest `updated_at`, a row with one over a
@@ -352,7 +378,7 @@ fn match_on_key(
         [col(key)],
         JoinArgs::new(JoinType::Inner),
     );
-    nearest_lead(candidates, at).with_columns([lit(key).alias(MATCHED_BY)])
+    nearest_lead(candidates, at)
 }
 
 /// The rows of `rows` not in `matched` (by [`ROW`]).
@@ -365,17 +391,22 @@ fn unmatched(rows: LazyFrame, matched: &LazyFrame) -> LazyFrame {
     )
 }
 
-/// Forms matched to leads: by email when any lead has that email, else by phone.
-fn match_forms(forms: LazyFrame, keys: LazyFrame) -> LazyFrame {
+/// Forms matched to leads: by email when any lead has that email, else by
+/// phone (the two ways apart, so they can be counted).
+fn match_forms(forms: LazyFrame, keys: LazyFrame) -> [LazyFrame; 2] {
     let lead = [LEAD_ID, CREATED_AT];
     let by_email = match_on_key(forms.clone(), keys.clone(), EMAIL, SUBMITTED_AT, &lead);
-    let by_phone = match_on_key(
-        unmatched(forms, &by_email),
-        keys,
-        PHONE,
-        SUBMITTED_AT,
-        &lead,
+    // Every form whose email some lead has is matched by email; the rest have
+    // no email or one no lead has (null emails match nothing).
+    let rest = forms.join(
+        keys.clone()
+            .select([col(EMAIL)])
+            .filter(col(EMAIL).is_not_null()),
+        [col(EMAIL)],
+        [col(EMAIL)],
+        JoinArgs::new(JoinType::Anti),
     );
+    let by_phone = match_on_key(rest, keys, PHONE, SUBMITTED_AT, &lead);
     let pick = |lf: LazyFrame| {
         lf.select([
             col(ROW),
@@ -384,11 +415,9 @@ fn match_forms(forms: LazyFrame, keys: LazyFrame) -> LazyFrame {
             col(UTM_SOURCE),
             col(UTM_MEDIUM),
             col(UTM_CAMPAIGN),
-            col(MATCHED_BY),
         ])
     };
-    concat([pick(by_email), pick(by_phone)], UnionArgs::default())
-        .expect("same schema on both sides")
+    [pick(by_email), pick(by_phone)]
 }
 
 /// Capture time, handoff lag, and first/last-touch attribution from matched forms.
@@ -490,18 +519,15 @@ fn without_forms(leads: LazyFrame) -> LazyFrame {
     ])
 }
 
-/// Calls matched to leads: by `lead_id` when it names an existing lead, else by phone.
-fn match_calls(calls: LazyFrame, keys: LazyFrame) -> LazyFrame {
-    let by_id = calls
-        .clone()
-        .filter(col(LEAD_ID).is_not_null())
-        .join(
-            keys.clone().select([col(LEAD_ID), col(CAPTURED_AT)]),
-            [col(LEAD_ID)],
-            [col(LEAD_ID)],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .with_columns([lit(LEAD_ID).alias(MATCHED_BY)]);
+/// Calls matched to leads: by `lead_id` when it names an existing lead, else
+/// by phone (the two ways apart, so they can be counted).
+fn match_calls(calls: LazyFrame, keys: LazyFrame) -> [LazyFrame; 2] {
+    let by_id = calls.clone().filter(col(LEAD_ID).is_not_null()).join(
+        keys.clone().select([col(LEAD_ID), col(CAPTURED_AT)]),
+        [col(LEAD_ID)],
+        [col(LEAD_ID)],
+        JoinArgs::new(JoinType::Inner),
+    );
     // Lead ids are unique among the keys, so the calls not matched by id are
     // those whose id is empty or names no lead (null ids match nothing).
     let rest = calls
@@ -525,17 +551,17 @@ fn match_calls(calls: LazyFrame, keys: LazyFrame) -> LazyFrame {
             col(LEAD_ID),
             col(CAPTURED_AT),
             col(STARTED_AT),
-            col(DIRECTION),
-            col(MATCHED_BY),
+            // One bit per call, not the direction's text.
+            col(DIRECTION).eq(lit("outbound")).alias(OUTBOUND),
         ])
     };
-    concat([pick(by_id), pick(by_phone)], UnionArgs::default()).expect("same schema on both sides")
+    [pick(by_id), pick(by_phone)]
 }
 
 /// First outbound touch at or after capture, attempts in the window, call counts.
 fn with_call_facts(leads: LazyFrame, matched: LazyFrame, as_of: i64, config: &Config) -> LazyFrame {
     let window = config.attempts.window.as_ms();
-    let outbound = col(DIRECTION).eq(lit("outbound"));
+    let outbound = col(OUTBOUND);
     let after_capture = col(STARTED_AT).gt_eq(col(CAPTURED_AT));
     let in_window = after_capture
         .clone()

@@ -270,7 +270,11 @@ fn load_all(job: &LedgerJob, timings: &mut Timings) -> Result<Vec<Loaded>> {
             preset: job.presets.get(&input).copied(),
             sheet: job.sheet.clone(),
             chunk_bytes: None,
-            keep: (input == Input::Calls).then_some(&crate::join::CALL_COLUMNS[..]),
+            keep: match input {
+                Input::Calls => Some(&crate::join::CALL_COLUMNS[..]),
+                Input::Forms => Some(&crate::join::FORM_COLUMNS[..]),
+                _ => None,
+            },
         };
         let started = std::time::Instant::now();
         let result = load::load(input, path, &job.config, &opts);
