@@ -261,8 +261,12 @@ fn load_all(job: &LedgerJob, timings: &mut Timings) -> Result<Vec<Loaded>> {
     let queue = std::sync::Mutex::new(queue);
     type Done = (usize, Result<Loaded>, f64, Option<f64>);
     let done: std::sync::Mutex<Vec<Done>> = std::sync::Mutex::new(Vec::new());
-    let names: Vec<String> = files.iter().map(|(_, p)| p.display().to_string()).collect();
-    timings.starting(&format!("reading {}", names.join(", ")));
+    let names: Vec<&str> = files.iter().map(|(input, _)| input.name()).collect();
+    timings.starting(&format!(
+        "reading {} ({} at a time)",
+        names.join(", "),
+        LOADING_AT_ONCE
+    ));
     let load_one = |i: usize| {
         let (input, path) = files[i];
         let opts = load::ReadOptions {
