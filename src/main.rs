@@ -67,12 +67,7 @@ fn run(cli: Cli) -> Result<(), HandoffError> {
             let job = args.into_job()?;
             let mut timings = pipeline::Timings::begin(std::io::stderr().is_terminal());
             let ledger = pipeline::build(&job, &mut timings)?;
-            timings.starting("computing the weekly figures");
-            let metrics = pipeline::scorecard(&ledger, &job)?;
-            timings.mark("metrics");
-            timings.starting("writing outputs");
-            let written = pipeline::write_scorecard(&ledger, &metrics, &job)?;
-            timings.mark("write");
+            let (metrics, written) = pipeline::scorecard_outputs(&ledger, &job, &mut timings)?;
             print!(
                 "{}",
                 summary::scorecard_summary(

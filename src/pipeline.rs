@@ -238,9 +238,9 @@ fn csv_frame(df: &DataFrame, times: &[&str], job: &LedgerJob) -> Result<DataFram
     }
 }
 
-/// Streams a prepared frame to `path` as CSV, atomically.
-fn write_csv(path: &Path, mut frame: DataFrame) -> Result<()> {
-    report::write_atomic_with(path, |w| report::csv::write(&mut frame, w))
+/// Streams a prepared frame as CSV into a staged temporary for `path`.
+fn stage_csv(path: &Path, mut frame: DataFrame) -> Result<report::Staged> {
+    report::stage_with(path, |w| report::csv::write(&mut frame, w))
 }
 
 /// How many files are read at once: the loader's own steps use the cores
@@ -309,10 +309,8 @@ fn load_all(job: &LedgerJob, timings: &mut Timings) -> Result<Vec<Loaded>> {
     Ok(loaded)
 }
 
-/// Writes `ledger.csv`, `orphans.csv` and `rejects.csv` into the output folder.
-/// All three are prepared before any is written, so a failure to compute one
-/// leaves the folder as it was.
-pub fn write(ledger: &Ledger, job: &LedgerJob) -> Result<Written> {
+/// Stages `ledger.csv`, `orphans.csv` and `rejects.csv` in the output folder.
+fn stage_ledger(ledger: &Ledger, job: &LedgerJob) -> Result<Vec<report::Staged>> {
     let dir = report::ensure_dir(&job.out)?;
     let outputs = [
         (
@@ -322,13 +320,25 @@ pub fn write(ledger: &Ledger, job: &LedgerJob) -> Result<Written> {
         ("orphans.csv", csv_frame(&ledger.orphans, &["at"], job)?),
         ("rejects.csv", csv_frame(&ledger.rejects, &[], job)?),
     ];
-    let mut paths = Vec::new();
-    for (name, frame) in outputs {
-        let path = dir.join(name);
-        write_csv(&path, frame)?;
-        paths.push(path);
-    }
+    outputs
+        .into_iter()
+        .map(|(name, frame)| stage_csv(&dir.join(name), frame))
+        .collect()
+}
+
+/// Puts staged outputs in place, in order.
+fn commit(staged: Vec<report::Staged>) -> Result<Written> {
+    let paths = staged
+        .into_iter()
+        .map(report::Staged::commit)
+        .collect::<Result<Vec<_>>>()?;
     Ok(Written { paths })
+}
+
+/// Writes `ledger.csv`, `orphans.csv` and `rejects.csv` into the output folder:
+/// each is written in full before any is put in place.
+pub fn write(ledger: &Ledger, job: &LedgerJob) -> Result<Written> {
+    commit(stage_ledger(ledger, job)?)
 }
 
 fn all_rejects(loaded: &[Loaded]) -> Result<DataFrame> {
@@ -458,9 +468,41 @@ fn action_list(name: &str, cohort: LazyFrame, ledger: &Ledger, job: &LedgerJob) 
         .sort([CAPTURED_AT, LEAD_ID], SortMultipleOptions::default())
 }
 
-/// Writes the ledger files, `metrics.json` and the action lists.
-pub fn write_scorecard(ledger: &Ledger, metrics: &Metrics, job: &LedgerJob) -> Result<Written> {
-    let mut written = write(ledger, job)?;
+/// Computes `metrics.json`'s figures and writes every scorecard output: the
+/// ledger files are written on a second thread while the figures are
+/// computed (the 1M-lead ledger alone is 650 MB of CSV), then the action
+/// lists, `metrics.json` and `scorecard.html`. Nothing is put in place until
+/// all of them are written, so a failure leaves the previous outputs whole.
+pub fn scorecard_outputs(
+    ledger: &Ledger,
+    job: &LedgerJob,
+    timings: &mut Timings,
+) -> Result<(Metrics, Written)> {
+    timings.starting("computing the weekly figures, writing the ledger alongside");
+    let (metrics, ledger_files) = std::thread::scope(|scope| {
+        let ledger_files = scope.spawn(|| stage_ledger(ledger, job));
+        let metrics = scorecard(ledger, job);
+        let ledger_files = ledger_files
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (metrics, ledger_files)
+    });
+    let (metrics, mut staged) = (metrics?, ledger_files?);
+    timings.mark("metrics + ledger.csv");
+    timings.starting("writing the scorecard");
+    staged.extend(stage_scorecard(ledger, &metrics, job)?);
+    let written = commit(staged)?;
+    timings.mark("write");
+    Ok((metrics, written))
+}
+
+/// Stages the action lists, `metrics.json` and `scorecard.html`.
+fn stage_scorecard(
+    ledger: &Ledger,
+    metrics: &Metrics,
+    job: &LedgerJob,
+) -> Result<Vec<report::Staged>> {
+    let mut staged = Vec::new();
     let period = ledger.period.as_ref().expect("a scorecard has a period");
     let cohort = metrics::Ctx {
         ledger: &ledger.ledger,
@@ -480,18 +522,18 @@ pub fn write_scorecard(ledger: &Ledger, metrics: &Metrics, job: &LedgerJob) -> R
             .select(select.clone())
             .collect()
             .map_err(HandoffError::engine("building an action list"))?;
-        let path = job.out.join(name);
-        write_csv(&path, csv_frame(&df, &times, job)?)?;
-        written.paths.push(path);
+        staged.push(stage_csv(
+            &job.out.join(name),
+            csv_frame(&df, &times, job)?,
+        )?);
     }
-    let path = job.out.join("metrics.json");
-    report::write_atomic(&path, &report::json::to_json(metrics)?)?;
-    written.paths.push(path);
-    let path = job.out.join("scorecard.html");
-    report::write_atomic(
-        &path,
-        report::html::render(metrics, &job.config)?.as_bytes(),
-    )?;
-    written.paths.push(path);
-    Ok(written)
+    let json = report::json::to_json(metrics)?;
+    staged.push(report::stage_with(&job.out.join("metrics.json"), |w| {
+        w.write_all(&json)
+    })?);
+    let html = report::html::render(metrics, &job.config)?;
+    staged.push(report::stage_with(&job.out.join("scorecard.html"), |w| {
+        w.write_all(html.as_bytes())
+    })?);
+    Ok(staged)
 }

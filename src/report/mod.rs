@@ -26,6 +26,25 @@ pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
+    stage_with(path, fill)?.commit().map(drop)
+}
+
+/// An output written in full to a temporary file beside its destination:
+/// [`Staged::commit`] renames it into place; dropped uncommitted, it is removed.
+/// A run stages all its outputs, then commits them together, so a failure
+/// anywhere leaves the previous outputs as they were.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: PathBuf,
+    path: PathBuf,
+    committed: bool,
+}
+
+/// Writes `fill`'s bytes to a temporary beside `path`, buffered and synced.
+pub fn stage_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<Staged> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -34,22 +53,43 @@ pub fn write_atomic_with(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = std::fs::File::create(&tmp)
+    let staged = Staged {
+        tmp: dir.join(format!(".{name}.tmp-{}", std::process::id())),
+        path: path.to_path_buf(),
+        committed: false,
+    };
+    std::fs::File::create(&staged.tmp)
         .and_then(|file| {
             let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
             fill(&mut w)?;
             w.into_inner().map_err(|e| e.into_error())?.sync_all()
         })
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(source) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(HandoffError::Output {
-            path: path.display().to_string(),
-            source,
-        });
+        .map_err(|source| staged.error(source))?;
+    Ok(staged)
+}
+
+impl Staged {
+    /// Renames the temporary into place; returns the output's path.
+    pub fn commit(mut self) -> Result<PathBuf> {
+        std::fs::rename(&self.tmp, &self.path).map_err(|source| self.error(source))?;
+        self.committed = true;
+        Ok(self.path.clone())
     }
-    Ok(())
+
+    fn error(&self, source: std::io::Error) -> HandoffError {
+        HandoffError::Output {
+            path: self.path.display().to_string(),
+            source,
+        }
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// Creates the output folder, with an error that says what to do.
@@ -109,5 +149,22 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn staged_outputs_appear_only_when_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+        write_atomic(&a, b"old a").unwrap();
+        let staged_a = stage_with(&a, |w| w.write_all(b"new a")).unwrap();
+        let staged_b = stage_with(&b, |w| w.write_all(b"new b")).unwrap();
+        // Nothing is in place until commit; an abandoned run leaves no temporary.
+        assert_eq!(std::fs::read(&a).unwrap(), b"old a");
+        assert!(!b.exists());
+        drop(staged_b);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+        staged_a.commit().unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"new a");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }
