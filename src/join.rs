@@ -53,7 +53,7 @@ pub struct Joined {
 /// Column added to forms and calls: their position, to tell rows apart.
 const ROW: &str = "_row";
 /// Which key matched a form or call: `email`, `phone` or `lead_id`.
-/// A matched call is outbound.
+/// A call is outbound (the loaded direction is `inbound` or `outbound`).
 const OUTBOUND: &str = "_outbound";
 const KIND: &str = "kind";
 
@@ -178,8 +178,16 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
     lf = match src.calls {
         Some(calls) => {
             let all = calls.height();
+            // One bit per call instead of the direction's text from here on.
             let calls = calls
                 .select(CALL_COLUMNS.iter().copied())
+                .and_then(|calls| {
+                    calls
+                        .lazy()
+                        .with_column(col(DIRECTION).eq(lit("outbound")).alias(OUTBOUND))
+                        .drop(cols([DIRECTION]))
+                        .collect()
+                })
                 .and_then(|calls| until_as_of(calls, STARTED_AT, as_of))
                 .map_err(engine("applying the as-of time to calls"))?;
             counts.calls_after_as_of = all - calls.height();
@@ -192,10 +200,7 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
             let unmatched = unmatched(calls.lazy(), &matched.clone().lazy())
                 .collect()
                 .map_err(engine("finding orphan calls"))?;
-            let inbound = unmatched
-                .clone()
-                .lazy()
-                .filter(col(DIRECTION).eq(lit("inbound")));
+            let inbound = unmatched.clone().lazy().filter(col(OUTBOUND).not());
             counts.inbound_calls_orphaned = height(inbound.clone(), "counting orphan calls")?;
             counts.outbound_calls_unmatched = unmatched.height() - counts.inbound_calls_orphaned;
             orphans.push(call_orphans(inbound));
@@ -551,8 +556,7 @@ fn match_calls(calls: LazyFrame, keys: LazyFrame) -> [LazyFrame; 2] {
             col(LEAD_ID),
             col(CAPTURED_AT),
             col(STARTED_AT),
-            // One bit per call, not the direction's text.
-            col(DIRECTION).eq(lit("outbound")).alias(OUTBOUND),
+            col(OUTBOUND),
         ])
     };
     [pick(by_id), pick(by_phone)]
