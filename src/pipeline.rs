@@ -469,30 +469,31 @@ fn action_list(name: &str, cohort: LazyFrame, ledger: &Ledger, job: &LedgerJob) 
 }
 
 /// Computes `metrics.json`'s figures and writes every scorecard output: the
-/// ledger files are written on a second thread while the figures are
-/// computed (the 1M-lead ledger alone is 650 MB of CSV), then the action
-/// lists, `metrics.json` and `scorecard.html`. Nothing is put in place until
+/// ledger files are written on a second thread (the 1M-lead ledger alone is
+/// 650 MB of CSV) while the figures are computed and the action lists,
+/// `metrics.json` and `scorecard.html` written. Nothing is put in place until
 /// all of them are written, so a failure leaves the previous outputs whole.
 pub fn scorecard_outputs(
     ledger: &Ledger,
     job: &LedgerJob,
     timings: &mut Timings,
 ) -> Result<(Metrics, Written)> {
-    timings.starting("computing the weekly figures, writing the ledger alongside");
-    let (metrics, ledger_files) = std::thread::scope(|scope| {
+    timings.starting("computing the weekly figures and writing the outputs");
+    let (scorecard_files, ledger_files) = std::thread::scope(|scope| {
         let ledger_files = scope.spawn(|| stage_ledger(ledger, job));
-        let metrics = scorecard(ledger, job);
+        let scorecard_files = scorecard(ledger, job).and_then(|metrics| {
+            let staged = stage_scorecard(ledger, &metrics, job)?;
+            Ok((metrics, staged))
+        });
         let ledger_files = ledger_files
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (metrics, ledger_files)
+        (scorecard_files, ledger_files)
     });
-    let (metrics, mut staged) = (metrics?, ledger_files?);
-    timings.mark("metrics + ledger.csv");
-    timings.starting("writing the scorecard");
-    staged.extend(stage_scorecard(ledger, &metrics, job)?);
+    let (mut staged, (metrics, scorecard_files)) = (ledger_files?, scorecard_files?);
+    staged.extend(scorecard_files);
     let written = commit(staged)?;
-    timings.mark("write");
+    timings.mark("metrics + write");
     Ok((metrics, written))
 }
 
