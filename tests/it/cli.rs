@@ -177,3 +177,39 @@ fn undecidable_day_order_stops_with_the_fix() {
     let rows = read_csv(&dir.path().join("out/ledger.csv"));
     assert_eq!(rows[0]["created_at"], "2024-02-03T11:00:00+05:30");
 }
+
+#[test]
+fn with_several_bad_files_the_first_in_input_order_is_reported() {
+    // Files load two at a time, largest first: the call log (large) fails
+    // before the forms (small) are even opened, yet the error is the forms',
+    // as it would be reading one file after another.
+    let dir = tempfile::tempdir().unwrap();
+    let leads = fixture().join("leads.csv");
+    let forms = write(
+        dir.path(),
+        "forms.csv",
+        b"when,email\n2026-11-12 10:00,a@b.c\n",
+    );
+    let mut calls = String::from("Call ID,Agent Name\n");
+    for i in 0..20_000 {
+        calls.push_str(&format!("C{i},Rohan\n"));
+    }
+    let calls = write(dir.path(), "calls.csv", calls.as_bytes());
+    let out = dir.path().join("out");
+    let o = handoff(&[
+        "ledger",
+        "--leads",
+        leads.to_str().unwrap(),
+        "--forms",
+        &forms,
+        "--calls",
+        &calls,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(4));
+    let err = stderr(&o);
+    assert!(err.contains("forms.csv"), "{err}");
+    assert!(!err.contains("calls.csv"), "{err}");
+    assert!(!out.join("ledger.csv").exists(), "nothing is written");
+}
