@@ -228,3 +228,28 @@ fn orphans_are_inquiries_that_never_reached_the_crm() {
     assert_eq!(orphans[2]["phone"], "'+919000000000");
     assert_eq!(orphans[2]["at"], "2026-11-14T12:00:00+05:30");
 }
+
+#[test]
+fn each_way_of_matching_is_counted() {
+    // Forms: F1's email (trimmed, lower-cased) is L1's: 1 by email. F6a-c
+    // carry Farah's number in three spellings, no email: 3 by phone to L6.
+    // F9's email and F10 (nothing to match) are orphans: 2.
+    // Calls: C2 and C3 name L2: 2 by lead_id. C1 (Bala's number) and C4-C6
+    // (Esha's, three spellings): 4 by phone. C7 is inbound from an unknown
+    // number: 1 orphaned; C8 is outbound to one: 1 unmatched. C9's direction
+    // is rejected, so it is not counted at all.
+    let dir = tempfile::tempdir().unwrap();
+    let o = fixture_ledger(dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("forms: 1 matched by email, 3 by phone, 2 orphaned"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "calls: 2 matched by lead_id, 4 by phone, 1 inbound orphaned, 1 outbound unmatched"
+        ),
+        "{text}"
+    );
+}
