@@ -479,19 +479,33 @@ pub fn scorecard_outputs(
     timings: &mut Timings,
 ) -> Result<(Metrics, Written)> {
     timings.starting("computing the weekly figures and writing the outputs");
-    let (scorecard_files, ledger_files) = std::thread::scope(|scope| {
-        let ledger_files = scope.spawn(|| stage_ledger(ledger, job));
-        let scorecard_files = scorecard(ledger, job).and_then(|metrics| {
-            let staged = stage_scorecard(ledger, &metrics, job)?;
-            Ok((metrics, staged))
-        });
+    let timed = |f: &dyn Fn() -> Result<Vec<report::Staged>>| {
+        let started = std::time::Instant::now();
+        (f(), started.elapsed().as_secs_f64(), peak_rss_mib())
+    };
+    let ((metrics, scorecard_files), ledger_files) = std::thread::scope(|scope| {
+        let ledger_files = scope.spawn(|| timed(&|| stage_ledger(ledger, job)));
+        let started = std::time::Instant::now();
+        let metrics = scorecard(ledger, job);
+        let metrics_time = (started.elapsed().as_secs_f64(), peak_rss_mib());
+        let scorecard_files = match &metrics {
+            Ok(m) => timed(&|| stage_scorecard(ledger, m, job)),
+            Err(_) => (Ok(Vec::new()), 0.0, None),
+        };
         let ledger_files = ledger_files
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (scorecard_files, ledger_files)
+        (
+            (metrics.map(|m| (m, metrics_time)), scorecard_files),
+            ledger_files,
+        )
     });
-    let (mut staged, (metrics, scorecard_files)) = (ledger_files?, scorecard_files?);
-    staged.extend(scorecard_files);
+    let (metrics, metrics_time) = metrics?;
+    timings.part("metrics", metrics_time.0, metrics_time.1);
+    timings.part("lists, json, html", scorecard_files.1, scorecard_files.2);
+    timings.part("ledger files", ledger_files.1, ledger_files.2);
+    let mut staged = ledger_files.0?;
+    staged.extend(scorecard_files.0?);
     let written = commit(staged)?;
     timings.mark("metrics + write");
     Ok((metrics, written))
