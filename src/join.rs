@@ -117,7 +117,7 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
         lead_rows: src.leads.height(),
         ..Default::default()
     };
-    let (leads, duplicates) = dedup_leads(src.leads.lazy())?;
+    let (leads, duplicates) = dedup_leads(src.leads)?;
     counts.duplicate_lead_rows = duplicates;
     let before = leads.height();
     let leads = snapshot_leads(leads.lazy(), as_of)
@@ -289,9 +289,20 @@ fn collect_matches(
 
 /// Keeps one row per `lead_id`: the latest `updated_at`, a row with one over a
 /// row without, else the last in the file. Returns the rows and how many were dropped.
-pub fn dedup_leads(leads: LazyFrame) -> Result<(DataFrame, usize)> {
-    let sorted = leads
-        .with_columns([col(UPDATED_AT).is_not_null().alias("_has_updated")])
+pub fn dedup_leads(leads: DataFrame) -> Result<(DataFrame, usize)> {
+    // The order and the survivors are worked out on four narrow columns; the
+    // wide rows are then gathered once (sorting them whole copied every column
+    // twice, for the sort and for the unique).
+    let picked = leads
+        .clone()
+        .lazy()
+        .select([
+            col(LEAD_ID),
+            col(UPDATED_AT).is_not_null().alias("_has_updated"),
+            col(UPDATED_AT),
+            col(LINE),
+        ])
+        .with_row_index("_row", None)
         .sort(
             [LEAD_ID, "_has_updated", UPDATED_AT, LINE],
             SortMultipleOptions::default()
@@ -303,11 +314,25 @@ pub fn dedup_leads(leads: LazyFrame) -> Result<(DataFrame, usize)> {
             .map_err(engine("counting duplicate leads"))?
             - lit(1u32))
         .cast(DataType::UInt32)
-        .alias(DUPLICATE_ROWS)]);
-    let unique = sorted
+        .alias(DUPLICATE_ROWS)])
         .unique_stable(Some(cols([LEAD_ID])), UniqueKeepStrategy::Last)
-        .drop(cols(["_has_updated"]))
+        .select([col("_row"), col(DUPLICATE_ROWS)])
         .collect()
+        .map_err(engine("removing duplicate leads"))?;
+    let rows = picked
+        .column("_row")
+        .and_then(|c| c.as_materialized_series().idx().cloned())
+        .map_err(engine("removing duplicate leads"))?;
+    let mut unique = leads
+        .take(&rows)
+        .map_err(engine("removing duplicate leads"))?;
+    unique
+        .with_column(
+            picked
+                .column(DUPLICATE_ROWS)
+                .map_err(engine("removing duplicate leads"))?
+                .clone(),
+        )
         .map_err(engine("removing duplicate leads"))?;
     let dropped = unique
         .column(DUPLICATE_ROWS)
