@@ -162,6 +162,14 @@ impl Timings {
     }
 }
 
+/// Runs `f`; returns its result, its wall time in seconds and the process's
+/// peak memory after it.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64, Option<f64>) {
+    let started = std::time::Instant::now();
+    let result = f();
+    (result, started.elapsed().as_secs_f64(), peak_rss_mib())
+}
+
 /// Peak resident set size of this process (Linux `VmHWM`), in MiB.
 fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -280,9 +288,8 @@ fn load_all(job: &LedgerJob, timings: &mut Timings) -> Result<Vec<Loaded>> {
                 _ => None,
             },
         };
-        let started = std::time::Instant::now();
-        let result = load::load(input, path, &job.config, &opts);
-        (i, result, started.elapsed().as_secs_f64(), peak_rss_mib())
+        let (result, secs, peak) = timed(|| load::load(input, path, &job.config, &opts));
+        (i, result, secs, peak)
     };
     std::thread::scope(|scope| {
         for _ in 0..LOADING_AT_ONCE.min(files.len()) {
@@ -479,33 +486,30 @@ pub fn scorecard_outputs(
     timings: &mut Timings,
 ) -> Result<(Metrics, Written)> {
     timings.starting("computing the weekly figures and writing the outputs");
-    let timed = |f: &dyn Fn() -> Result<Vec<report::Staged>>| {
-        let started = std::time::Instant::now();
-        (f(), started.elapsed().as_secs_f64(), peak_rss_mib())
-    };
-    let ((metrics, scorecard_files), ledger_files) = std::thread::scope(|scope| {
-        let ledger_files = scope.spawn(|| timed(&|| stage_ledger(ledger, job)));
-        let started = std::time::Instant::now();
-        let metrics = scorecard(ledger, job);
-        let metrics_time = (started.elapsed().as_secs_f64(), peak_rss_mib());
-        let scorecard_files = match &metrics {
-            Ok(m) => timed(&|| stage_scorecard(ledger, m, job)),
-            Err(_) => (Ok(Vec::new()), 0.0, None),
-        };
+    let (ledger_files, metrics, scorecard_files) = std::thread::scope(|scope| {
+        let ledger_files = scope.spawn(|| timed(|| stage_ledger(ledger, job)));
+        let metrics = timed(|| scorecard(ledger, job));
+        let scorecard_files = metrics
+            .0
+            .as_ref()
+            .ok()
+            .map(|m| timed(|| stage_scorecard(ledger, m, job)));
         let ledger_files = ledger_files
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (
-            (metrics.map(|m| (m, metrics_time)), scorecard_files),
-            ledger_files,
-        )
+        (ledger_files, metrics, scorecard_files)
     });
-    let (metrics, metrics_time) = metrics?;
-    timings.part("metrics", metrics_time.0, metrics_time.1);
-    timings.part("lists, json, html", scorecard_files.1, scorecard_files.2);
-    timings.part("ledger files", ledger_files.1, ledger_files.2);
-    let mut staged = ledger_files.0?;
-    staged.extend(scorecard_files.0?);
+    let (metrics, secs, peak) = metrics;
+    let metrics = metrics?;
+    timings.part("metrics", secs, peak);
+    let (ledger_files, ledger_secs, ledger_peak) = ledger_files;
+    let mut staged = ledger_files?;
+    // The figures were computed, so their outputs were made.
+    if let Some((files, secs, peak)) = scorecard_files {
+        timings.part("lists, json, html", secs, peak);
+        staged.extend(files?);
+    }
+    timings.part("ledger files", ledger_secs, ledger_peak);
     let written = commit(staged)?;
     timings.mark("metrics + write");
     Ok((metrics, written))
