@@ -45,17 +45,6 @@ fn starts_formula(e: Expr) -> Expr {
     )
 }
 
-/// Renders a frame as CSV bytes: `time_columns` as local time, text neutralised.
-pub fn to_csv(df: &DataFrame, time_columns: &[&str], tz: Tz) -> Result<Vec<u8>> {
-    let mut out = prepare(df, time_columns, tz)?;
-    let mut bytes = Vec::new();
-    write(&mut out, &mut bytes).map_err(|e| HandoffError::Output {
-        path: "(memory)".into(),
-        source: e,
-    })?;
-    Ok(bytes)
-}
-
 /// A frame made ready for [`write`]: `time_columns` as instants in `tz`
 /// (formatted by the writer, no text column is built), and only the text
 /// columns that hold a formula-like cell rewritten.
@@ -179,6 +168,14 @@ pub fn mask_pii(df: &DataFrame) -> Result<DataFrame> {
 mod tests {
     use super::*;
 
+    /// A frame as CSV text, as a run writes it.
+    fn to_csv(df: &DataFrame, time_columns: &[&str], tz: Tz) -> String {
+        let mut out = prepare(df, time_columns, tz).unwrap();
+        let mut bytes = Vec::new();
+        write(&mut out, &mut bytes).unwrap();
+        String::from_utf8(bytes).unwrap()
+    }
+
     #[test]
     fn personal_data_is_masked() {
         let df = df![
@@ -209,8 +206,7 @@ mod tests {
             "at" => [0i64, 0, 0, 0, 0, 1_763_267_700_000],
         ]
         .unwrap();
-        let text =
-            String::from_utf8(to_csv(&df, &["at"], chrono_tz::Asia::Kolkata).unwrap()).unwrap();
+        let text = to_csv(&df, &["at"], chrono_tz::Asia::Kolkata);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "name,at");
         assert!(lines[1].starts_with("\"'=HYPERLINK"), "{}", lines[1]);

@@ -1,7 +1,7 @@
 //! The output layer: the only code that writes files. Exporters turn typed
-//! data into bytes (or stream them); [`write_atomic`] and [`write_atomic_with`]
-//! put them on disk through a temporary file and a rename, so a failed run
-//! never leaves a half-written output.
+//! data into bytes (or stream them); [`stage_with`] and [`write_atomic`] put
+//! them on disk through a temporary file and a rename, so a failed run never
+//! leaves a half-written output.
 
 pub mod charts;
 pub mod csv;
@@ -16,16 +16,7 @@ use crate::error::{HandoffError, Result};
 
 /// Writes `bytes` to `path` via a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomic_with(path, |w| w.write_all(bytes))
-}
-
-/// Streams a file to `path`: `fill` writes into a buffered temporary in the
-/// same folder, which is renamed into place only when all of it was written. Large outputs (the ledger) never sit whole in memory.
-pub fn write_atomic_with(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
-    stage_with(path, fill)?.commit().map(drop)
+    stage_with(path, |w| w.write_all(bytes))?.commit().map(drop)
 }
 
 /// An output written in full to a temporary file beside its destination:
@@ -106,6 +97,16 @@ pub fn ensure_dir(dir: &Path) -> Result<PathBuf> {
 mod tests {
     use super::*;
 
+    /// The names in a folder, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn atomic_write_replaces_and_leaves_no_temporary() {
         let dir = tempfile::tempdir().unwrap();
@@ -113,11 +114,7 @@ mod tests {
         write_atomic(&path, b"first").unwrap();
         write_atomic(&path, b"second").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 1, "{names:?}");
+        assert_eq!(names(dir.path()), ["out.csv"]);
     }
 
     #[test]
@@ -138,18 +135,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.csv");
         write_atomic(&path, b"good").unwrap();
-        let err = write_atomic_with(&path, |w| {
+        let err = stage_with(&path, |w| {
             w.write_all(b"half")?;
             Err(std::io::Error::other("disk full"))
         })
         .unwrap_err();
         assert!(err.to_string().contains("out.csv"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), b"good");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 1, "{names:?}");
+        assert_eq!(names(dir.path()), ["out.csv"]);
     }
 
     #[test]
@@ -163,9 +156,9 @@ mod tests {
         assert_eq!(std::fs::read(&a).unwrap(), b"old a");
         assert!(!b.exists());
         drop(staged_b);
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+        assert_eq!(names(dir.path()).len(), 2, "a.csv and a's temporary");
         staged_a.commit().unwrap();
         assert_eq!(std::fs::read(&a).unwrap(), b"new a");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(names(dir.path()), ["a.csv"]);
     }
 }
