@@ -52,7 +52,6 @@ pub struct Joined {
 
 /// Column added to forms and calls: their position, to tell rows apart.
 const ROW: &str = "_row";
-/// Which key matched a form or call: `email`, `phone` or `lead_id`.
 /// A call is outbound (the loaded direction is `inbound` or `outbound`).
 const OUTBOUND: &str = "_outbound";
 const KIND: &str = "kind";
@@ -411,6 +410,17 @@ fn match_on_key(
     nearest_lead(candidates, at)
 }
 
+/// The rows of `rows` whose `key` no lead has: the ones a match on that key
+/// leaves (an empty key matches nothing, so its rows are kept).
+fn no_lead_has(rows: LazyFrame, keys: &LazyFrame, key: &str) -> LazyFrame {
+    rows.join(
+        keys.clone().select([col(key)]),
+        [col(key)],
+        [col(key)],
+        JoinArgs::new(JoinType::Anti),
+    )
+}
+
 /// The rows of `rows` not in `matched` (by [`ROW`]).
 fn unmatched(rows: LazyFrame, matched: &LazyFrame) -> LazyFrame {
     rows.join(
@@ -426,16 +436,8 @@ fn unmatched(rows: LazyFrame, matched: &LazyFrame) -> LazyFrame {
 fn match_forms(forms: LazyFrame, keys: LazyFrame) -> [LazyFrame; 2] {
     let lead = [LEAD_ID, CREATED_AT];
     let by_email = match_on_key(forms.clone(), keys.clone(), EMAIL, SUBMITTED_AT, &lead);
-    // Every form whose email some lead has is matched by email; the rest have
-    // no email or one no lead has (null emails match nothing).
-    let rest = forms.join(
-        keys.clone()
-            .select([col(EMAIL)])
-            .filter(col(EMAIL).is_not_null()),
-        [col(EMAIL)],
-        [col(EMAIL)],
-        JoinArgs::new(JoinType::Anti),
-    );
+    // Every form whose email some lead has is matched by email.
+    let rest = no_lead_has(forms, &keys, EMAIL);
     let by_phone = match_on_key(rest, keys, PHONE, SUBMITTED_AT, &lead);
     let pick = |lf: LazyFrame| {
         lf.select([
@@ -558,16 +560,8 @@ fn match_calls(calls: LazyFrame, keys: LazyFrame) -> [LazyFrame; 2] {
         [col(LEAD_ID)],
         JoinArgs::new(JoinType::Inner),
     );
-    // Lead ids are unique among the keys, so the calls not matched by id are
-    // those whose id is empty or names no lead (null ids match nothing).
-    let rest = calls
-        .join(
-            keys.clone().select([col(LEAD_ID)]),
-            [col(LEAD_ID)],
-            [col(LEAD_ID)],
-            JoinArgs::new(JoinType::Anti),
-        )
-        .drop(cols([LEAD_ID]));
+    // Every call whose id names a lead is matched by id.
+    let rest = no_lead_has(calls, &keys, LEAD_ID).drop(cols([LEAD_ID]));
     let by_phone = match_on_key(
         rest,
         keys,
