@@ -1115,7 +1115,7 @@ fn parse_columns(
     }
     let df = values::parse_datetime_columns(frame.clone(), &dates, tz)
         .map_err(HandoffError::engine("parsing datetimes"))?;
-    let df = values::apply_stages(df, vec![values::merge_stages(stages)])
+    let df = values::apply_stages(df, values::merge_stages(stages))
         .map_err(HandoffError::engine("parsing values"))?;
     // Columns in the order the mapping gives them (rejects list a row's problems in it).
     let mut order: Vec<PlSmallStr> = frame.get_column_names().into_iter().cloned().collect();

@@ -11,9 +11,9 @@ use crate::config::DateOrder;
 /// only columns made by earlier stages (or the source), so every intermediate
 /// is computed once. The source is clean text ([`clean_text`]: trimmed, empty
 /// as null), as the loader's `_raw_` columns are: cleaning happens once, when
-/// the file's columns are mapped, not again in each parser. The last stage writes the value and, where a value can be
-/// wrong, a `String` problem column (null when fine or absent). Temporary
-/// columns start with [`TMP`].
+/// the file's columns are mapped, not again in each parser. The last stage
+/// writes the value and, where a value can be wrong, a `String` problem column
+/// (null when fine or absent). Temporary columns start with [`TMP`].
 pub type Stages = Vec<Vec<Expr>>;
 
 /// Prefix of the temporary columns the stages make.
@@ -529,7 +529,7 @@ pub fn parse_datetime_columns(
             None => full.push(parse_datetime(&c.src, &c.out, &c.problem, c.order, tz)),
         }
     }
-    let mut df = apply_stages(df, vec![merge_stages(full)])?;
+    let mut df = apply_stages(df, merge_stages(full))?;
     if fast.is_empty() {
         return Ok(df);
     }
@@ -600,7 +600,7 @@ fn parse_unread(
         .collect()?;
     let parsed = apply_stages(
         subset,
-        vec![parse_datetime(src, &slow, &slow_problem, c.order, tz)],
+        parse_datetime(src, &slow, &slow_problem, c.order, tz),
     )?;
     let mut args = JoinArgs::new(JoinType::Left);
     args.maintain_order = MaintainOrderJoin::Left;
@@ -1088,22 +1088,19 @@ pub fn merge_stages(columns: Vec<Stages>) -> Stages {
     merged
 }
 
-/// Applies each column's stages in turn and materialises the result before the
-/// next column, dropping the temporaries: at most one column's intermediates
-/// are alive at once, and the query plan stays shallow.
-pub fn apply_stages(mut df: DataFrame, columns: Vec<Stages>) -> PolarsResult<DataFrame> {
-    if columns.iter().all(Vec::is_empty) {
+/// Runs the stages in order as one query and materialises the result without
+/// the temporaries. Several columns go through one call as [`merge_stages`]
+/// makes them, so polars computes them side by side.
+pub fn apply_stages(df: DataFrame, stages: Stages) -> PolarsResult<DataFrame> {
+    if stages.is_empty() {
         return Ok(df);
     }
-    let temporaries = || Selector::Matches(format!("^{TMP}.*$").into());
-    for stages in columns {
-        let mut lf = df.lazy();
-        for exprs in stages {
-            lf = lf.with_columns(exprs);
-        }
-        df = lf.drop(temporaries()).collect()?;
+    let mut lf = df.lazy();
+    for exprs in stages {
+        lf = lf.with_columns(exprs);
     }
-    Ok(df)
+    lf.drop(Selector::Matches(format!("^{TMP}.*$").into()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -1122,7 +1119,7 @@ mod tests {
     }
 
     fn run_col(values: &[Option<&str>], stages: Stages, out: &str) -> Series {
-        apply_stages(cleaned(values), vec![stages])
+        apply_stages(cleaned(values), stages)
             .unwrap()
             .column(out)
             .unwrap()

@@ -30,7 +30,7 @@ fn cleaned(values: &[String]) -> DataFrame {
 }
 
 fn run(values: &[String], stages: values::Stages) -> DataFrame {
-    values::apply_stages(cleaned(values), vec![stages]).expect("parsing never fails as a whole")
+    values::apply_stages(cleaned(values), stages).expect("parsing never fails as a whole")
 }
 
 /// Every non-empty cell has exactly one of value and problem.
