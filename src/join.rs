@@ -52,6 +52,11 @@ pub struct Joined {
 
 /// Column added to forms and calls: their position, to tell rows apart.
 const ROW: &str = "_row";
+/// Column added to the leads: a lead's position in the de-duplicated leads,
+/// which are in `lead_id` order ([`dedup_leads`]). Matches and facts are keyed
+/// by this number rather than the id's text: a smaller key to hash, sort and
+/// carry through millions of calls, and the same order as `lead_id`.
+const LEAD: &str = "_lead";
 /// A call is outbound (the loaded direction is `inbound` or `outbound`).
 const OUTBOUND: &str = "_outbound";
 const KIND: &str = "kind";
@@ -120,20 +125,15 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
     counts.duplicate_lead_rows = duplicates;
     let before = leads.height();
     let leads = snapshot_leads(leads.lazy(), as_of)
+        .with_row_index(LEAD, None)
         .collect()
         .map_err(engine("applying the as-of time to leads"))?;
     counts.leads_after_as_of = before - leads.height();
     counts.unique_leads = leads.height();
-    let keys = leads
-        .clone()
-        .lazy()
-        .select([col(LEAD_ID), col(CREATED_AT), col(EMAIL), col(PHONE)]);
-
-    let mut lf = leads.lazy();
     let mut orphans = Vec::new();
 
     // Forms: capture time and attribution.
-    lf = match src.forms {
+    let leads = match src.forms {
         Some(forms) => {
             let all = forms.height();
             let forms = forms
@@ -141,8 +141,9 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
                 .and_then(|forms| until_as_of(forms, SUBMITTED_AT, as_of))
                 .map_err(engine("applying the as-of time to forms"))?;
             counts.forms_after_as_of = all - forms.height();
+            let keys = lead_keys(&leads, &[CREATED_AT, QUALIFIED_AT, EMAIL, PHONE])?;
             let (by_email, by_phone, matched) = collect_matches(
-                match_forms(forms.clone().lazy(), keys.clone()),
+                match_forms(forms.clone().lazy(), keys),
                 "matching forms to leads",
             )?;
             counts.forms_matched_by_email = by_email;
@@ -152,29 +153,15 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
                 .map_err(engine("finding orphan forms"))?;
             counts.forms_orphaned = orphan_forms.height();
             orphans.push(form_orphans(orphan_forms.lazy()));
-            with_form_facts(lf, matched.lazy(), config)
+            with_form_facts(leads.lazy(), matched.lazy(), config)
         }
-        None => without_forms(lf),
-    };
-    let leads = lf.collect().map_err(engine("attributing leads"))?;
+        None => without_forms(leads.lazy()),
+    }
+    .collect()
+    .map_err(engine("attributing leads"))?;
 
-    // Calls: first touch and attempts. The keys are read by both matches:
-    // materialised once (polars would compute a shared plan once per use).
-    let keys = keys
-        .join(
-            leads
-                .clone()
-                .lazy()
-                .select([col(LEAD_ID), col(CAPTURED_AT)]),
-            [col(LEAD_ID)],
-            [col(LEAD_ID)],
-            JoinArgs::new(JoinType::Left),
-        )
-        .collect()
-        .map_err(engine("matching calls to leads"))?
-        .lazy();
-    let mut lf = leads.lazy();
-    lf = match src.calls {
+    // Calls: first touch and attempts.
+    let mut lf = match src.calls {
         Some(calls) => {
             let all = calls.height();
             // One bit per call instead of the direction's text from here on.
@@ -190,6 +177,7 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
                 .and_then(|calls| until_as_of(calls, STARTED_AT, as_of))
                 .map_err(engine("applying the as-of time to calls"))?;
             counts.calls_after_as_of = all - calls.height();
+            let keys = lead_keys(&leads, &[LEAD_ID, CREATED_AT, CAPTURED_AT, PHONE])?;
             let (by_id, by_phone, matched) = collect_matches(
                 match_calls(calls.clone().lazy(), keys),
                 "matching calls to leads",
@@ -203,9 +191,9 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
             counts.inbound_calls_orphaned = height(inbound.clone(), "counting orphan calls")?;
             counts.outbound_calls_unmatched = unmatched.height() - counts.inbound_calls_orphaned;
             orphans.push(call_orphans(inbound));
-            with_call_facts(lf, matched.lazy(), as_of, config)
+            with_call_facts(leads.lazy(), matched.lazy(), as_of, config)
         }
-        None => lf.with_columns([
+        None => leads.lazy().with_columns([
             null_i64().alias("_first_call_touch"),
             lit(0u32).alias(ATTEMPTS),
             lit(0u32).alias(CALLS_TOTAL),
@@ -215,9 +203,10 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
     // The deals below read the leads three times: materialised once, not the
     // calls' group-by three times.
     let leads = with_first_touch(lf)
+        .drop(cols([LEAD]))
         .collect()
         .map_err(engine("counting calls per lead"))?;
-    let mut lf = leads.lazy();
+    lf = leads.lazy();
 
     // Deals: meeting and won.
     lf = match src.deals {
@@ -272,6 +261,15 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
     })
 }
 
+/// The leads' numbers and `columns`, to match rows against.
+fn lead_keys(leads: &DataFrame, columns: &[&str]) -> Result<LazyFrame> {
+    let names = std::iter::once(LEAD).chain(columns.iter().copied());
+    Ok(leads
+        .select(names)
+        .map_err(engine("matching rows to leads"))?
+        .lazy())
+}
+
 /// The rows matched each of two ways, collected one way at a time: how many
 /// each way, and all of them, the first way's rows first.
 fn collect_matches(
@@ -287,7 +285,8 @@ fn collect_matches(
 }
 
 /// Keeps one row per `lead_id`: the latest `updated_at`, a row with one over a
-/// row without, else the last in the file. Returns the rows and how many were dropped.
+/// row without, else the last in the file. Returns the rows, in `lead_id`
+/// order, and how many were dropped.
 pub fn dedup_leads(leads: DataFrame) -> Result<(DataFrame, usize)> {
     // The order and the survivors are worked out on four narrow columns; the
     // wide rows are then gathered once (sorting them whole copied every column
@@ -378,12 +377,13 @@ fn snapshot_leads(leads: LazyFrame, as_of: i64) -> LazyFrame {
         ])
 }
 
-/// Nearest-created lead wins, then the smallest `lead_id`; one lead per row.
+/// Nearest-created lead wins, then the smallest `lead_id` (the smallest lead
+/// number: they follow `lead_id` order); one lead per row.
 fn nearest_lead(candidates: LazyFrame, at: &str) -> LazyFrame {
     candidates
         .with_columns([(col(CREATED_AT) - col(at)).abs().alias("_distance")])
         .sort(
-            [ROW, "_distance", LEAD_ID],
+            [ROW, "_distance", LEAD],
             SortMultipleOptions::default().with_maintain_order(true),
         )
         .unique_stable(Some(cols([ROW])), UniqueKeepStrategy::First)
@@ -434,7 +434,7 @@ fn unmatched(rows: LazyFrame, matched: &LazyFrame) -> LazyFrame {
 /// Forms matched to leads: by email when any lead has that email, else by
 /// phone (the two ways apart, so they can be counted).
 fn match_forms(forms: LazyFrame, keys: LazyFrame) -> [LazyFrame; 2] {
-    let lead = [LEAD_ID, CREATED_AT];
+    let lead = [LEAD, CREATED_AT, QUALIFIED_AT];
     let by_email = match_on_key(forms.clone(), keys.clone(), EMAIL, SUBMITTED_AT, &lead);
     // Every form whose email some lead has is matched by email.
     let rest = no_lead_has(forms, &keys, EMAIL);
@@ -442,7 +442,9 @@ fn match_forms(forms: LazyFrame, keys: LazyFrame) -> [LazyFrame; 2] {
     let pick = |lf: LazyFrame| {
         lf.select([
             col(ROW),
-            col(LEAD_ID),
+            col(LEAD),
+            col(CREATED_AT),
+            col(QUALIFIED_AT),
             col(SUBMITTED_AT),
             col(UTM_SOURCE),
             col(UTM_MEDIUM),
@@ -455,30 +457,22 @@ fn match_forms(forms: LazyFrame, keys: LazyFrame) -> [LazyFrame; 2] {
 /// Capture time, handoff lag, and first/last-touch attribution from matched forms.
 fn with_form_facts(leads: LazyFrame, matched: LazyFrame, config: &Config) -> LazyFrame {
     let window = config.sla.capture_window.as_ms();
-    let with_lead = matched.join(
-        leads
-            .clone()
-            .select([col(LEAD_ID), col(CREATED_AT), col(QUALIFIED_AT)]),
-        [col(LEAD_ID)],
-        [col(LEAD_ID)],
-        JoinArgs::new(JoinType::Inner),
-    );
     let in_window = col(SUBMITTED_AT)
         .gt_eq(col(CREATED_AT) - lit(window))
         .and(col(SUBMITTED_AT).lt_eq(col(CREATED_AT)));
-    let capture = with_lead.clone().group_by([col(LEAD_ID)]).agg([
+    let capture = matched.clone().group_by([col(LEAD)]).agg([
         col(SUBMITTED_AT)
             .filter(in_window)
             .min()
             .alias("_form_capture"),
         len().cast(DataType::UInt32).alias(MATCHED_FORMS),
     ]);
-    let first = with_lead
+    let first = matched
         .clone()
-        .sort([LEAD_ID, SUBMITTED_AT, ROW], SortMultipleOptions::default())
-        .unique_stable(Some(cols([LEAD_ID])), UniqueKeepStrategy::First)
+        .sort([LEAD, SUBMITTED_AT, ROW], SortMultipleOptions::default())
+        .unique_stable(Some(cols([LEAD])), UniqueKeepStrategy::First)
         .select([
-            col(LEAD_ID),
+            col(LEAD),
             col(UTM_SOURCE).alias("_ft_source"),
             col(UTM_MEDIUM).alias("_ft_medium"),
             col(UTM_CAMPAIGN).alias("_ft_campaign"),
@@ -486,15 +480,15 @@ fn with_form_facts(leads: LazyFrame, matched: LazyFrame, config: &Config) -> Laz
     let before_qualified = col(QUALIFIED_AT)
         .is_not_null()
         .and(col(SUBMITTED_AT).lt_eq(col(QUALIFIED_AT)));
-    let last = with_lead
+    let last = matched
         .with_columns([before_qualified.alias("_before_q")])
         .sort(
-            [LEAD_ID, "_before_q", SUBMITTED_AT, ROW],
+            [LEAD, "_before_q", SUBMITTED_AT, ROW],
             SortMultipleOptions::default(),
         )
-        .unique_stable(Some(cols([LEAD_ID])), UniqueKeepStrategy::Last)
+        .unique_stable(Some(cols([LEAD])), UniqueKeepStrategy::Last)
         .select([
-            col(LEAD_ID),
+            col(LEAD),
             col(UTM_SOURCE).alias("_lt_source"),
             col(UTM_MEDIUM).alias("_lt_medium"),
             col(UTM_CAMPAIGN).alias("_lt_campaign"),
@@ -502,8 +496,8 @@ fn with_form_facts(leads: LazyFrame, matched: LazyFrame, config: &Config) -> Laz
     let left = |lf: LazyFrame, other: LazyFrame| {
         lf.join(
             other,
-            [col(LEAD_ID)],
-            [col(LEAD_ID)],
+            [col(LEAD)],
+            [col(LEAD)],
             JoinArgs::new(JoinType::Left),
         )
     };
@@ -555,7 +549,8 @@ fn without_forms(leads: LazyFrame) -> LazyFrame {
 /// by phone (the two ways apart, so they can be counted).
 fn match_calls(calls: LazyFrame, keys: LazyFrame) -> [LazyFrame; 2] {
     let by_id = calls.clone().filter(col(LEAD_ID).is_not_null()).join(
-        keys.clone().select([col(LEAD_ID), col(CAPTURED_AT)]),
+        keys.clone()
+            .select([col(LEAD_ID), col(LEAD), col(CAPTURED_AT)]),
         [col(LEAD_ID)],
         [col(LEAD_ID)],
         JoinArgs::new(JoinType::Inner),
@@ -567,12 +562,12 @@ fn match_calls(calls: LazyFrame, keys: LazyFrame) -> [LazyFrame; 2] {
         keys,
         PHONE,
         STARTED_AT,
-        &[LEAD_ID, CREATED_AT, CAPTURED_AT],
+        &[LEAD, CREATED_AT, CAPTURED_AT],
     );
     let pick = |lf: LazyFrame| {
         lf.select([
             col(ROW),
-            col(LEAD_ID),
+            col(LEAD),
             col(CAPTURED_AT),
             col(STARTED_AT),
             col(OUTBOUND),
@@ -590,7 +585,7 @@ fn with_call_facts(leads: LazyFrame, matched: LazyFrame, as_of: i64, config: &Co
         .clone()
         .and(col(STARTED_AT).lt_eq(col(CAPTURED_AT) + lit(window)))
         .and(col(STARTED_AT).lt_eq(lit(as_of)));
-    let facts = matched.group_by([col(LEAD_ID)]).agg([
+    let facts = matched.group_by([col(LEAD)]).agg([
         col(STARTED_AT)
             .filter(outbound.clone().and(after_capture))
             .min()
@@ -611,8 +606,8 @@ fn with_call_facts(leads: LazyFrame, matched: LazyFrame, as_of: i64, config: &Co
     leads
         .join(
             facts,
-            [col(LEAD_ID)],
-            [col(LEAD_ID)],
+            [col(LEAD)],
+            [col(LEAD)],
             JoinArgs::new(JoinType::Left),
         )
         .with_columns([

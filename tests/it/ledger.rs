@@ -253,3 +253,56 @@ fn each_way_of_matching_is_counted() {
         "{text}"
     );
 }
+
+#[test]
+fn a_shared_phone_goes_to_the_nearest_lead_then_the_smallest_id() {
+    // L9 (10:00) and L10 (12:00) share a phone; the form and the call at 11:00
+    // are 60 minutes from both, so the smaller lead_id wins: "L10" < "L9" as
+    // text, though L9 comes first in the file. A2 (10:30) and A1 (08:00) share
+    // another phone; the form at 10:40 is nearer A2, so A2 wins over A1's id.
+    let data = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture().join("handoff.toml"),
+        data.path().join("handoff.toml"),
+    )
+    .unwrap();
+    let write = |name: &str, text: &str| std::fs::write(data.path().join(name), text).unwrap();
+    write(
+        "leads.csv",
+        "lead_id,created_at,name,phone,source,owner\n\
+         L9,2026-11-12 10:00,Nine,+91 90000 11111,organic,Priya\n\
+         L10,2026-11-12 12:00,Ten,+91 90000 11111,organic,Priya\n\
+         A2,2026-11-12 10:30,Two,+91 90000 22222,organic,Rohan\n\
+         A1,2026-11-12 08:00,One,+91 90000 22222,organic,Rohan\n",
+    );
+    write(
+        "forms.csv",
+        "submitted_at,phone,utm_source\n\
+         2026-11-12T11:00:00+05:30,9000011111,google_ads\n\
+         2026-11-12T10:40:00+05:30,9000022222,meta_ads\n",
+    );
+    write(
+        "calls.csv",
+        "started_at,phone,direction\n2026-11-12 11:00,9000011111,outbound\n",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = handoff(&[
+        "ledger",
+        "--data",
+        data.path().to_str().unwrap(),
+        "--as-of",
+        "2026-11-18T12:00",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let l = by_lead(read_csv(&out.path().join("ledger.csv")));
+    let forms: Vec<(&str, &str)> = ["L9", "L10", "A1", "A2"]
+        .iter()
+        .map(|id| (*id, l[*id]["matched_forms"].as_str()))
+        .collect();
+    assert_eq!(forms, [("L9", "0"), ("L10", "1"), ("A1", "0"), ("A2", "1")]);
+    assert_eq!(l["L10"]["calls_total"], "1");
+    assert_eq!(l["L9"]["calls_total"], "0");
+    assert_eq!(l["A2"]["first_touch_source"], "meta_ads");
+}
