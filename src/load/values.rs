@@ -31,10 +31,9 @@ fn c(name: &str) -> Expr {
 
 /// Trims white space and turns the empty string into null (no regex: this runs on every cell).
 pub fn clean_text(raw: Expr) -> Expr {
-    let s = raw.str().strip_chars(lit(NULL).cast(DataType::String));
-    when(s.clone().str().len_bytes().eq(lit(0)))
-        .then(lit(NULL).cast(DataType::String))
-        .otherwise(s)
+    raw.str()
+        .strip_chars(lit(NULL).cast(DataType::String))
+        .replace(lit(""), lit(NULL).cast(DataType::String))
 }
 
 fn null_str() -> Expr {
@@ -992,6 +991,7 @@ impl PhonePlan {
 pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
     let (s, digits, len) = (tmp(src, "s"), tmp(src, "digits"), tmp(src, "len"));
     let (prefix, skip) = (tmp(src, "prefix"), tmp(src, "skip"));
+    let has_letters = tmp(src, "letters");
     let cc = plan.calling_code;
     let n = plan.national_len as i64;
     let none = || lit(NULL).cast(DataType::String);
@@ -1034,7 +1034,7 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
         ));
     }
     let with_cc = format!("+{cc}");
-    let letters = c(&s).str().contains(lit(r"[A-Za-z@]"), false);
+    let letters = c(&has_letters);
     // Nested from the last rule, so the first rule that holds wins.
     let mut pre = none();
     let mut drop = lit(NULL).cast(DataType::Int64);
@@ -1054,6 +1054,11 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
                 .str()
                 .replace_all(lit(r"[^0-9]"), lit(""), false)
                 .alias(digits.as_str()),
+            // Read by two expressions below: computed once here.
+            c(&s)
+                .str()
+                .contains(lit(r"[A-Za-z@]"), false)
+                .alias(has_letters.as_str()),
         ],
         vec![
             c(&digits)
@@ -1116,6 +1121,19 @@ mod tests {
             .with_column(clean_text(col("v")).alias("v"))
             .collect()
             .unwrap()
+    }
+
+    #[test]
+    fn clean_text_trims_and_empties_to_null() {
+        let got = cleaned(&[
+            Some("  Asha Rao \t"),
+            Some("   "),
+            Some(""),
+            None,
+            Some("a  b"),
+        ]);
+        let got: Vec<Option<&str>> = got.column("v").unwrap().str().unwrap().iter().collect();
+        assert_eq!(got, [Some("Asha Rao"), None, None, None, Some("a  b")]);
     }
 
     fn run_col(values: &[Option<&str>], stages: Stages, out: &str) -> Series {
