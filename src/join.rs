@@ -14,7 +14,8 @@ use crate::error::{HandoffError, Result};
 use crate::load::normalise::DEAL_OUTCOME;
 use crate::model::*;
 
-/// The loaded inputs the joins work on (canonical columns, `Int64` times).
+/// The loaded inputs the joins work on (canonical columns, `Int64` times;
+/// forms and calls as [`form_columns`] and [`call_columns`] keep them).
 pub struct Sources {
     pub leads: DataFrame,
     pub deals: Option<DataFrame>,
@@ -86,13 +87,27 @@ fn null_i64() -> Expr {
     lit(NULL).cast(DataType::Int64)
 }
 
-/// The call columns matching and orphans read; a call log is the largest
-/// input, so the loader keeps only these.
-pub const CALL_COLUMNS: [&str; 6] = [STARTED_AT, LINE, LEAD_ID, PHONE, DIRECTION, CHANNEL];
+/// What the loader keeps of a call: the columns matching and orphans read, and
+/// the direction as one bit. A call log is the largest input; the rest of a
+/// call is checked, then dropped.
+pub fn call_columns() -> Vec<Expr> {
+    vec![
+        col(STARTED_AT),
+        col(LINE),
+        col(LEAD_ID),
+        col(PHONE),
+        col(DIRECTION).eq(lit("outbound")).alias(OUTBOUND),
+        col(CHANNEL),
+    ]
+}
 
-/// The form columns matching, attribution and orphans read; the loader keeps
-/// only these (a form's message, page and content are checked, then dropped).
-pub const FORM_COLUMNS: [&str; 9] = [
+/// What the loader keeps of a form: the columns matching, attribution and
+/// orphans read (a form's message, page and content are checked, then dropped).
+pub fn form_columns() -> Vec<Expr> {
+    FORM_COLUMNS.iter().map(|c| col(*c)).collect()
+}
+
+const FORM_COLUMNS: [&str; 9] = [
     SUBMITTED_AT,
     LINE,
     NAME,
@@ -136,9 +151,7 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
     let leads = match src.forms {
         Some(forms) => {
             let all = forms.height();
-            let forms = forms
-                .select(FORM_COLUMNS.iter().copied())
-                .and_then(|forms| until_as_of(forms, SUBMITTED_AT, as_of))
+            let forms = until_as_of(forms, SUBMITTED_AT, as_of)
                 .map_err(engine("applying the as-of time to forms"))?;
             counts.forms_after_as_of = all - forms.height();
             let keys = lead_keys(&leads, &[CREATED_AT, QUALIFIED_AT, EMAIL, PHONE])?;
@@ -164,17 +177,7 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
     let mut lf = match src.calls {
         Some(calls) => {
             let all = calls.height();
-            // One bit per call instead of the direction's text from here on.
-            let calls = calls
-                .select(CALL_COLUMNS.iter().copied())
-                .and_then(|calls| {
-                    calls
-                        .lazy()
-                        .with_column(col(DIRECTION).eq(lit("outbound")).alias(OUTBOUND))
-                        .drop(cols([DIRECTION]))
-                        .collect()
-                })
-                .and_then(|calls| until_as_of(calls, STARTED_AT, as_of))
+            let calls = until_as_of(calls, STARTED_AT, as_of)
                 .map_err(engine("applying the as-of time to calls"))?;
             counts.calls_after_as_of = all - calls.height();
             let keys = lead_keys(&leads, &[LEAD_ID, CREATED_AT, CAPTURED_AT, PHONE])?;

@@ -283,8 +283,8 @@ fn load_all(job: &LedgerJob, timings: &mut Timings) -> Result<Vec<Loaded>> {
             sheet: job.sheet.clone(),
             chunk_bytes: None,
             keep: match input {
-                Input::Calls => Some(&crate::join::CALL_COLUMNS[..]),
-                Input::Forms => Some(&crate::join::FORM_COLUMNS[..]),
+                Input::Calls => Some(join::call_columns as fn() -> Vec<Expr>),
+                Input::Forms => Some(join::form_columns),
                 _ => None,
             },
         };

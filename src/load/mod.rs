@@ -95,9 +95,10 @@ pub struct ReadOptions {
     pub sheet: Option<String>,
     /// Bytes of CSV text parsed at a time (default [`CHUNK_BYTES`]); tests use small ones.
     pub chunk_bytes: Option<usize>,
-    /// The columns the caller reads, when not all: every mapped column is still
-    /// parsed and checked, but only these are kept in memory.
-    pub keep: Option<&'static [&'static str]>,
+    /// What the caller reads of each row, when not every column: every mapped
+    /// column is still parsed and checked, but only these expressions over the
+    /// parsed columns are kept in memory.
+    pub keep: Option<fn() -> Vec<Expr>>,
 }
 
 /// The file's header and its rows, however it was stored.
@@ -204,7 +205,7 @@ struct FileJob<'a> {
     preset: Option<&'static Preset>,
     workbook: bool,
     chunk_bytes: usize,
-    keep: Option<&'static [&'static str]>,
+    keep: Option<fn() -> Vec<Expr>>,
     headers: &'a [String],
     /// The delimiter's name (`comma`, ... or `cells`).
     delimiter: &'static str,
@@ -1356,17 +1357,19 @@ fn split(job: &FileJob, (parsed, currencies): (DataFrame, Vec<CurrencyUse>)) -> 
     let unusable = unusable_counts(&parsed, job.mapping)?;
     let unknown = normalise::unknown_values(&parsed, job.input)
         .map_err(HandoffError::engine("counting unknown vocabulary"))?;
-    let keep: Vec<Expr> = parsed
-        .get_column_names()
-        .iter()
-        .filter(|n| {
-            !["_problem_", "_raw_", "_vocab_"]
-                .iter()
-                .any(|p| n.starts_with(p))
-                && job.keep.is_none_or(|keep| keep.contains(&n.as_str()))
-        })
-        .map(|n| col(n.as_str()))
-        .collect();
+    let keep: Vec<Expr> = match job.keep {
+        Some(keep) => keep(),
+        None => parsed
+            .get_column_names()
+            .iter()
+            .filter(|n| {
+                !["_problem_", "_raw_", "_vocab_"]
+                    .iter()
+                    .any(|p| n.starts_with(p))
+            })
+            .map(|n| col(n.as_str()))
+            .collect(),
+    };
     // Filtering copies every column; most chunks have nothing to reject.
     let used = if rejects.height() == 0 {
         parsed.lazy()
