@@ -50,15 +50,19 @@ pub fn by_lead(rows: Vec<BTreeMap<String, String>>) -> BTreeMap<String, BTreeMap
         .collect()
 }
 
-/// Runs the ledger on the fixture at its as-of time; returns (output dir, process output).
+/// Runs the ledger on the fixture at its as-of time; returns the process output.
 pub fn fixture_ledger(out: &Path) -> Output {
-    let data = fixture();
+    ledger_at(&fixture(), "2026-11-18T12:00", out)
+}
+
+/// Runs the ledger on the exports in `data` at `as_of`, into `out`; it must succeed.
+pub fn ledger_at(data: &Path, as_of: &str, out: &Path) -> Output {
     let o = handoff(&[
         "ledger",
         "--data",
         data.to_str().expect("utf-8 path"),
         "--as-of",
-        "2026-11-18T12:00",
+        as_of,
         "--out",
         out.to_str().expect("utf-8 path"),
     ]);
