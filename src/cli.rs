@@ -163,7 +163,8 @@ pub struct LedgerArgs {
     /// Folder for the outputs (created if missing; files in it are replaced).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Print each stage's wall time and the peak memory so far to stderr.
+    /// Print each stage's wall time, CPU time (all threads) and the peak memory
+    /// so far to stderr.
     #[arg(long)]
     pub timings: bool,
     /// Mask names, phones and emails in every output, for reports that leave the company.
@@ -188,7 +189,8 @@ pub struct ScorecardArgs {
     /// Folder for the outputs (created if missing; files in it are replaced).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Print each stage's wall time and the peak memory so far to stderr.
+    /// Print each stage's wall time, CPU time (all threads) and the peak memory
+    /// so far to stderr.
     #[arg(long)]
     pub timings: bool,
     /// Mask names, phones and emails in every output, for reports that leave the company.

@@ -80,12 +80,13 @@ pub struct Written {
     pub paths: Vec<PathBuf>,
 }
 
-/// Wall time and peak memory after each stage, for `--timings` and the benchmark.
+/// Wall time, CPU time and peak memory of each stage, for `--timings` and the benchmark.
 #[derive(Debug)]
 pub struct Timings {
     /// Announce each stage on stderr as it ends (a terminal is watching).
     progress: bool,
     last: std::time::Instant,
+    last_cpu: Option<f64>,
     pub stages: Vec<StageTime>,
 }
 
@@ -94,6 +95,10 @@ pub struct Timings {
 pub struct StageTime {
     pub name: String,
     pub secs: f64,
+    /// CPU seconds (user and system, all threads) the process used in the
+    /// stage: twice `secs` when both cores of a 2-core machine were busy.
+    /// Not known for a part, which shares the process with the other parts.
+    pub cpu_secs: Option<f64>,
     /// Peak resident memory of the process when the stage ended, in MiB.
     pub peak_mib: Option<f64>,
     /// Ran alongside other parts of the stage that follows it (files loaded
@@ -107,6 +112,7 @@ impl Timings {
         Self {
             progress,
             last: std::time::Instant::now(),
+            last_cpu: process_cpu_secs(),
             stages: Vec::new(),
         }
     }
@@ -118,13 +124,16 @@ impl Timings {
         if self.progress {
             eprintln!(" {secs:.1} s");
         }
+        let cpu = process_cpu_secs();
         self.stages.push(StageTime {
             name: stage.into(),
             secs,
+            cpu_secs: cpu.zip(self.last_cpu).map(|(now, before)| now - before),
             peak_mib: peak_rss_mib(),
             part: false,
         });
         self.last = now;
+        self.last_cpu = cpu;
     }
 
     /// Records a part of the running stage that took `secs` of its own.
@@ -132,6 +141,7 @@ impl Timings {
         self.stages.push(StageTime {
             name: name.into(),
             secs,
+            cpu_secs: None,
             peak_mib,
             part: true,
         });
@@ -144,10 +154,15 @@ impl Timings {
         }
     }
 
-    /// One line per stage: seconds and the process's peak resident memory so far.
+    /// One line per stage: seconds, CPU seconds and the process's peak
+    /// resident memory so far.
     pub fn report(&self) -> String {
-        let total: f64 = self.stages.iter().filter(|s| !s.part).map(|s| s.secs).sum();
-        let mut out = String::from("stage                 seconds   peak MiB\n");
+        let stages = || self.stages.iter().filter(|s| !s.part);
+        let total: f64 = stages().map(|s| s.secs).sum();
+        let total_cpu: Option<f64> = stages().map(|s| s.cpu_secs).sum();
+        let or_blank =
+            |v: Option<f64>, digits: usize| v.map_or(String::new(), |v| format!("{v:.digits$}"));
+        let mut out = String::from("stage                 seconds    cpu s   peak MiB\n");
         for s in &self.stages {
             let peak = s.peak_mib.map_or("n/a".to_string(), |p| format!("{p:.0}"));
             let name = if s.part {
@@ -155,9 +170,17 @@ impl Timings {
             } else {
                 s.name.clone()
             };
-            out.push_str(&format!("{name:<20} {:>8.2} {peak:>10}\n", s.secs));
+            out.push_str(&format!(
+                "{name:<20} {:>8.2} {:>8} {peak:>10}\n",
+                s.secs,
+                or_blank(s.cpu_secs, 2)
+            ));
         }
-        out.push_str(&format!("{:<20} {total:>8.2}\n", "total"));
+        out.push_str(&format!(
+            "{:<20} {total:>8.2} {:>8}\n",
+            "total",
+            or_blank(total_cpu, 2)
+        ));
         out
     }
 }
@@ -168,6 +191,17 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, f64, Option<f64>) {
     let started = std::time::Instant::now();
     let result = f();
     (result, started.elapsed().as_secs_f64(), peak_rss_mib())
+}
+
+/// CPU seconds this process has used, user and system, all threads (Linux
+/// `/proc/self/stat`, whose clock ticks are 1/100 s on every Linux platform).
+fn process_cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+    // utime and stime: fields 14 and 15 of the line, 11 and 12 counted from 0 after the name.
+    Some((ticks(11)? + ticks(12)?) / 100.0)
 }
 
 /// Peak resident set size of this process (Linux `VmHWM`), in MiB.

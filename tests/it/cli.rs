@@ -213,3 +213,51 @@ fn with_several_bad_files_the_first_in_input_order_is_reported() {
     assert!(!err.contains("calls.csv"), "{err}");
     assert!(!out.join("ledger.csv").exists(), "nothing is written");
 }
+
+#[test]
+fn timings_show_each_stage_with_its_cpu_time() {
+    let out = tempfile::tempdir().unwrap();
+    let data = fixture();
+    let o = handoff(&[
+        "ledger",
+        "--data",
+        data.to_str().unwrap(),
+        "--as-of",
+        "2026-11-18T12:00",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--timings",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stderr(&o);
+    assert!(
+        text.contains("stage                 seconds    cpu s   peak MiB"),
+        "{text}"
+    );
+    // Each stage: its name, then seconds, CPU seconds and peak memory; the
+    // total has no peak.
+    for (stage, figures) in [
+        ("load (all files)", 3),
+        ("join", 3),
+        ("clocks", 3),
+        ("write", 3),
+        ("total", 2),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(stage))
+            .unwrap_or_else(|| panic!("no `{stage}` line in {text}"));
+        let numbers: Vec<f64> = line[stage.len()..]
+            .split_whitespace()
+            .map(|v| v.parse().unwrap_or_else(|_| panic!("`{v}` in `{line}`")))
+            .collect();
+        assert_eq!(numbers.len(), figures, "{line}");
+        assert!(numbers.iter().all(|n| *n >= 0.0), "{line}");
+    }
+    // A file's own load time is a part: indented, with no CPU figure of its own.
+    let part = text
+        .lines()
+        .find(|l| l.starts_with("  load leads"))
+        .unwrap_or_else(|| panic!("no `load leads` part in {text}"));
+    assert_eq!(part.split_whitespace().count(), 4, "{part}");
+}
