@@ -4,6 +4,7 @@
 use chrono_tz::Tz;
 use polars::prelude::*;
 
+use super::instants::InstantText;
 use crate::error::{HandoffError, Result};
 
 /// Prefixes a `'` to text that a spreadsheet would treat as a formula.
@@ -102,18 +103,43 @@ pub fn prepare(df: &DataFrame, time_columns: &[&str], tz: Tz) -> Result<DataFram
         .map_err(HandoffError::engine("preparing CSV output"))
 }
 
+/// Rows whose instants are made text and written at a time: the text exists
+/// for one slice, not for a whole 1M-row ledger.
+const SLICE_ROWS: usize = 1 << 16;
+
 /// Writes a [`prepare`]d frame as CSV; a failure is the writer's I/O error.
 pub fn write(prepared: &mut DataFrame, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    CsvWriter::new(out)
+    write_sliced(prepared, out, SLICE_ROWS)
+}
+
+/// [`write`], its instants made text [`InstantText`]'s way `slice_rows` rows at a time.
+fn write_sliced(
+    prepared: &mut DataFrame,
+    out: &mut dyn std::io::Write,
+    slice_rows: usize,
+) -> std::io::Result<()> {
+    let io = |e: PolarsError| match e {
+        PolarsError::IO { error, .. } => std::sync::Arc::try_unwrap(error)
+            .unwrap_or_else(|shared| std::io::Error::new(shared.kind(), shared.to_string())),
+        other => std::io::Error::other(other),
+    };
+    let mut writer = CsvWriter::new(out)
         .include_header(true)
         .with_datetime_format(Some(ISO_LOCAL.into()))
-        .with_float_precision(Some(2))
-        .finish(prepared)
-        .map_err(|e| match e {
-            PolarsError::IO { error, .. } => std::sync::Arc::try_unwrap(error)
-                .unwrap_or_else(|shared| std::io::Error::new(shared.kind(), shared.to_string())),
-            other => std::io::Error::other(other),
-        })
+        .with_float_precision(Some(2));
+    // Without tables (no instants, or centuries apart) the writer formats them.
+    let Some(instants) = InstantText::for_frame(prepared) else {
+        return writer.finish(prepared).map_err(io);
+    };
+    let mut batched = writer.batched(&instants.schema).map_err(io)?;
+    for start in (0..prepared.height()).step_by(slice_rows.max(1)) {
+        let slice = instants
+            .apply(prepared.slice(start as i64, slice_rows))
+            .map_err(io)?;
+        batched.write_batch(&slice).map_err(io)?;
+    }
+    // Writes the header when there were no rows.
+    batched.finish().map_err(io)
 }
 
 /// Masks personal data for reports that leave the company: names keep their
@@ -174,6 +200,31 @@ mod tests {
         let mut bytes = Vec::new();
         write(&mut out, &mut bytes).unwrap();
         String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn slices_write_one_header_and_every_row_in_order() {
+        let ms: Vec<Option<i64>> = (0..7)
+            .map(|i| (i != 3).then_some(1_763_267_700_000 + i * 3_600_000))
+            .collect();
+        let df = df!["n" => (0..7i64).collect::<Vec<_>>(), "at" => ms].unwrap();
+        let tz = chrono_tz::Europe::London;
+        let whole = to_csv(&df, &["at"], tz);
+        let mut prepared = prepare(&df, &["at"], tz).unwrap();
+        let mut bytes = Vec::new();
+        write_sliced(&mut prepared, &mut bytes, 3).unwrap();
+        assert_eq!(String::from_utf8(bytes).unwrap(), whole);
+        let lines: Vec<&str> = whole.lines().collect();
+        assert_eq!(lines.len(), 8, "{whole}");
+        assert_eq!(lines[0], "n,at");
+        assert_eq!(lines[1], "0,2025-11-16T04:35:00+00:00");
+        assert_eq!(lines[4], "3,");
+        assert_eq!(lines[7], "6,2025-11-16T10:35:00+00:00");
+        // No rows: the header alone.
+        let mut empty = prepare(&df.head(Some(0)), &["at"], tz).unwrap();
+        let mut bytes = Vec::new();
+        write_sliced(&mut empty, &mut bytes, 3).unwrap();
+        assert_eq!(String::from_utf8(bytes).unwrap(), "n,at\n");
     }
 
     #[test]

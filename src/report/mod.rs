@@ -7,6 +7,7 @@ pub mod charts;
 pub mod csv;
 pub mod format;
 pub mod html;
+mod instants;
 pub mod json;
 
 use std::io::Write;
