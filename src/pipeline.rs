@@ -160,8 +160,7 @@ impl Timings {
         let stages = || self.stages.iter().filter(|s| !s.part);
         let total: f64 = stages().map(|s| s.secs).sum();
         let total_cpu: Option<f64> = stages().map(|s| s.cpu_secs).sum();
-        let or_blank =
-            |v: Option<f64>, digits: usize| v.map_or(String::new(), |v| format!("{v:.digits$}"));
+        let or_blank = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.2}"));
         let mut out = String::from("stage                 seconds    cpu s   peak MiB\n");
         for s in &self.stages {
             let peak = s.peak_mib.map_or("n/a".to_string(), |p| format!("{p:.0}"));
@@ -173,13 +172,13 @@ impl Timings {
             out.push_str(&format!(
                 "{name:<20} {:>8.2} {:>8} {peak:>10}\n",
                 s.secs,
-                or_blank(s.cpu_secs, 2)
+                or_blank(s.cpu_secs)
             ));
         }
         out.push_str(&format!(
             "{:<20} {total:>8.2} {:>8}\n",
             "total",
-            or_blank(total_cpu, 2)
+            or_blank(total_cpu)
         ));
         out
     }
@@ -270,18 +269,20 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
     })
 }
 
-/// A frame ready for CSV output, masked first when the job asks for it.
-fn csv_frame(df: &DataFrame, times: &[&str], job: &LedgerJob) -> Result<DataFrame> {
+/// Streams `df` as CSV into a staged temporary for `path`: `times` as local
+/// instants, masked first when the job asks for it.
+fn stage_csv(
+    path: &Path,
+    df: &DataFrame,
+    times: &[&str],
+    job: &LedgerJob,
+) -> Result<report::Staged> {
     let tz = job.config.calendar.time_zone.0;
-    if job.mask_pii {
-        report::csv::prepare(&report::csv::mask_pii(df)?, times, tz)
+    let mut frame = if job.mask_pii {
+        report::csv::prepare(&report::csv::mask_pii(df)?, times, tz)?
     } else {
-        report::csv::prepare(df, times, tz)
-    }
-}
-
-/// Streams a prepared frame as CSV into a staged temporary for `path`.
-fn stage_csv(path: &Path, mut frame: DataFrame) -> Result<report::Staged> {
+        report::csv::prepare(df, times, tz)?
+    };
     report::stage_with(path, |w| report::csv::write(&mut frame, w))
 }
 
@@ -353,17 +354,15 @@ fn load_all(job: &LedgerJob, timings: &mut Timings) -> Result<Vec<Loaded>> {
 /// Stages `ledger.csv`, `orphans.csv` and `rejects.csv` in the output folder.
 fn stage_ledger(ledger: &Ledger, job: &LedgerJob) -> Result<Vec<report::Staged>> {
     let dir = report::ensure_dir(&job.out)?;
-    let outputs = [
-        (
-            "ledger.csv",
-            csv_frame(&ledger.ledger, &clocks::time_columns(), job)?,
-        ),
-        ("orphans.csv", csv_frame(&ledger.orphans, &["at"], job)?),
-        ("rejects.csv", csv_frame(&ledger.rejects, &[], job)?),
+    let times = clocks::time_columns();
+    let outputs: [(&str, &DataFrame, &[&str]); 3] = [
+        ("ledger.csv", &ledger.ledger, &times),
+        ("orphans.csv", &ledger.orphans, &["at"]),
+        ("rejects.csv", &ledger.rejects, &[]),
     ];
     outputs
         .into_iter()
-        .map(|(name, frame)| stage_csv(&dir.join(name), frame))
+        .map(|(name, df, times)| stage_csv(&dir.join(name), df, times, job))
         .collect()
 }
 
@@ -575,10 +574,7 @@ fn stage_scorecard(
             .select(select.clone())
             .collect()
             .map_err(HandoffError::engine("building an action list"))?;
-        staged.push(stage_csv(
-            &job.out.join(name),
-            csv_frame(&df, &times, job)?,
-        )?);
+        staged.push(stage_csv(&job.out.join(name), &df, &times, job)?);
     }
     let json = report::json::to_json(metrics)?;
     staged.push(report::stage_with(&job.out.join("metrics.json"), |w| {

@@ -317,7 +317,7 @@ pub fn apply(
                     vocabulary.direction,
                 ),
             )?;
-            // Mapped once, then read twice (no common-subexpression reuse here).
+            // Mapped once into a column, which the two expressions below read.
             df = df
                 .lazy()
                 .with_column(direction.alias(VOCAB_DIRECTION))

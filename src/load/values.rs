@@ -532,8 +532,8 @@ pub fn parse_datetime_columns(
     if fast.is_empty() {
         return Ok(df);
     }
-    // Two steps: strptime into a temporary, then the plausibility check reads
-    // it (an expression used twice would be computed twice).
+    // Two steps: strptime into a temporary, which the plausibility check reads
+    // twice (its bounds test and its result).
     df = df
         .lazy()
         .with_columns(

@@ -47,8 +47,8 @@ fn starts_formula(e: Expr) -> Expr {
 }
 
 /// A frame made ready for [`write`]: `time_columns` as instants in `tz`
-/// (formatted by the writer, no text column is built), and only the text
-/// columns that hold a formula-like cell rewritten.
+/// (made text a slice at a time as they are written, never all at once), and
+/// only the text columns that hold a formula-like cell rewritten.
 pub fn prepare(df: &DataFrame, time_columns: &[&str], tz: Tz) -> Result<DataFrame> {
     let text: Vec<PlSmallStr> = df
         .schema()
@@ -87,7 +87,6 @@ pub fn prepare(df: &DataFrame, time_columns: &[&str], tz: Tz) -> Result<DataFram
         .map(|(name, _)| {
             let c = col(name.clone());
             if time_columns.contains(&name.as_str()) {
-                // Formatted by the writer, from the instant: no text column is built.
                 local_time(c, tz).alias(name.clone())
             } else if risky.contains(name) {
                 neutralise(c).alias(name.clone())
