@@ -217,18 +217,7 @@ fn with_several_bad_files_the_first_in_input_order_is_reported() {
 #[test]
 fn timings_show_each_stage_with_its_cpu_time() {
     let out = tempfile::tempdir().unwrap();
-    let data = fixture();
-    let o = handoff(&[
-        "ledger",
-        "--data",
-        data.to_str().unwrap(),
-        "--as-of",
-        "2026-11-18T12:00",
-        "--out",
-        out.path().to_str().unwrap(),
-        "--timings",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let o = ledger_at(&fixture(), "2026-11-18T12:00", out.path(), &["--timings"]);
     let text = stderr(&o);
     assert!(
         text.contains("stage                 seconds    cpu s   peak MiB"),

@@ -286,7 +286,7 @@ fn a_shared_phone_goes_to_the_nearest_lead_then_the_smallest_id() {
         "started_at,phone,direction\n2026-11-12 11:00,9000011111,outbound\n",
     );
     let out = tempfile::tempdir().unwrap();
-    ledger_at(data.path(), "2026-11-18T12:00", out.path());
+    ledger_at(data.path(), "2026-11-18T12:00", out.path(), &[]);
     let l = by_lead(read_csv(&out.path().join("ledger.csv")));
     let forms: Vec<(&str, &str)> = ["L9", "L10", "A1", "A2"]
         .iter()

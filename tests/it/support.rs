@@ -52,12 +52,13 @@ pub fn by_lead(rows: Vec<BTreeMap<String, String>>) -> BTreeMap<String, BTreeMap
 
 /// Runs the ledger on the fixture at its as-of time; returns the process output.
 pub fn fixture_ledger(out: &Path) -> Output {
-    ledger_at(&fixture(), "2026-11-18T12:00", out)
+    ledger_at(&fixture(), "2026-11-18T12:00", out, &[])
 }
 
-/// Runs the ledger on the exports in `data` at `as_of`, into `out`; it must succeed.
-pub fn ledger_at(data: &Path, as_of: &str, out: &Path) -> Output {
-    let o = handoff(&[
+/// Runs the ledger on the exports in `data` at `as_of`, into `out`, with
+/// `extra` arguments; it must succeed.
+pub fn ledger_at(data: &Path, as_of: &str, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
         "ledger",
         "--data",
         data.to_str().expect("utf-8 path"),
@@ -65,7 +66,9 @@ pub fn ledger_at(data: &Path, as_of: &str, out: &Path) -> Output {
         as_of,
         "--out",
         out.to_str().expect("utf-8 path"),
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let o = handoff(&args);
     assert!(o.status.success(), "ledger failed: {}", stderr(&o));
     o
 }
