@@ -58,7 +58,8 @@ Examples:
 
 Writes into --out: ledger.csv, orphans.csv, rejects.csv (as `handoff ledger`),
 metrics.json (every figure, documented in the README), and the action lists
-sla_breaches.csv, never_touched.csv, under_worked.csv, lost_without_reason.csv,
+sla_breaches.csv, never_touched.csv (untouched past the due time), waiting.csv
+(untouched, not yet due), under_worked.csv, lost_without_reason.csv,
 returns_without_reason.csv (the period's leads, with owner) and
 pipeline_at_risk.csv (open leads with a stale proposal).
 

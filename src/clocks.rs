@@ -8,6 +8,7 @@ use polars::prelude::*;
 
 use crate::calendar::BusinessCalendar;
 use crate::config::{Config, Due, Intent};
+use crate::coverage::{Basis, Coverage};
 use crate::error::{HandoffError, Result};
 use crate::lost;
 use crate::model::*;
@@ -35,8 +36,15 @@ fn by_tier(f: impl Fn(Intent) -> Expr, otherwise: Expr) -> Expr {
     })
 }
 
-/// Adds every clock and flag to the joined leads and returns the ledger, sorted by `lead_id`.
-pub fn ledger(leads: LazyFrame, as_of: i64, config: &Config) -> Result<DataFrame> {
+/// Adds every clock and flag to the joined leads and returns the ledger,
+/// sorted by `lead_id`. What the inputs cannot measure (`coverage`) stays
+/// null or `not_measured`, never "untouched" or "missing reason".
+pub fn ledger(
+    leads: LazyFrame,
+    as_of: i64,
+    config: &Config,
+    coverage: &Coverage,
+) -> Result<DataFrame> {
     let leads = leads
         .with_columns([
             col(INTENT).is_not_null().alias(INTENT_GIVEN),
@@ -57,36 +65,61 @@ pub fn ledger(leads: LazyFrame, as_of: i64, config: &Config) -> Result<DataFrame
         dsl::max_horizontal([col(FIRST_TOUCH_AT), col(CAPTURED_AT)])
             .expect("two columns")
             .alias("_touch_eff"),
+        // Routing ends at assignment, or at capture when assigned before it.
+        dsl::max_horizontal([col(ASSIGNED_AT), col(CAPTURED_AT)])
+            .expect("two columns")
+            .alias("_rep_start"),
     ]);
     let lf = cal.with_business_ms(lf, CAPTURED_AT, "_b_captured", Some("_open"));
     let lf = cal.with_business_ms(lf, "_touch_eff", "_b_touch", None);
+    let lf = cal.with_business_ms(lf, "_rep_start", "_b_rep_start", None);
     let lf = cal.with_business_ms(lf, "_as_of", "_b_as_of", None);
     let lf = with_due(lf, &cal, config);
     let lf = cal.with_business_ms(lf, SLA_DUE_AT, "_b_due", None);
-    let lf = with_sla(lf, as_of, config);
-    let lf = with_stages(lf);
     let lf = with_status(lf);
+    let lf = with_stages(lf);
+    let lf = with_touch_bound(lf);
+    let lf = with_sla(lf, as_of, config, coverage.measured(Basis::FirstTouch));
+    let lf = with_routing(lf);
     let df = lf.collect().map_err(engine("computing the clocks"))?;
-    let df = with_lost_reasons(df, config)?;
+    let df = with_lost_reasons(df, config, coverage.measured(Basis::LostReasons))?;
     df.lazy()
-        .with_columns([col(IS_LOST)
-            .and(
-                col(LOST_CATEGORY).is_in(
-                    lit(Series::new(
-                        "u".into(),
-                        lost::unreachable_categories(&config.lost_reasons),
-                    ))
-                    .implode(false),
-                    false,
-                ),
-            )
-            .and(col(ATTEMPTS).lt(lit(config.attempts.minimum)))
-            .fill_null(lit(false))
-            .alias(UNDER_WORKED)])
+        .with_columns([
+            under_worked(config, coverage.measured(Basis::Attempts)).alias(UNDER_WORKED),
+            process_loss().alias(PROCESS_LOSS),
+        ])
         .select(ledger_columns().into_iter().map(col).collect::<Vec<_>>())
         .sort([LEAD_ID], SortMultipleOptions::default())
         .collect()
         .map_err(engine("assembling the ledger"))
+}
+
+/// Lost as unreachable with fewer attempts than the policy minimum; null
+/// when the inputs hold no outbound calls to count attempts from.
+fn under_worked(config: &Config, attempts_measured: bool) -> Expr {
+    if !attempts_measured {
+        return lit(NULL).cast(DataType::Boolean);
+    }
+    let unreachable = Series::new(
+        "u".into(),
+        lost::unreachable_categories(&config.lost_reasons),
+    );
+    col(IS_LOST)
+        .and(col(LOST_CATEGORY).is_in(lit(unreachable).implode(false), false))
+        .and(col(ATTEMPTS).lt(lit(config.attempts.minimum)))
+        .fill_null(lit(false))
+}
+
+/// A process loss: lost with a process-class reason, or untouched with its
+/// SLA breached at as-of (an untouched lead not yet due is waiting).
+fn process_loss() -> Expr {
+    let lost = col(IS_LOST)
+        .and(col(LOST_CLASS).eq(lit(PROCESS)))
+        .fill_null(lit(false));
+    let untouched_past_due = col(NEVER_TOUCHED)
+        .and(col(SLA_STATUS).eq(lit(SlaState::Breached.as_str())))
+        .fill_null(lit(false));
+    lost.or(untouched_past_due)
 }
 
 /// Due time by tier: N business minutes on, or the close of the business day.
@@ -114,17 +147,51 @@ fn with_due(lf: LazyFrame, cal: &BusinessCalendar, config: &Config) -> LazyFrame
     ])
 }
 
+/// `touch_bound_at`: with no first-touch time, the earliest later-stage
+/// timestamp bounds when the lead was touched.
+fn with_touch_bound(lf: LazyFrame) -> LazyFrame {
+    let later = dsl::min_horizontal([
+        col(QUALIFIED_AT),
+        col(MEETING_AT),
+        col(PROPOSAL_AT),
+        col(WON_AT),
+    ])
+    .expect("four columns");
+    lf.with_columns([when(col(FIRST_TOUCH_AT).is_null())
+        .then(later)
+        .otherwise(lit(NULL).cast(DataType::Int64))
+        .alias(TOUCH_BOUND_AT)])
+}
+
+/// The SLA state of every lead (see [`SlaState`]).
+fn sla_state(as_of: i64, touch_measured: bool) -> Expr {
+    let state = |s: SlaState| lit(s.as_str());
+    let timed = col(FIRST_TOUCH_AT).is_not_null();
+    let touched = col("reached_contacted");
+    let (due, bound) = (col(SLA_DUE_AT), col(TOUCH_BOUND_AT));
+    let untouched = if touch_measured {
+        when(lit(as_of).gt(due.clone()))
+            .then(state(SlaState::Breached))
+            .otherwise(state(SlaState::NotDue))
+    } else {
+        state(SlaState::NotMeasured)
+    };
+    when(timed.clone().and(col(FIRST_TOUCH_AT).lt_eq(due.clone())))
+        .then(state(SlaState::Met))
+        .when(timed)
+        .then(state(SlaState::Breached))
+        .when(touched.clone().and(bound.lt_eq(due).fill_null(lit(false))))
+        .then(state(SlaState::Met))
+        .when(touched)
+        .then(state(SlaState::Unknown))
+        .otherwise(untouched)
+}
+
 /// SLA status, delay, escalation and reassignment; response times; after-hours.
-fn with_sla(lf: LazyFrame, as_of: i64, config: &Config) -> LazyFrame {
-    let touched = col(FIRST_TOUCH_AT).is_not_null();
-    let met = touched
-        .clone()
-        .and(col(FIRST_TOUCH_AT).lt_eq(col(SLA_DUE_AT)));
-    let breached = touched
-        .clone()
-        .and(col(FIRST_TOUCH_AT).gt(col(SLA_DUE_AT)))
-        .or(touched.clone().not().and(lit(as_of).gt(col(SLA_DUE_AT))));
-    let delay_ms = when(touched.clone())
+fn with_sla(lf: LazyFrame, as_of: i64, config: &Config, touch_measured: bool) -> LazyFrame {
+    let timed = col(FIRST_TOUCH_AT).is_not_null();
+    let breached = col(SLA_STATUS).eq(lit(SlaState::Breached.as_str()));
+    let delay_ms = when(timed.clone())
         .then(col("_b_touch") - col("_b_due"))
         .otherwise(col("_b_as_of") - col("_b_due"));
     let minutes = |e: Expr| e.cast(DataType::Float64) / lit(60_000.0);
@@ -136,24 +203,28 @@ fn with_sla(lf: LazyFrame, as_of: i64, config: &Config) -> LazyFrame {
         |i| lit(config.tier(i).reassign_after.as_ms()),
         lit(i64::MAX),
     );
+    let untouched = col("reached_contacted").not();
+    let never_touched = if touch_measured {
+        untouched.clone()
+    } else {
+        lit(NULL).cast(DataType::Boolean)
+    };
     lf.with_columns([
         col("_open").not().alias(AFTER_HOURS),
-        when(touched.clone())
+        when(timed.clone())
             .then(minutes(
                 (col(FIRST_TOUCH_AT) - col(CAPTURED_AT)).clip_min(lit(0i64)),
             ))
             .otherwise(lit(NULL).cast(DataType::Float64))
             .alias(RESPONSE_MIN),
-        when(touched.clone())
+        when(timed.clone())
             .then(minutes(col("_b_touch") - col("_b_captured")))
             .otherwise(lit(NULL).cast(DataType::Float64))
             .alias(BUSINESS_RESPONSE_MIN),
-        when(met)
-            .then(lit("met"))
-            .when(breached.clone())
-            .then(lit("breached"))
-            .otherwise(lit("not_due"))
-            .alias(SLA_STATUS),
+        sla_state(as_of, touch_measured).alias(SLA_STATUS),
+        never_touched.alias(NEVER_TOUCHED),
+    ])
+    .with_columns([
         when(breached.clone())
             .then(minutes(delay_ms.clone()))
             .otherwise(lit(NULL).cast(DataType::Float64))
@@ -164,15 +235,33 @@ fn with_sla(lf: LazyFrame, as_of: i64, config: &Config) -> LazyFrame {
             .fill_null(lit(false))
             .alias(ESCALATED),
         breached
-            .and(touched.clone().not())
+            .and(untouched)
             .and(delay_ms.gt_eq(reassign))
             .fill_null(lit(false))
             .alias(REASSIGN),
-        touched.not().alias(NEVER_TOUCHED),
     ])
 }
 
-/// `reached_<stage>`: the stage's timestamp or any later one.
+/// Routing lag (capture -> assignment) and rep response (max(assigned,
+/// captured) -> first touch), in business minutes, clamped at 0.
+fn with_routing(lf: LazyFrame) -> LazyFrame {
+    let minutes = |e: Expr| e.cast(DataType::Float64) / lit(60_000.0);
+    lf.with_columns([
+        when(col(ASSIGNED_AT).is_not_null())
+            .then(minutes(col("_b_rep_start") - col("_b_captured")))
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .alias(ASSIGNMENT_LAG_MIN),
+        when(col(FIRST_TOUCH_AT).is_not_null())
+            .then(minutes(
+                (col("_b_touch") - col("_b_rep_start")).clip_min(lit(0i64)),
+            ))
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .alias(REP_RESPONSE_MIN),
+    ])
+}
+
+/// `reached_<stage>`: the stage's timestamp or any later one; a win (dated or
+/// not) reaches every stage.
 fn with_stages(lf: LazyFrame) -> LazyFrame {
     let exprs: Vec<Expr> = STAGES
         .iter()
@@ -180,56 +269,61 @@ fn with_stages(lf: LazyFrame) -> LazyFrame {
         .map(|(i, stage)| {
             STAGE_AT[i..]
                 .iter()
-                .fold(lit(false), |acc, at| acc.or(col(*at).is_not_null()))
+                .fold(col(IS_WON), |acc, at| acc.or(col(*at).is_not_null()))
                 .alias(reached(stage))
         })
         .collect();
     lf.with_columns(exprs)
 }
 
-/// The status at as-of: given (mapped), else derived from the timestamps.
+/// The status at as-of: given (mapped), else derived from the timestamps. A
+/// won status with no won timestamp is a win, undated.
 fn with_status(lf: LazyFrame) -> LazyFrame {
     let derived = when(col(WON_AT).is_not_null())
-        .then(lit("won"))
-        .when(col(LOST_AT).is_not_null().or(col("_lost_later")))
-        .then(lit("lost"))
-        .when(col(RETURNED_AT).is_not_null().or(col("_returned_later")))
-        .then(lit("returned"))
-        .otherwise(lit("open"));
+        .then(lit(WON))
+        .when(col(LOST_AT).is_not_null().or(col(LOST_LATER)))
+        .then(lit(LOST))
+        .when(col(RETURNED_AT).is_not_null().or(col(RETURNED_LATER)))
+        .then(lit(RETURNED))
+        .otherwise(lit(OPEN));
     let status = coalesce(&[col(STATUS), derived]);
-    let is_won = col(WON_AT).is_not_null();
+    let undated = col(WON_AT)
+        .is_null()
+        .and(status.clone().eq(lit(WON)))
+        .and(col(WON_LATER).not());
+    let is_won = col(WON_AT).is_not_null().or(undated.clone());
     let is_lost = is_won
         .clone()
         .not()
-        .and(status.clone().eq(lit("lost")))
-        .and(col("_lost_later").not());
-    let returned_later = status
-        .clone()
-        .eq(lit("returned"))
-        .and(col("_returned_later"));
+        .and(status.clone().eq(lit(LOST)))
+        .and(col(LOST_LATER).not());
+    let returned_later = status.clone().eq(lit(RETURNED)).and(col(RETURNED_LATER));
     lf.with_columns([
         col(STATUS).alias(STATUS_GIVEN),
         is_won.clone().alias(IS_WON),
+        undated.alias(WON_UNDATED),
         is_lost.clone().alias(IS_LOST),
         when(is_won)
-            .then(lit("won"))
+            .then(lit(WON))
             .when(is_lost)
-            .then(lit("lost"))
+            .then(lit(LOST))
             .when(
                 status
                     .clone()
-                    .eq(lit("won"))
-                    .or(status.clone().eq(lit("lost")))
+                    .eq(lit(WON))
+                    .or(status.clone().eq(lit(LOST)))
                     .or(returned_later),
             )
-            .then(lit("open"))
+            .then(lit(OPEN))
             .otherwise(status)
             .alias(STATUS_FINAL),
     ])
 }
 
 /// Lost reasons normalised and classed (lost leads with no reason: `missing reason`).
-fn with_lost_reasons(df: DataFrame, config: &Config) -> Result<DataFrame> {
+/// When the inputs hold no lost-reason column, a lost lead's reason is not
+/// known rather than missing: category and class stay null.
+fn with_lost_reasons(df: DataFrame, config: &Config, measured: bool) -> Result<DataFrame> {
     let reasons = df
         .column(LOST_REASON)
         .map_err(engine("reading lost reasons"))?
@@ -242,7 +336,9 @@ fn with_lost_reasons(df: DataFrame, config: &Config) -> Result<DataFrame> {
         [col("_reason_raw")],
         JoinArgs::new(JoinType::Left),
     );
-    let missing = col(IS_LOST).and(col(LOST_REASON).is_null());
+    let missing = col(IS_LOST)
+        .and(col(LOST_REASON).is_null())
+        .and(lit(measured));
     lf.with_columns([
         when(missing.clone())
             .then(lit(lost::MISSING_REASON))
@@ -253,7 +349,7 @@ fn with_lost_reasons(df: DataFrame, config: &Config) -> Result<DataFrame> {
             .otherwise(col("_reason_category"))
             .alias(LOST_CATEGORY),
         when(missing)
-            .then(lit("process"))
+            .then(lit(PROCESS))
             .otherwise(col("_reason_class"))
             .alias(LOST_CLASS),
     ])
@@ -261,100 +357,16 @@ fn with_lost_reasons(df: DataFrame, config: &Config) -> Result<DataFrame> {
     .map_err(engine("classifying lost reasons"))
 }
 
-/// The ledger's columns, in order (documented in the README).
+/// The ledger's columns, in order (declared in [`LEDGER`]).
 pub fn ledger_columns() -> Vec<&'static str> {
-    let mut v = vec![
-        LEAD_ID,
-        CREATED_AT,
-        CAPTURED_AT,
-        CAPTURED_BY_FORM,
-        HANDOFF_LAG_MIN,
-        MATCHED_FORMS,
-        DUPLICATE_ROWS,
-        NAME,
-        EMAIL,
-        PHONE,
-        CITY,
-        COMPANY,
-        SERVICE,
-        SOURCE,
-        CAMPAIGN,
-        MEDIUM,
-        LANDING_PAGE,
-        FT_SOURCE,
-        FT_MEDIUM,
-        FT_CAMPAIGN,
-        LT_SOURCE,
-        LT_MEDIUM,
-        LT_CAMPAIGN,
-        INTENT,
-        INTENT_GIVEN,
-        OWNER,
-        AFTER_HOURS,
-        FIRST_CONTACT_AT,
-        FIRST_TOUCH_AT,
-        TOUCH_BEFORE_CAPTURE,
-        RESPONSE_MIN,
-        BUSINESS_RESPONSE_MIN,
-        SLA_TIER,
-        SLA_DUE_AT,
-        SLA_STATUS,
-        SLA_DELAY_MIN,
-        ESCALATED,
-        REASSIGN,
-        ATTEMPTS,
-        CALLS_TOTAL,
-        INBOUND_CALLS,
-        NEVER_TOUCHED,
-        ASSIGNED_AT,
-        CONTACTED_AT,
-        QUALIFIED_AT,
-        MEETING_AT,
-        PROPOSAL_AT,
-        WON_AT,
-        LOST_AT,
-    ];
-    let reached: Vec<&'static str> = vec![
-        "reached_captured",
-        "reached_assigned",
-        "reached_contacted",
-        "reached_qualified",
-        "reached_meeting",
-        "reached_proposal",
-        "reached_won",
-    ];
-    debug_assert!(
-        STAGES
-            .iter()
-            .zip(&reached)
-            .all(|(s, r)| crate::model::reached(s) == *r)
-    );
-    v.extend(reached);
-    v.extend([
-        DEALS_COUNT,
-        DEAL_VALUE,
-        STATUS_GIVEN,
-        STATUS_FINAL,
-        IS_WON,
-        IS_LOST,
-        LOST_REASON,
-        LOST_REASON_NORM,
-        LOST_CATEGORY,
-        LOST_CLASS,
-        UNDER_WORKED,
-        RETURNED_AT,
-        RETURN_REASON,
-        NEXT_ACTION_AT,
-        UPDATED_AT,
-    ]);
-    v
+    LEDGER.iter().map(|(name, _)| *name).collect()
 }
 
-/// Ledger columns that hold instants (epoch ms), written as local ISO 8601:
-/// by convention, exactly the columns whose name ends in `_at`.
+/// Ledger columns that hold instants (epoch ms), written as local ISO 8601.
 pub fn time_columns() -> Vec<&'static str> {
-    ledger_columns()
-        .into_iter()
-        .filter(|c| c.ends_with("_at"))
+    LEDGER
+        .iter()
+        .filter(|(_, t)| *t == LedgerType::Instant)
+        .map(|(name, _)| *name)
         .collect()
 }

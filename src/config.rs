@@ -468,11 +468,23 @@ impl Default for Pipeline {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Leakage {
     /// Fix the average deal instead of computing it from won leads.
     pub average_deal: Option<f64>,
+    /// How long a lead needs to settle before its outcome counts towards the
+    /// worked win rate (leads captured in the 90 days before as-of minus this).
+    pub settle: Duration,
+}
+
+impl Default for Leakage {
+    fn default() -> Self {
+        Self {
+            average_deal: None,
+            settle: Duration::minutes(30 * 1440),
+        }
+    }
 }
 
 /// Export header -> canonical column, per input.

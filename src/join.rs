@@ -59,7 +59,7 @@ const ROW: &str = "_row";
 /// carry through millions of calls, and the same order as `lead_id`.
 const LEAD: &str = "_lead";
 /// A call is outbound (the loaded direction is `inbound` or `outbound`).
-const OUTBOUND: &str = "_outbound";
+pub(crate) const OUTBOUND: &str = "_outbound";
 const KIND: &str = "kind";
 
 fn engine(stage: &'static str) -> impl FnOnce(PolarsError) -> HandoffError {
@@ -358,15 +358,15 @@ fn snapshot_leads(leads: LazyFrame, as_of: i64) -> LazyFrame {
             col(LOST_AT)
                 .gt(lit(as_of))
                 .fill_null(lit(false))
-                .alias("_lost_later"),
+                .alias(LOST_LATER),
             col(RETURNED_AT)
                 .gt(lit(as_of))
                 .fill_null(lit(false))
-                .alias("_returned_later"),
+                .alias(RETURNED_LATER),
             col(WON_AT)
                 .gt(lit(as_of))
                 .fill_null(lit(false))
-                .alias("_won_later"),
+                .alias(WON_LATER),
         ])
         .with_columns([
             happened(ASSIGNED_AT),
@@ -662,7 +662,7 @@ fn link_converted_deals(deals: DataFrame, leads: &LazyFrame) -> Result<DataFrame
 fn with_deal_facts(leads: LazyFrame, deals: LazyFrame, as_of: i64) -> LazyFrame {
     let won_time = coalesce(&[col(CLOSED_AT), col(CREATED_AT)]);
     let won = col(DEAL_OUTCOME)
-        .eq(lit("won"))
+        .eq(lit(WON))
         .and(won_time.clone().lt_eq(lit(as_of)));
     let facts = deals.group_by([col(LEAD_ID)]).agg([
         col(CREATED_AT).min().alias("_deal_created"),
@@ -685,9 +685,9 @@ fn with_deal_facts(leads: LazyFrame, deals: LazyFrame, as_of: i64) -> LazyFrame 
             dsl::min_horizontal([col(MEETING_AT), col("_deal_created")])
                 .expect("two columns")
                 .alias(MEETING_AT),
-            dsl::min_horizontal([col(WON_AT), col("_deal_won_at")])
-                .expect("two columns")
-                .alias(WON_AT),
+            // Deals are the source of truth for wins: a won deal's close
+            // sets won_at even when the lead row carries an earlier one.
+            coalesce(&[col("_deal_won_at"), col(WON_AT)]).alias(WON_AT),
             when(col("_deals_won").gt(lit(0u32)))
                 .then(col("_deal_won_amount"))
                 .otherwise(col(DEAL_VALUE))

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod cli;
 pub mod clocks;
 pub mod config;
+pub mod coverage;
 pub mod error;
 pub mod inspect;
 pub mod join;

@@ -50,28 +50,31 @@ pub fn classify<'a>(reason: &str, taxonomy: &'a LostReasons) -> Option<(&'a str,
     if let Some((_, c)) = synonyms().find(|(s, _)| s == reason) {
         return Some((&c.name, c.class));
     }
-    // 2. Whole-word containment, the longest synonym winning.
+    // 2. Whole-word containment, the longest synonym winning; on equal
+    //    lengths, the category listed first in config.
     let padded = format!(" {reason} ");
     let contained = synonyms()
         .filter(|(s, _)| padded.contains(&format!(" {s} ")))
-        .max_by_key(|(s, _)| s.len());
+        .fold(None, |best: Option<(String, _)>, (s, c)| match &best {
+            Some((b, _)) if b.len() >= s.len() => best,
+            _ => Some((s, c)),
+        });
     if let Some((_, c)) = contained {
         return Some((&c.name, c.class));
     }
-    // 3. A typo: edit distance <= 1 for 4-7 characters, <= 2 for 8 or more.
-    let typo = synonyms()
-        .filter_map(|(s, c)| {
-            let n = s.chars().count();
-            let limit = match n {
-                0..=3 => return None,
-                4..=7 => 1,
-                _ => 2,
-            };
-            let d = strsim::levenshtein(&s, reason);
-            (d <= limit).then_some((d, std::cmp::Reverse(n), c))
-        })
-        .min_by_key(|(d, n, _)| (*d, *n));
-    typo.map(|(_, _, c)| (c.name.as_str(), c.class))
+    // 3. A typo: optimal string alignment distance (a transposition costs 1)
+    //    <= 1 when the normalised text has 4-7 characters, <= 2 for 8 or
+    //    more; the closest category wins, ties to the one listed first.
+    let limit = match reason.chars().count() {
+        0..=3 => return None,
+        4..=7 => 1,
+        _ => 2,
+    };
+    synonyms()
+        .map(|(s, c)| (strsim::osa_distance(&s, reason), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| (c.name.as_str(), c.class))
 }
 
 fn class_name(class: LossClass) -> &'static str {
@@ -165,5 +168,85 @@ mod tests {
             Some("not ready")
         );
         assert_eq!(classify("moved to dubai", &t), None);
+    }
+
+    fn taxonomy(categories: &[(&str, LossClass, &[&str])]) -> LostReasons {
+        LostReasons {
+            categories: categories
+                .iter()
+                .map(|(name, class, synonyms)| crate::config::LostCategory {
+                    name: name.to_string(),
+                    class: *class,
+                    synonyms: synonyms.iter().map(|s| s.to_string()).collect(),
+                    unreachable: false,
+                })
+                .collect(),
+            min_count: 3,
+        }
+    }
+
+    #[test]
+    fn containment_ties_go_to_the_category_listed_first() {
+        use LossClass::*;
+        // "budget" and "timing" have six letters each; both are contained.
+        let t = taxonomy(&[
+            ("no budget", Market, &["budget"]),
+            ("not ready", Market, &["timing"]),
+        ]);
+        assert_eq!(
+            classify("budget and timing", &t).map(|c| c.0),
+            Some("no budget")
+        );
+        let t = taxonomy(&[
+            ("not ready", Market, &["timing"]),
+            ("no budget", Market, &["budget"]),
+        ]);
+        assert_eq!(
+            classify("budget and timing", &t).map(|c| c.0),
+            Some("not ready")
+        );
+        // A longer synonym still beats an earlier, shorter one.
+        let t = taxonomy(&[
+            ("a", Market, &["price"]),
+            ("b", Process, &["price too high"]),
+        ]);
+        assert_eq!(
+            classify("price too high for them", &t).map(|c| c.0),
+            Some("b")
+        );
+    }
+
+    #[test]
+    fn a_transposition_is_one_edit_judged_on_the_texts_length() {
+        use LossClass::*;
+        let t = taxonomy(&[
+            ("busy", Process, &["busy"]),
+            ("ghosted", Process, &["ghosted"]),
+        ]);
+        // "bsuy": 4 characters, one transposition (Levenshtein would count 2).
+        assert_eq!(classify("bsuy", &t).map(|c| c.0), Some("busy"));
+        // "gohsted": 7 characters, one transposition.
+        assert_eq!(classify("gohsted", &t).map(|c| c.0), Some("ghosted"));
+        // 3 characters: too short for any typo.
+        assert_eq!(classify("bsy", &t), None);
+        // The limit follows the text: "ghstd" (5 chars) is 2 edits from "ghosted": no match.
+        assert_eq!(classify("ghstd", &t), None);
+        // 8+ characters: two edits allowed ("unreachble" -> "unreachable" is 1; "unraechble" is 2).
+        let t = taxonomy(&[("unreachable", Process, &[])]);
+        assert_eq!(classify("unraechble", &t).map(|c| c.0), Some("unreachable"));
+    }
+
+    #[test]
+    fn typo_ties_go_to_the_category_listed_first_and_the_closest_wins() {
+        use LossClass::*;
+        // "lost" is one edit from both "lose" and "most".
+        let t = taxonomy(&[("x", Market, &["lose"]), ("y", Process, &["most"])]);
+        assert_eq!(classify("lost", &t).map(|c| c.0), Some("x"));
+        let t = taxonomy(&[("y", Process, &["most"]), ("x", Market, &["lose"])]);
+        assert_eq!(classify("lost", &t).map(|c| c.0), Some("y"));
+        // Closest first: "expensiv" (8 characters, 2 edits allowed) is 2 from
+        // "expenses" (listed first) and 1 from "expensive".
+        let t = taxonomy(&[("p", Market, &["expenses"]), ("q", Market, &["expensive"])]);
+        assert_eq!(classify("expensiv", &t).map(|c| c.0), Some("q"));
     }
 }

@@ -349,7 +349,71 @@ pub const LOST_REASON_NORM: &str = "lost_reason_normalised";
 pub const LOST_CATEGORY: &str = "lost_category";
 pub const LOST_CLASS: &str = "lost_class";
 pub const UNDER_WORKED: &str = "under_worked";
+/// Not touched (no first touch and no later stage reached) by as-of; null
+/// when the inputs hold no first-touch source at all.
 pub const NEVER_TOUCHED: &str = "never_touched";
+/// No first-touch time, but a later stage reached: its earliest timestamp bounds the touch.
+pub const TOUCH_BOUND_AT: &str = "touch_bound_at";
+/// Lost with a process-class reason, or untouched past its SLA due time.
+pub const PROCESS_LOSS: &str = "process_loss";
+/// Won by status with no won timestamp: a win, left out of dated figures.
+pub const WON_UNDATED: &str = "won_undated";
+/// Business minutes from capture to assignment.
+pub const ASSIGNMENT_LAG_MIN: &str = "assignment_lag_business_min";
+/// Business minutes from max(assigned, captured) to first touch.
+pub const REP_RESPONSE_MIN: &str = "rep_response_business_min";
+
+// Private columns shared between the join and the clocks.
+/// `lost_at` lies after as-of: the loss has not happened yet.
+pub const LOST_LATER: &str = "_lost_later";
+/// `returned_at` lies after as-of.
+pub const RETURNED_LATER: &str = "_returned_later";
+/// `won_at` lies after as-of: the win has not happened yet.
+pub const WON_LATER: &str = "_won_later";
+
+// Values of the ledger's state columns.
+pub const OPEN: &str = "open";
+pub const WON: &str = "won";
+pub const LOST: &str = "lost";
+pub const RETURNED: &str = "returned";
+/// Lost-reason classes (`lost_class`).
+pub const PROCESS: &str = "process";
+pub const MARKET: &str = "market";
+
+/// A lead's SLA state at as-of (`sla_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaState {
+    /// First touch (or its bound) at or before the due time.
+    Met,
+    /// Touched after the due time, or untouched past it.
+    Breached,
+    /// Untouched and not yet due: waiting.
+    NotDue,
+    /// Touched (a later stage was reached) at a time that cannot be placed before the due time.
+    Unknown,
+    /// Untouched as far as the inputs can tell, and they hold no first-touch source.
+    NotMeasured,
+}
+
+impl SlaState {
+    pub const ALL: [SlaState; 5] = [
+        SlaState::Met,
+        SlaState::Breached,
+        SlaState::NotDue,
+        SlaState::Unknown,
+        SlaState::NotMeasured,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SlaState::Met => "met",
+            SlaState::Breached => "breached",
+            SlaState::NotDue => "not_due",
+            SlaState::Unknown => "unknown",
+            SlaState::NotMeasured => "not_measured",
+        }
+    }
+}
 
 /// The pipeline's stages in order; `contacted` is `first_touch_at`.
 pub const STAGES: [&str; 7] = [
@@ -376,4 +440,123 @@ pub const STAGE_AT: [&str; 7] = [
 /// The flag column "reached_<stage>".
 pub fn reached(stage: &str) -> String {
     format!("reached_{stage}")
+}
+
+/// The type of a ledger column, as written and as held between stages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerType {
+    Text,
+    /// Epoch ms, written as local ISO 8601.
+    Instant,
+    Flag,
+    /// Minutes, or an amount of money.
+    Decimal,
+    Count,
+}
+
+use LedgerType as T;
+
+/// The enriched lead ledger's columns, in order, with their types: declared
+/// once, for the clocks, the writers and the tests (documented in docs/metrics.md).
+pub const LEDGER: &[(&str, LedgerType)] = &[
+    (LEAD_ID, T::Text),
+    (CREATED_AT, T::Instant),
+    (CAPTURED_AT, T::Instant),
+    (CAPTURED_BY_FORM, T::Flag),
+    (HANDOFF_LAG_MIN, T::Decimal),
+    (MATCHED_FORMS, T::Count),
+    (DUPLICATE_ROWS, T::Count),
+    (NAME, T::Text),
+    (EMAIL, T::Text),
+    (PHONE, T::Text),
+    (CITY, T::Text),
+    (COMPANY, T::Text),
+    (SERVICE, T::Text),
+    (SOURCE, T::Text),
+    (CAMPAIGN, T::Text),
+    (MEDIUM, T::Text),
+    (LANDING_PAGE, T::Text),
+    (FT_SOURCE, T::Text),
+    (FT_MEDIUM, T::Text),
+    (FT_CAMPAIGN, T::Text),
+    (LT_SOURCE, T::Text),
+    (LT_MEDIUM, T::Text),
+    (LT_CAMPAIGN, T::Text),
+    (INTENT, T::Text),
+    (INTENT_GIVEN, T::Flag),
+    (OWNER, T::Text),
+    (AFTER_HOURS, T::Flag),
+    (FIRST_CONTACT_AT, T::Instant),
+    (FIRST_TOUCH_AT, T::Instant),
+    (TOUCH_BOUND_AT, T::Instant),
+    (TOUCH_BEFORE_CAPTURE, T::Flag),
+    (RESPONSE_MIN, T::Decimal),
+    (BUSINESS_RESPONSE_MIN, T::Decimal),
+    (ASSIGNMENT_LAG_MIN, T::Decimal),
+    (REP_RESPONSE_MIN, T::Decimal),
+    (SLA_TIER, T::Text),
+    (SLA_DUE_AT, T::Instant),
+    (SLA_STATUS, T::Text),
+    (SLA_DELAY_MIN, T::Decimal),
+    (ESCALATED, T::Flag),
+    (REASSIGN, T::Flag),
+    (ATTEMPTS, T::Count),
+    (CALLS_TOTAL, T::Count),
+    (INBOUND_CALLS, T::Count),
+    (NEVER_TOUCHED, T::Flag),
+    (ASSIGNED_AT, T::Instant),
+    (CONTACTED_AT, T::Instant),
+    (QUALIFIED_AT, T::Instant),
+    (MEETING_AT, T::Instant),
+    (PROPOSAL_AT, T::Instant),
+    (WON_AT, T::Instant),
+    (LOST_AT, T::Instant),
+    ("reached_captured", T::Flag),
+    ("reached_assigned", T::Flag),
+    ("reached_contacted", T::Flag),
+    ("reached_qualified", T::Flag),
+    ("reached_meeting", T::Flag),
+    ("reached_proposal", T::Flag),
+    ("reached_won", T::Flag),
+    (DEALS_COUNT, T::Count),
+    (DEAL_VALUE, T::Decimal),
+    (STATUS_GIVEN, T::Text),
+    (STATUS_FINAL, T::Text),
+    (IS_WON, T::Flag),
+    (WON_UNDATED, T::Flag),
+    (IS_LOST, T::Flag),
+    (LOST_REASON, T::Text),
+    (LOST_REASON_NORM, T::Text),
+    (LOST_CATEGORY, T::Text),
+    (LOST_CLASS, T::Text),
+    (UNDER_WORKED, T::Flag),
+    (PROCESS_LOSS, T::Flag),
+    (RETURNED_AT, T::Instant),
+    (RETURN_REASON, T::Text),
+    (NEXT_ACTION_AT, T::Instant),
+    (UPDATED_AT, T::Instant),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ledger_names_every_stage_flag_and_no_column_twice() {
+        for s in STAGES {
+            assert!(
+                LEDGER
+                    .iter()
+                    .any(|(c, t)| *c == reached(s) && *t == T::Flag)
+            );
+        }
+        let mut names: Vec<&str> = LEDGER.iter().map(|c| c.0).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), LEDGER.len());
+        // Instants are exactly the `_at` columns.
+        for (c, t) in LEDGER {
+            assert_eq!(c.ends_with("_at"), *t == T::Instant, "{c}");
+        }
+    }
 }

@@ -42,6 +42,13 @@ pub fn midnight(day: NaiveDate, tz: Tz) -> i64 {
         .unwrap_or(0)
 }
 
+/// The local day that holds the instant `ms` (UTC epoch ms) in `tz`.
+pub fn local_date(ms: i64, tz: Tz) -> NaiveDate {
+    tz.timestamp_millis_opt(ms)
+        .earliest()
+        .map_or(NaiveDate::MIN, |t| t.date_naive())
+}
+
 impl Period {
     /// The days `[first, last]`.
     pub fn days(first: NaiveDate, last: NaiveDate, label: String, tz: Tz) -> Self {

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::clocks;
 use crate::config::Config;
+use crate::coverage::Coverage;
 use crate::error::{HandoffError, Result};
 use crate::join::{self, JoinCounts, Sources};
 use crate::load::{self, FileStats, Loaded};
@@ -69,6 +70,8 @@ pub struct Ledger {
     pub spend: Option<DataFrame>,
     pub files: Vec<FileStats>,
     pub counts: JoinCounts,
+    /// What the inputs can measure.
+    pub coverage: Coverage,
     pub as_of: i64,
     pub as_of_source: &'static str,
     pub period: Option<Period>,
@@ -215,6 +218,11 @@ fn peak_rss_mib() -> Option<f64> {
 pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
     let mut loaded = load_all(job, timings)?;
     let files: Vec<FileStats> = loaded.iter().map(|l| l.stats.clone()).collect();
+    let facts: Vec<_> = loaded
+        .iter()
+        .flat_map(|l| crate::coverage::facts(l.input, &l.frame, &l.stats))
+        .collect();
+    let coverage = Coverage::judge(&facts, job.config.leakage.average_deal.is_some());
     let rejects = all_rejects(&loaded)?;
     let tz = job.config.calendar.time_zone.0;
     let (as_of, as_of_source, period) = match (&job.period, job.as_of) {
@@ -254,7 +262,7 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
     let joined = join::join(sources, as_of, &job.config)?;
     timings.mark("join");
     timings.starting("computing response times and SLA");
-    let ledger = clocks::ledger(joined.leads, as_of, &job.config)?;
+    let ledger = clocks::ledger(joined.leads, as_of, &job.config, &coverage)?;
     timings.mark("clocks");
     Ok(Ledger {
         ledger,
@@ -263,6 +271,7 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
         spend,
         files,
         counts: joined.counts,
+        coverage,
         as_of,
         as_of_source,
         period,
@@ -436,6 +445,7 @@ pub fn scorecard(ledger: &Ledger, job: &LedgerJob) -> Result<Metrics> {
         period,
         as_of: ledger.as_of,
         config: &job.config,
+        coverage: &ledger.coverage,
     };
     metrics::compute(
         &ctx,
@@ -447,9 +457,10 @@ pub fn scorecard(ledger: &Ledger, job: &LedgerJob) -> Result<Metrics> {
 }
 
 /// The action lists: each a subset of the period's cohort, with the columns an owner needs.
-pub const ACTION_LISTS: [&str; 6] = [
+pub const ACTION_LISTS: [&str; 7] = [
     "sla_breaches.csv",
     "never_touched.csv",
+    "waiting.csv",
     "under_worked.csv",
     "lost_without_reason.csv",
     "returns_without_reason.csv",
@@ -494,8 +505,13 @@ fn action_list(name: &str, cohort: LazyFrame, ledger: &Ledger, job: &LedgerJob) 
                 stale,
             );
         }
-        "never_touched.csv" => col(NEVER_TOUCHED),
-        "under_worked.csv" => col(UNDER_WORKED),
+        "never_touched.csv" => metrics::sla::untouched_past_due_expr(),
+        "waiting.csv" => {
+            return cohort
+                .filter(metrics::sla::waiting_expr())
+                .sort([SLA_DUE_AT, LEAD_ID], SortMultipleOptions::default());
+        }
+        "under_worked.csv" => col(UNDER_WORKED).fill_null(lit(false)),
         "lost_without_reason.csv" => {
             col(IS_LOST).and(col(LOST_CATEGORY).eq(lit(crate::lost::MISSING_REASON)))
         }
@@ -561,6 +577,7 @@ fn stage_scorecard(
         period,
         as_of: ledger.as_of,
         config: &job.config,
+        coverage: &ledger.coverage,
     }
     .cohort();
     let select: Vec<Expr> = ACTION_COLUMNS.iter().map(|c| col(*c)).collect();

@@ -153,9 +153,22 @@ fn minutes(m: Option<f64>) -> String {
 }
 
 fn money(v: Option<f64>, currency: &str) -> String {
-    v.map_or("n/a (no won deals to price it)".into(), |v| {
-        format!("{currency} {v:.0}")
-    })
+    v.map_or("n/a".into(), |v| format!("{currency} {v:.0}"))
+}
+
+/// "not measured" lines: each basis the inputs cannot measure, why, and the fix.
+fn unmeasured(metrics: &Metrics) -> String {
+    let mut s = String::new();
+    for b in metrics.coverage.missing() {
+        let _ = writeln!(
+            s,
+            "  not measured: {} ({}); to measure: {}",
+            b.basis.figures(),
+            crate::report::format::terminal_safe(b.reason.as_deref().unwrap_or("")),
+            b.basis.fix()
+        );
+    }
+    s
 }
 
 /// The scorecard run's summary: the ledger's accounting, then the five headline numbers.
@@ -185,30 +198,60 @@ pub fn scorecard_summary(
             w.handed_off,
             prev(&|p| p.handed_off.to_string())
         );
-        let _ = writeln!(
-            s,
-            "  SLA compliance           {:>12}   last week {}",
-            pct(w.sla_compliance.rate),
-            prev(&|p| pct(p.sla_compliance.rate))
-        );
-        let _ = writeln!(
-            s,
-            "  median first response    {:>12}   last week {}  (business time)",
-            minutes(w.median_business_response),
-            prev(&|p| minutes(p.median_business_response))
-        );
+        let touch = metrics.sla.is_some();
+        let sla =
+            |w: &crate::metrics::trend::Week| pct(w.sla_compliance.as_ref().and_then(|r| r.rate));
+        if touch {
+            let _ = writeln!(
+                s,
+                "  SLA compliance           {:>12}   last week {}",
+                sla(w),
+                prev(&sla)
+            );
+            let _ = writeln!(
+                s,
+                "  median first response    {:>12}   last week {}  (business time)",
+                minutes(w.median_business_response),
+                prev(&|p| minutes(p.median_business_response))
+            );
+        } else {
+            let _ = writeln!(s, "  SLA compliance           not measured");
+            let _ = writeln!(s, "  median first response    not measured");
+        }
         let _ = writeln!(
             s,
             "  contact -> meeting       {:>12}   last week {}",
             pct(w.contact_to_meeting.rate),
             prev(&|p| pct(p.contact_to_meeting.rate))
         );
-        let _ = writeln!(
-            s,
-            "  process leakage          {:>12}   last week {}",
-            money(w.process_leakage, &metrics.currency),
-            prev(&|p| money(p.process_leakage, &metrics.currency))
-        );
+        let l = &metrics.leakage;
+        match &l.expected_not_measured {
+            None => {
+                let _ = writeln!(
+                    s,
+                    "  expected leakage         {:>12}   last week {}",
+                    money(w.expected_leakage, &metrics.currency),
+                    prev(&|p| money(p.expected_leakage, &metrics.currency))
+                );
+                let _ = writeln!(
+                    s,
+                    "    likely {} to {}; at most {} if every process loss were a sale",
+                    money(l.overall.expected_low, &metrics.currency),
+                    money(l.overall.expected_high, &metrics.currency),
+                    money(l.overall.full_value_leakage, &metrics.currency)
+                );
+            }
+            Some(why) => {
+                let _ = writeln!(s, "  expected leakage         not measured: {why}");
+            }
+        }
+        if let Some(sla) = &metrics.sla {
+            let _ = writeln!(
+                s,
+                "  untouched past due       {:>12}   waiting, not yet due: {}",
+                sla.never_touched, sla.waiting
+            );
+        }
     }
-    s + &files(written)
+    s + &unmeasured(metrics) + &files(written)
 }

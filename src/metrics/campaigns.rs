@@ -25,7 +25,8 @@ pub struct CampaignRow {
     pub qualified: Rate,
     pub median_business_response: Option<f64>,
     pub process_losses: u64,
-    pub process_leakage: Option<f64>,
+    /// process losses x worked win rate x average deal.
+    pub expected_leakage: Option<f64>,
     /// Spend in the period on this campaign (null when no spend file or no row for it).
     pub spend: Option<f64>,
     pub cost_per_lead: Option<f64>,
@@ -61,7 +62,7 @@ fn aggs() -> Vec<Expr> {
             .cast(DataType::UInt64)
             .alias("qualified"),
         col(BUSINESS_RESPONSE_MIN).median().alias("median"),
-        leakage::process_loss()
+        col(PROCESS_LOSS)
             .sum()
             .cast(DataType::UInt64)
             .alias("process"),
@@ -87,7 +88,7 @@ fn spend_by_campaign(ctx: &Ctx, spend: Option<&DataFrame>) -> Result<BTreeMap<St
 }
 
 pub fn compute(ctx: &Ctx, spend: Option<&DataFrame>) -> Result<Campaigns> {
-    let (average, _, _) = leakage::average_deal(ctx)?;
+    let price = leakage::expected_price(ctx)?;
     let spent = spend_by_campaign(ctx, spend)?;
     let cohort = ctx.cohort().sort([LEAD_ID], SortMultipleOptions::default());
     let df = stats::by_segment(cohort.clone(), FT_CAMPAIGN, aggs())?;
@@ -104,7 +105,7 @@ pub fn compute(ctx: &Ctx, spend: Option<&DataFrame>) -> Result<Campaigns> {
             qualified: Rate::new(get("qualified")?, n),
             median_business_response: stats::f64_at(&df, "median", i)?,
             process_losses: process,
-            process_leakage: average.map(|a| process as f64 * a),
+            expected_leakage: price.map(|p| process as f64 * p),
             spend: money,
             cost_per_lead: money.filter(|_| n > 0).map(|m| m / n as f64),
             cost_per_meeting: money.filter(|_| meetings > 0).map(|m| m / meetings as f64),
@@ -123,7 +124,7 @@ pub fn compute(ctx: &Ctx, spend: Option<&DataFrame>) -> Result<Campaigns> {
                 qualified: Rate::new(0, 0),
                 median_business_response: None,
                 process_losses: 0,
-                process_leakage: average.map(|_| 0.0),
+                expected_leakage: price.map(|_| 0.0),
                 spend: Some(*money),
                 cost_per_lead: None,
                 cost_per_meeting: None,
@@ -212,7 +213,7 @@ mod tests {
                     ],
                 ),
                 Column::new(
-                    NEVER_TOUCHED.into(),
+                    PROCESS_LOSS.into(),
                     [false, false, false, true, false, false],
                 ),
             ],
@@ -230,6 +231,7 @@ mod tests {
             period: &period,
             as_of: period.end,
             config: &config,
+            coverage: &Default::default(),
         };
         let c = compute(&ctx, Some(&spend)).unwrap();
         let order: Vec<&str> = c.leaderboard.iter().map(|r| r.campaign.as_str()).collect();

@@ -53,9 +53,12 @@ pub struct Concentration {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LostReasons {
+    /// False when no input has a lost-reason column (or it is empty): the
+    /// lists below are then empty and `without_reason` null, not zero.
+    pub measured: bool,
     /// Lost cohort leads.
     pub lost: u64,
-    pub without_reason: u64,
+    pub without_reason: Option<u64>,
     /// The period's leads lost without a reason, oldest first.
     pub without_reason_leads: Vec<super::sla::LeadRef>,
     /// Largest first.
@@ -285,9 +288,24 @@ pub fn compute(ctx: &Ctx) -> Result<LostReasons> {
     let start = first.map_or(ctx.period.start, |w| w.start);
     let history = ctx.cohort_between(start, ctx.period.end);
     let (lost, without_reason, categories) = categories(ctx.cohort())?;
+    let measured = ctx.coverage.measured(crate::coverage::Basis::LostReasons);
+    if !measured {
+        return Ok(LostReasons {
+            measured,
+            lost,
+            without_reason: None,
+            without_reason_leads: Vec::new(),
+            categories: Vec::new(),
+            history_weeks: HISTORY_WEEKS,
+            clusters: Vec::new(),
+            min_count: ctx.config.lost_reasons.min_count,
+            concentrations: Vec::new(),
+        });
+    }
     Ok(LostReasons {
+        measured,
         lost,
-        without_reason,
+        without_reason: Some(without_reason),
         without_reason_leads: super::sla::lead_refs(
             ctx.cohort()
                 .filter(col(IS_LOST).and(col(LOST_CATEGORY).eq(lit(MISSING_REASON)))),
@@ -383,6 +401,7 @@ mod tests {
             period: &period,
             as_of: period.end,
             config: &config,
+            coverage: &Default::default(),
         };
         let l = compute(&ctx).unwrap();
         assert_eq!(l.lost, 20);

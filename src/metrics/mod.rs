@@ -9,6 +9,7 @@ pub mod pipeline;
 pub mod quality;
 pub mod response;
 pub mod review;
+pub mod routing;
 pub mod sla;
 pub mod speed;
 pub mod stages;
@@ -20,6 +21,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::coverage::{Basis, Coverage, NotMeasured};
 use crate::error::Result;
 use crate::join::JoinCounts;
 use crate::load::FileStats;
@@ -27,7 +29,7 @@ use crate::model::CAPTURED_AT;
 use crate::period::Period;
 
 /// Bumped whenever a field of `metrics.json` changes meaning or shape.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// What every section reads.
 pub struct Ctx<'a> {
@@ -35,6 +37,8 @@ pub struct Ctx<'a> {
     pub period: &'a Period,
     pub as_of: i64,
     pub config: &'a Config,
+    /// What the inputs can measure.
+    pub coverage: &'a Coverage,
 }
 
 impl Ctx<'_> {
@@ -59,6 +63,7 @@ impl Ctx<'_> {
             period,
             as_of: self.as_of,
             config: self.config,
+            coverage: self.coverage,
         }
     }
 }
@@ -86,10 +91,20 @@ pub struct Metrics {
     /// FNV-1a 64 of the config in force (as JSON), to tell runs with different configs apart.
     pub config_digest: String,
     pub accounting: Accounting,
+    /// What the inputs can measure: every basis, measured or not, and why.
+    pub coverage: Coverage,
+    /// Every figure that is null because its basis is not measured, with the
+    /// reason and what would measure it.
+    pub not_measured: Vec<NotMeasured>,
     pub volume: volume::Volume,
-    pub response: response::Response,
-    pub speed_to_lead: speed::SpeedToLead,
-    pub sla: sla::Sla,
+    /// Null when first touch is not measured.
+    pub response: Option<response::Response>,
+    /// Null when first touch is not measured.
+    pub speed_to_lead: Option<speed::SpeedToLead>,
+    /// Null when first touch is not measured.
+    pub sla: Option<sla::Sla>,
+    /// Routing lag and rep response; null when assignment is not measured.
+    pub routing: Option<routing::Routing>,
     pub stages: stages::Stages,
     pub campaigns: campaigns::Campaigns,
     pub lost_reasons: lost::LostReasons,
@@ -112,12 +127,13 @@ pub fn compute(
     let balanced = files
         .iter()
         .all(|f| f.rows_read == f.rows_used + f.rows_rejected);
+    let touch = ctx.coverage.measured(Basis::FirstTouch);
     let stages = stages::compute(ctx)?;
-    let sla = sla::compute(ctx)?;
+    let sla = touch.then(|| sla::compute(ctx)).transpose()?;
     let lost_reasons = lost::compute(ctx)?;
     let pipeline = pipeline::compute(ctx)?;
     let leakage = leakage::compute(ctx)?;
-    let review = review::compute(&stages, &sla, &lost_reasons, &pipeline, &leakage);
+    let review = review::compute(&stages, sla.as_ref(), &lost_reasons, &pipeline, &leakage);
     Ok(Metrics {
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -132,10 +148,17 @@ pub fn compute(
             joins,
             balanced,
         },
+        coverage: ctx.coverage.clone(),
+        not_measured: not_measured(ctx.coverage),
         volume: volume::compute(ctx)?,
-        response: response::compute(ctx)?,
-        speed_to_lead: speed::compute(ctx)?,
+        response: touch.then(|| response::compute(ctx)).transpose()?,
+        speed_to_lead: touch.then(|| speed::compute(ctx)).transpose()?,
         sla,
+        routing: ctx
+            .coverage
+            .measured(Basis::Assignment)
+            .then(|| routing::compute(ctx))
+            .transpose()?,
         stages,
         campaigns: campaigns::compute(ctx, spend)?,
         lost_reasons,
@@ -145,6 +168,36 @@ pub fn compute(
         trend: trend::compute(ctx)?,
         review,
     })
+}
+
+/// Each figure of metrics.json and the basis it stands on: a figure is null
+/// (listed in `not_measured`) when its basis is not measured.
+pub const FIGURES: [(&str, Basis); 17] = [
+    ("response", Basis::FirstTouch),
+    ("speed_to_lead", Basis::FirstTouch),
+    ("sla", Basis::FirstTouch),
+    ("trend.weeks[].sla_compliance", Basis::FirstTouch),
+    ("trend.weeks[].median_business_response", Basis::FirstTouch),
+    ("leakage.*.untouched_past_due", Basis::FirstTouch),
+    ("sla.attempts", Basis::Attempts),
+    ("routing", Basis::Assignment),
+    ("stages.*.conversions (assigned)", Basis::Assignment),
+    ("stages.*.conversions (qualified)", Basis::Qualified),
+    ("stages.*.conversions (meeting)", Basis::Meeting),
+    ("stages.*.conversions (proposal)", Basis::Proposal),
+    ("stages.*.conversions (won)", Basis::Won),
+    ("lost_reasons", Basis::LostReasons),
+    ("leakage.*.lost_process", Basis::LostReasons),
+    ("leakage.average_deal", Basis::DealValues),
+    ("campaigns.leaderboard[].spend", Basis::Spend),
+];
+
+/// The figures of [`FIGURES`] that are not measured.
+pub fn not_measured(coverage: &Coverage) -> Vec<NotMeasured> {
+    FIGURES
+        .iter()
+        .filter_map(|(figure, basis)| coverage.not_measured(figure, *basis))
+        .collect()
 }
 
 /// FNV-1a 64 over the config's JSON (its maps are ordered, so the text is stable).
@@ -193,38 +246,13 @@ pub(crate) mod testing {
     }
 
     fn dtype_of(name: &str) -> DataType {
-        if name.ends_with("_at") {
-            DataType::Int64
-        } else if name.starts_with("reached_")
-            || matches!(
-                name,
-                "captured_by_form"
-                    | "intent_given"
-                    | "after_hours"
-                    | "touch_before_capture"
-                    | "escalated"
-                    | "reassign_candidate"
-                    | "never_touched"
-                    | "is_won"
-                    | "is_lost"
-                    | "under_worked"
-            )
-        {
-            DataType::Boolean
-        } else if name.ends_with("_min") || name == "deal_value" {
-            DataType::Float64
-        } else if matches!(
-            name,
-            "attempts"
-                | "calls_total"
-                | "inbound_calls"
-                | "deals"
-                | "duplicate_rows"
-                | "matched_forms"
-        ) {
-            DataType::UInt32
-        } else {
-            DataType::String
+        use crate::model::{LEDGER, LedgerType};
+        match LEDGER.iter().find(|c| c.0 == name).map(|c| c.1) {
+            Some(LedgerType::Instant) => DataType::Int64,
+            Some(LedgerType::Flag) => DataType::Boolean,
+            Some(LedgerType::Decimal) => DataType::Float64,
+            Some(LedgerType::Count) => DataType::UInt32,
+            Some(LedgerType::Text) | None => DataType::String,
         }
     }
 

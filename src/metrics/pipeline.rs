@@ -150,6 +150,7 @@ mod tests {
             period: &period,
             as_of: period.end,
             config: &config,
+            coverage: &Default::default(),
         };
         let p = compute(&ctx).unwrap();
         assert_eq!(p.open, 4);

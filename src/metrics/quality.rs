@@ -206,6 +206,7 @@ mod tests {
             period: &period,
             as_of: period.end,
             config: &config,
+            coverage: &Default::default(),
         };
         let q = compute(&ctx, &orphans).unwrap();
         let field = |name: &str| q.overall.fields.iter().find(|f| f.0 == name).unwrap().1.k;

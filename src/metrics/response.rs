@@ -34,8 +34,20 @@ pub struct Response {
 
 fn aggs() -> Vec<Expr> {
     let mut v = vec![len().cast(DataType::UInt64).alias("leads")];
-    v.extend(stats::distribution_aggs(BUSINESS_RESPONSE_MIN, "b"));
-    v.extend(stats::distribution_aggs(RESPONSE_MIN, "w"));
+    // Touched (a later stage reached) with no first-touch time.
+    let unknown = || {
+        Some(
+            col("reached_contacted")
+                .and(col(FIRST_TOUCH_AT).is_null())
+                .fill_null(lit(false)),
+        )
+    };
+    v.extend(stats::distribution_aggs(
+        BUSINESS_RESPONSE_MIN,
+        "b",
+        unknown(),
+    ));
+    v.extend(stats::distribution_aggs(RESPONSE_MIN, "w", unknown()));
     v
 }
 
@@ -100,6 +112,7 @@ mod tests {
             period: &period,
             as_of: period.end,
             config: &config,
+            coverage: &Default::default(),
         };
         let r = compute(&ctx).unwrap();
         assert_eq!(r.business.n, 4);

@@ -72,11 +72,14 @@ fn best_source(stages: &Stages) -> String {
     }
 }
 
-fn breaches(sla: &Sla) -> String {
+fn breaches(sla: Option<&Sla>) -> String {
+    let Some(sla) = sla else {
+        return "Not measured: the inputs hold no first-touch time (no first_contact_at and no outbound calls).".into();
+    };
     let o = &sla.overall;
     if o.breached == 0 {
         return format!(
-            "No SLA breaches: {} leads met their SLA, {} are not yet due.",
+            "No SLA breaches: {} leads met their SLA, {} are waiting and not yet due.",
             o.met, o.not_due
         );
     }
@@ -97,7 +100,7 @@ fn breaches(sla: &Sla) -> String {
         .iter()
         .max_by(|a, b| a.breached.cmp(&b.breached).then(b.segment.cmp(&a.segment)));
     format!(
-        "{} of {} judged leads breached the SLA (compliance {}). By owner: {}. Most by source: {} ({}). {} escalated; {} still untouched past the reassign threshold.",
+        "{} of {} leads with a known first-response time breached the SLA (compliance {}). By owner: {}. Most by source: {} ({}). {} escalated; {} still untouched past the reassign threshold.",
         o.breached,
         o.met + o.breached,
         pct(o.compliance.rate),
@@ -124,8 +127,8 @@ fn repeats(lost: &LostReasons) -> String {
         n(lost.lost, "lost lead", "lost leads"),
         top.join(", ")
     );
-    if lost.without_reason > 0 {
-        s += &format!(" {} closed without a reason.", was(lost.without_reason));
+    if let Some(blank) = lost.without_reason.filter(|n| *n > 0) {
+        s += &format!(" {} closed without a reason.", was(blank));
     }
     if let Some(c) = lost.concentrations.first() {
         s += &format!(
@@ -167,7 +170,7 @@ fn at_risk(p: &PipelineRisk, currency: &str) -> String {
     )
 }
 
-fn change(sla: &Sla, lost: &LostReasons, leakage: &Leakage) -> String {
+fn change(sla: Option<&Sla>, lost: &LostReasons, leakage: &Leakage) -> String {
     let segment = leakage
         .by_source
         .iter()
@@ -180,33 +183,41 @@ fn change(sla: &Sla, lost: &LostReasons, leakage: &Leakage) -> String {
     let Some(segment) = segment else {
         return "No process losses in the period: keep the current handoff.".into();
     };
+    let untouched = sla.map(|s| s.never_touched);
+    let under = sla.and_then(|s| s.under_worked);
     let options = [
-        (
-            sla.never_touched,
-            format!(
-                "call every lead within its SLA: {} never touched in the period",
-                was(sla.never_touched)
-            ),
-        ),
-        (
-            sla.under_worked,
-            format!(
-                "make at least the minimum attempts before closing a lead as unreachable: {} closed with fewer",
-                was(sla.under_worked)
-            ),
-        ),
-        (
-            lost.without_reason,
-            format!(
-                "require a lost reason before a lead can be closed: {} closed without one",
-                was(lost.without_reason)
-            ),
-        ),
+        untouched.map(|n| {
+            (
+                n,
+                format!(
+                    "call every lead within its SLA: {} still untouched past the due time",
+                    was(n)
+                ),
+            )
+        }),
+        under.map(|n| {
+            (
+                n,
+                format!(
+                    "make at least the minimum attempts before closing a lead as unreachable: {} closed with fewer",
+                    was(n)
+                ),
+            )
+        }),
+        lost.without_reason.map(|n| {
+            (
+                n,
+                format!(
+                    "require a lost reason before a lead can be closed: {} closed without one",
+                    was(n)
+                ),
+            )
+        }),
     ];
-    let (_, what) = options
-        .iter()
-        .max_by(|a, b| a.0.cmp(&b.0))
-        .expect("three options");
+    // The largest; on a tie, the first listed.
+    let Some((_, what)) = options.iter().flatten().rev().max_by(|a, b| a.0.cmp(&b.0)) else {
+        return "Not measured: the inputs hold neither first-touch times nor lost reasons.".into();
+    };
     format!(
         "Start with {}: {} ({} of its leads). Change: {}.",
         segment.segment,
@@ -218,7 +229,7 @@ fn change(sla: &Sla, lost: &LostReasons, leakage: &Leakage) -> String {
 
 pub fn compute(
     stages: &Stages,
-    sla: &Sla,
+    sla: Option<&Sla>,
     lost: &LostReasons,
     pipeline: &PipelineRisk,
     leakage: &Leakage,
@@ -270,10 +281,11 @@ mod tests {
             period: &period,
             as_of: period.end,
             config: &config,
+            coverage: &Default::default(),
         };
         let r = compute(
             &stages::compute(&ctx).unwrap(),
-            &sla::compute(&ctx).unwrap(),
+            Some(&sla::compute(&ctx).unwrap()),
             &lost::compute(&ctx).unwrap(),
             &pipeline::compute(&ctx).unwrap(),
             &leakage::compute(&ctx).unwrap(),

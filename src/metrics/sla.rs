@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use super::stats::{self, Rate};
+use crate::coverage::Basis;
 use crate::error::Result;
 use crate::model::*;
 
@@ -15,7 +16,11 @@ pub struct SlaCounts {
     pub segment: String,
     pub met: u64,
     pub breached: u64,
+    /// Untouched and not yet due: waiting.
     pub not_due: u64,
+    /// Touched (a later stage was reached) at a time that cannot be placed
+    /// before the due time: left out of compliance.
+    pub unknown: u64,
     /// met / (met + breached).
     pub compliance: Rate,
 }
@@ -63,6 +68,51 @@ pub fn lead_refs(lf: LazyFrame, tz: chrono_tz::Tz) -> Result<Vec<LeadRef>> {
         .collect()
 }
 
+/// An untouched lead whose first response is not yet due.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Waiting {
+    pub lead_id: String,
+    pub owner: Option<String>,
+    pub source: Option<String>,
+    pub captured_at: String,
+    pub due_at: Option<String>,
+}
+
+/// Untouched, SLA not yet due: waiting.
+pub fn waiting_expr() -> Expr {
+    col(NEVER_TOUCHED)
+        .and(col(SLA_STATUS).eq(lit(SlaState::NotDue.as_str())))
+        .fill_null(lit(false))
+}
+
+/// Untouched past the due time: a process loss the owner must act on.
+pub fn untouched_past_due_expr() -> Expr {
+    col(NEVER_TOUCHED)
+        .and(col(SLA_STATUS).eq(lit(SlaState::Breached.as_str())))
+        .fill_null(lit(false))
+}
+
+fn waiting(ctx: &Ctx) -> Result<Vec<Waiting>> {
+    let tz = ctx.config.calendar.time_zone.0;
+    let df = ctx
+        .cohort()
+        .filter(waiting_expr())
+        .sort([SLA_DUE_AT, LEAD_ID], SortMultipleOptions::default())
+        .collect()
+        .map_err(crate::error::HandoffError::engine("listing waiting leads"))?;
+    (0..df.height())
+        .map(|i| {
+            Ok(Waiting {
+                lead_id: stats::str_at(&df, LEAD_ID, i)?.unwrap_or_default(),
+                owner: stats::str_at(&df, OWNER, i)?,
+                source: stats::str_at(&df, FT_SOURCE, i)?,
+                captured_at: stats::time_at(&df, CAPTURED_AT, i, tz)?.unwrap_or_default(),
+                due_at: stats::time_at(&df, SLA_DUE_AT, i, tz)?,
+            })
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Attempts {
     /// Mean outbound attempts in the window after capture, over the cohort.
@@ -82,37 +132,91 @@ pub struct Sla {
     pub escalated: u64,
     /// Breached, untouched at as-of, past the reassign threshold.
     pub reassign_candidates: u64,
+    /// Untouched past the due time at as-of (process losses).
     pub never_touched: u64,
-    /// Lost as unreachable with fewer attempts than the minimum.
-    pub under_worked: u64,
-    pub attempts: Attempts,
+    /// Untouched and not yet due at as-of: waiting, not lost.
+    pub waiting: u64,
+    /// Touched (a later stage reached) with no first-touch time: left out of
+    /// compliance and of the response percentiles.
+    pub touched_time_unknown: u64,
+    /// Lost as unreachable with fewer attempts than the minimum; null when
+    /// attempts are not measured (no call log).
+    pub under_worked: Option<u64>,
+    /// Null when attempts are not measured (no call log).
+    pub attempts: Option<Attempts>,
     /// Every breach of the period, longest delay first.
     pub breaches: Vec<Breach>,
-    /// The period's leads never touched by as-of, oldest first.
+    /// The period's leads untouched past their due time, oldest first.
     pub never_touched_leads: Vec<LeadRef>,
+    /// The period's untouched leads not yet due, soonest due first.
+    pub waiting_leads: Vec<Waiting>,
     /// The period's under-worked leads, oldest first.
     pub under_worked_leads: Vec<LeadRef>,
 }
 
+const COUNTED: [SlaState; 4] = [
+    SlaState::Met,
+    SlaState::Breached,
+    SlaState::NotDue,
+    SlaState::Unknown,
+];
+
+impl Sla {
+    /// No lead at all (for readers of a section that is not measured).
+    pub fn empty() -> Self {
+        let counts = SlaCounts {
+            segment: "all".into(),
+            met: 0,
+            breached: 0,
+            not_due: 0,
+            unknown: 0,
+            compliance: Rate::new(0, 0),
+        };
+        Self {
+            overall: counts,
+            by_tier: Vec::new(),
+            by_owner: Vec::new(),
+            by_source: Vec::new(),
+            escalated: 0,
+            reassign_candidates: 0,
+            never_touched: 0,
+            waiting: 0,
+            touched_time_unknown: 0,
+            under_worked: None,
+            attempts: None,
+            breaches: Vec::new(),
+            never_touched_leads: Vec::new(),
+            waiting_leads: Vec::new(),
+            under_worked_leads: Vec::new(),
+        }
+    }
+}
+
 fn aggs() -> Vec<Expr> {
-    let status = |s: &str| {
-        col(SLA_STATUS)
-            .eq(lit(s))
-            .sum()
-            .cast(DataType::UInt64)
-            .alias(s)
-    };
-    vec![status("met"), status("breached"), status("not_due")]
+    COUNTED
+        .iter()
+        .map(|s| {
+            col(SLA_STATUS)
+                .eq(lit(s.as_str()))
+                .sum()
+                .cast(DataType::UInt64)
+                .alias(s.as_str())
+        })
+        .collect()
 }
 
 fn read(df: &DataFrame, row: usize, segment: String) -> Result<SlaCounts> {
     let get = |c: &str| -> Result<u64> { Ok(stats::u64_at(df, c, row)?.unwrap_or(0)) };
-    let (met, breached) = (get("met")?, get("breached")?);
+    let (met, breached) = (
+        get(SlaState::Met.as_str())?,
+        get(SlaState::Breached.as_str())?,
+    );
     Ok(SlaCounts {
         segment,
         met,
         breached,
-        not_due: get("not_due")?,
+        not_due: get(SlaState::NotDue.as_str())?,
+        unknown: get(SlaState::Unknown.as_str())?,
         compliance: Rate::new(met, met + breached),
     })
 }
@@ -123,12 +227,14 @@ fn segmented(lf: LazyFrame, key: &str) -> Result<Vec<SlaCounts>> {
 
 /// The breached leads of a cohort, longest delay first, then by lead id.
 pub fn breach_frame(cohort: LazyFrame) -> LazyFrame {
-    cohort.filter(col(SLA_STATUS).eq(lit("breached"))).sort(
-        [SLA_DELAY_MIN, LEAD_ID],
-        SortMultipleOptions::default()
-            .with_order_descending_multi([true, false])
-            .with_nulls_last(true),
-    )
+    cohort
+        .filter(col(SLA_STATUS).eq(lit(SlaState::Breached.as_str())))
+        .sort(
+            [SLA_DELAY_MIN, LEAD_ID],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([true, false])
+                .with_nulls_last(true),
+        )
 }
 
 fn breaches(ctx: &Ctx) -> Result<Vec<Breach>> {
@@ -165,25 +271,31 @@ fn breaches(ctx: &Ctx) -> Result<Vec<Breach>> {
 pub fn compute(ctx: &Ctx) -> Result<Sla> {
     let cohort = ctx.cohort();
     let mut all = aggs();
-    let count = |c: &str| col(c).sum().cast(DataType::UInt64).alias(c);
+    let count = |e: Expr, name: &str| e.sum().cast(DataType::UInt64).alias(name);
     all.extend([
-        count(ESCALATED),
-        count(REASSIGN),
-        count(NEVER_TOUCHED),
-        count(UNDER_WORKED),
+        count(col(ESCALATED), ESCALATED),
+        count(col(REASSIGN), REASSIGN),
+        count(untouched_past_due_expr(), "untouched_past_due"),
+        count(waiting_expr(), "waiting"),
+        count(
+            col("reached_contacted").and(col(FIRST_TOUCH_AT).is_null()),
+            "time_unknown",
+        ),
+        count(col(UNDER_WORKED), UNDER_WORKED),
         len().cast(DataType::UInt64).alias("n"),
         col(ATTEMPTS)
             .cast(DataType::Float64)
             .mean()
             .alias("attempts_mean"),
-        col(ATTEMPTS)
-            .gt_eq(lit(ctx.config.attempts.minimum))
-            .sum()
-            .cast(DataType::UInt64)
-            .alias("attempts_enough"),
+        count(
+            col(ATTEMPTS).gt_eq(lit(ctx.config.attempts.minimum)),
+            "attempts_enough",
+        ),
     ]);
     let df = stats::one_row(cohort.clone(), all)?;
     let get = |c: &str| -> Result<u64> { Ok(stats::u64_at(&df, c, 0)?.unwrap_or(0)) };
+    let tz = ctx.config.calendar.time_zone.0;
+    let attempted = ctx.coverage.measured(Basis::Attempts);
     Ok(Sla {
         overall: read(&df, 0, "all".into())?,
         by_tier: segmented(cohort.clone(), SLA_TIER)?,
@@ -191,22 +303,23 @@ pub fn compute(ctx: &Ctx) -> Result<Sla> {
         by_source: segmented(cohort, FT_SOURCE)?,
         escalated: get(ESCALATED)?,
         reassign_candidates: get(REASSIGN)?,
-        never_touched: get(NEVER_TOUCHED)?,
-        under_worked: get(UNDER_WORKED)?,
-        attempts: Attempts {
-            mean: stats::f64_at(&df, "attempts_mean", 0)?,
-            at_least_minimum: Rate::new(get("attempts_enough")?, get("n")?),
-            minimum: ctx.config.attempts.minimum,
-        },
+        never_touched: get("untouched_past_due")?,
+        waiting: get("waiting")?,
+        touched_time_unknown: get("time_unknown")?,
+        under_worked: attempted.then(|| get(UNDER_WORKED)).transpose()?,
+        attempts: attempted
+            .then(|| -> Result<Attempts> {
+                Ok(Attempts {
+                    mean: stats::f64_at(&df, "attempts_mean", 0)?,
+                    at_least_minimum: Rate::new(get("attempts_enough")?, get("n")?),
+                    minimum: ctx.config.attempts.minimum,
+                })
+            })
+            .transpose()?,
         breaches: breaches(ctx)?,
-        never_touched_leads: lead_refs(
-            ctx.cohort().filter(col(NEVER_TOUCHED)),
-            ctx.config.calendar.time_zone.0,
-        )?,
-        under_worked_leads: lead_refs(
-            ctx.cohort().filter(col(UNDER_WORKED)),
-            ctx.config.calendar.time_zone.0,
-        )?,
+        never_touched_leads: lead_refs(ctx.cohort().filter(untouched_past_due_expr()), tz)?,
+        waiting_leads: waiting(ctx)?,
+        under_worked_leads: lead_refs(ctx.cohort().filter(col(UNDER_WORKED)), tz)?,
     })
 }
 
@@ -252,6 +365,7 @@ mod tests {
             period: &period,
             as_of: at(50),
             config: &config,
+            coverage: &Default::default(),
         };
         let s = compute(&ctx).unwrap();
         assert_eq!(
@@ -259,13 +373,20 @@ mod tests {
             (1, 2, 1)
         );
         assert_eq!(s.overall.compliance.rate, Some(1.0 / 3.0));
+        // c is untouched past its due time; d is untouched and not yet due: waiting.
         assert_eq!(
-            (s.escalated, s.reassign_candidates, s.never_touched),
-            (2, 1, 2)
+            (
+                s.escalated,
+                s.reassign_candidates,
+                s.never_touched,
+                s.waiting
+            ),
+            (2, 1, 1, 1)
         );
-        assert_eq!(s.attempts.mean, Some(7.0 / 4.0));
+        let attempts = s.attempts.clone().unwrap();
+        assert_eq!(attempts.mean, Some(7.0 / 4.0));
         assert_eq!(
-            (s.attempts.at_least_minimum.k, s.attempts.at_least_minimum.n),
+            (attempts.at_least_minimum.k, attempts.at_least_minimum.n),
             (1, 4)
         );
         let ids: Vec<&str> = s.breaches.iter().map(|b| b.lead_id.as_str()).collect();
@@ -275,7 +396,9 @@ mod tests {
             .iter()
             .map(|l| (l.lead_id.as_str(), l.owner.as_deref()))
             .collect();
-        assert_eq!(never, [("c", Some("Ravi")), ("d", None)]);
+        assert_eq!(never, [("c", Some("Ravi"))]);
+        let waiting: Vec<&str> = s.waiting_leads.iter().map(|w| w.lead_id.as_str()).collect();
+        assert_eq!(waiting, ["d"]);
         assert!(s.under_worked_leads.is_empty());
         assert_eq!(s.breaches[0].first_touch_at, None);
         assert!(s.breaches[0].reassign);

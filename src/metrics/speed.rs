@@ -184,6 +184,7 @@ mod tests {
             period: &period,
             as_of: period.end,
             config: &config,
+            coverage: &Default::default(),
         };
         let s = compute(&ctx).unwrap();
         let counts: Vec<(&str, u64)> = s

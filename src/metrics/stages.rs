@@ -182,6 +182,7 @@ mod tests {
             period: &period,
             as_of: period.end,
             config: &config,
+            coverage: &Default::default(),
         };
         let s = compute(&ctx).unwrap();
         let week = &s.windows[0];

@@ -70,12 +70,17 @@ pub struct Distribution {
     pub max: Option<f64>,
     /// Counts per bucket of [`BUCKETS`], in order.
     pub buckets: Vec<(String, u64)>,
-    /// Leads without a value (never touched).
+    /// Leads without a value and not known to be touched (never touched).
     pub never: u64,
+    /// Leads without a value that were touched at an unknown time (a later
+    /// stage reached): left out of the percentiles and of `never`.
+    pub unknown: u64,
 }
 
-/// The aggregation expressions of a [`Distribution`] of column `c`, prefixed `p`.
-pub fn distribution_aggs(c: &str, p: &str) -> Vec<Expr> {
+/// The aggregation expressions of a [`Distribution`] of column `c`, prefixed
+/// `p`; `unknown` marks the rows whose missing value is unknown rather than absent.
+pub fn distribution_aggs(c: &str, p: &str, unknown: Option<Expr>) -> Vec<Expr> {
+    let unknown = unknown.unwrap_or(lit(false));
     let q = |x: f64| {
         col(c)
             .quantile(lit(x), QuantileMethod::Linear)
@@ -89,9 +94,16 @@ pub fn distribution_aggs(c: &str, p: &str) -> Vec<Expr> {
             .alias(format!("{p}_n")),
         col(c)
             .is_null()
+            .and(unknown.clone().not())
             .sum()
             .cast(DataType::UInt64)
             .alias(format!("{p}_never")),
+        col(c)
+            .is_null()
+            .and(unknown)
+            .sum()
+            .cast(DataType::UInt64)
+            .alias(format!("{p}_unknown")),
         q(0.5),
         q(0.75),
         q(0.9),
@@ -120,6 +132,7 @@ pub fn read_distribution(df: &DataFrame, row: usize, p: &str) -> Result<Distribu
     Ok(Distribution {
         n: u64_at(df, &format!("{p}_n"), row)?.unwrap_or(0),
         never: u64_at(df, &format!("{p}_never"), row)?.unwrap_or(0),
+        unknown: u64_at(df, &format!("{p}_unknown"), row)?.unwrap_or(0),
         median: f64_at(df, &format!("{p}_q50"), row)?,
         p75: f64_at(df, &format!("{p}_q75"), row)?,
         p90: f64_at(df, &format!("{p}_q90"), row)?,
@@ -236,7 +249,7 @@ mod tests {
         // Touched: 1, 2, 3, 4, 100 minutes; one never touched.
         let df =
             df!["m" => [Some(1.0), Some(2.0), Some(3.0), Some(4.0), Some(100.0), None]].unwrap();
-        let agg = one_row(df.lazy(), distribution_aggs("m", "r")).unwrap();
+        let agg = one_row(df.lazy(), distribution_aggs("m", "r", None)).unwrap();
         let d = read_distribution(&agg, 0, "r").unwrap();
         assert_eq!(d.n, 5);
         assert_eq!(d.never, 1);

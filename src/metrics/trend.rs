@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::stats::{self, Rate};
 use super::{Ctx, leakage};
+use crate::coverage::Basis;
 use crate::error::Result;
 use crate::model::*;
 use crate::period::Period;
@@ -19,11 +20,13 @@ pub struct Week {
     pub label: String,
     pub first_day: String,
     pub handed_off: u64,
-    pub sla_compliance: Rate,
-    /// Median business minutes to first touch, over touched leads.
+    /// Null when first touch is not measured.
+    pub sla_compliance: Option<Rate>,
+    /// Median business minutes to first touch, over leads with a touch time.
     pub median_business_response: Option<f64>,
     pub contact_to_meeting: Rate,
-    pub process_leakage: Option<f64>,
+    /// The week's process losses x worked win rate x average deal.
+    pub expected_leakage: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -32,18 +35,19 @@ pub struct Trend {
     pub weeks: Vec<Week>,
 }
 
-fn week(ctx: &Ctx, period: &Period, average: Option<f64>) -> Result<Week> {
+fn week(ctx: &Ctx, period: &Period, price: Option<f64>) -> Result<Week> {
+    let touch = ctx.coverage.measured(Basis::FirstTouch);
     let df = stats::one_row(
         ctx.for_period(period).cohort(),
         vec![
             len().cast(DataType::UInt64).alias("n"),
             col(SLA_STATUS)
-                .eq(lit("met"))
+                .eq(lit(SlaState::Met.as_str()))
                 .sum()
                 .cast(DataType::UInt64)
                 .alias("met"),
             col(SLA_STATUS)
-                .eq(lit("breached"))
+                .eq(lit(SlaState::Breached.as_str()))
                 .sum()
                 .cast(DataType::UInt64)
                 .alias("breached"),
@@ -56,7 +60,7 @@ fn week(ctx: &Ctx, period: &Period, average: Option<f64>) -> Result<Week> {
                 .sum()
                 .cast(DataType::UInt64)
                 .alias("meeting"),
-            leakage::process_loss()
+            col(PROCESS_LOSS)
                 .sum()
                 .cast(DataType::UInt64)
                 .alias("process"),
@@ -68,21 +72,21 @@ fn week(ctx: &Ctx, period: &Period, average: Option<f64>) -> Result<Week> {
         label: period.label.clone(),
         first_day: period.first_day.to_string(),
         handed_off: get("n")?,
-        sla_compliance: Rate::new(met, met + breached),
+        sla_compliance: touch.then(|| Rate::new(met, met + breached)),
         median_business_response: stats::f64_at(&df, "median", 0)?,
         contact_to_meeting: Rate::new(get("meeting")?, get("contacted")?),
-        process_leakage: average.map(|a| get("process").unwrap_or(0) as f64 * a),
+        expected_leakage: price.map(|p| get("process").unwrap_or(0) as f64 * p),
     })
 }
 
 pub fn compute(ctx: &Ctx) -> Result<Trend> {
     let tz = ctx.config.calendar.time_zone.0;
-    let (average, _, _) = leakage::average_deal(ctx)?;
+    let price = leakage::expected_price(ctx)?;
     let mut periods = ctx.period.previous_weeks(HISTORY_WEEKS, tz);
     periods.push(ctx.period.clone());
     let weeks = periods
         .iter()
-        .map(|p| week(ctx, p, average))
+        .map(|p| week(ctx, p, price))
         .collect::<Result<Vec<_>>>()?;
     Ok(Trend { weeks })
 }
@@ -114,6 +118,7 @@ mod tests {
             period: &period,
             as_of: period.end,
             config: &config,
+            coverage: &Default::default(),
         };
         let t = compute(&ctx).unwrap();
         assert_eq!(t.weeks.len(), 9);
@@ -123,7 +128,7 @@ mod tests {
         assert_eq!(
             (
                 this.handed_off,
-                this.sla_compliance.rate,
+                this.sla_compliance.as_ref().unwrap().rate,
                 this.median_business_response
             ),
             (1, Some(1.0), Some(3.0))
@@ -132,14 +137,14 @@ mod tests {
         assert_eq!(
             (
                 two_ago.handed_off,
-                two_ago.sla_compliance.rate,
+                two_ago.sla_compliance.as_ref().unwrap().rate,
                 two_ago.contact_to_meeting.rate
             ),
             (1, Some(0.0), Some(0.0))
         );
         assert_eq!(t.weeks[7].handed_off, 0);
-        assert_eq!(t.weeks[7].sla_compliance.rate, None);
+        assert_eq!(t.weeks[7].sla_compliance.as_ref().unwrap().rate, None);
         // No won deals: no average deal, so no money figure.
-        assert_eq!(this.process_leakage, None);
+        assert_eq!(this.expected_leakage, None);
     }
 }

@@ -91,7 +91,7 @@ pub fn compute(ctx: &Ctx) -> Result<Volume> {
     let get = |c: &str| -> Result<u64> { Ok(stats::u64_at(&totals, c, 0)?.unwrap_or(0)) };
     let lag = stats::one_row(
         cohort.clone().filter(col(CAPTURED_BY_FORM)),
-        stats::distribution_aggs(HANDOFF_LAG_MIN, "lag"),
+        stats::distribution_aggs(HANDOFF_LAG_MIN, "lag", None),
     )?;
     let returned = cohort
         .clone()
@@ -166,6 +166,7 @@ mod tests {
             period: &period,
             as_of: period.end,
             config: &config,
+            coverage: &Default::default(),
         };
         let v = compute(&ctx).unwrap();
         assert_eq!(v.captured, 3);
@@ -209,6 +210,7 @@ mod tests {
             period: &period,
             as_of: period.end,
             config: &config,
+            coverage: &Default::default(),
         };
         let v = compute(&ctx).unwrap();
         assert_eq!(v.captured, 0);

@@ -35,6 +35,20 @@ fn group(n: u64, indian: bool) -> String {
     format!("{},{tail}", groups.join(","))
 }
 
+/// Text for a terminal: control characters (ESC, BEL, ...) shown as `\u{1b}`
+/// escapes, so a value from an input file cannot drive the terminal.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Money rounded to whole units, with the currency's symbol and grouping.
 pub fn money(value: Option<f64>, currency: &str) -> String {
     let Some(v) = value.filter(|v| v.is_finite()) else {

@@ -23,6 +23,8 @@ struct Headline {
     label: &'static str,
     value: String,
     previous: String,
+    /// A line under the value (a range, a caveat); empty for none.
+    detail: String,
     /// `better`, `worse` or `same`: judged by whether up is good for this number.
     verdict: &'static str,
     arrow: &'static str,
@@ -63,13 +65,15 @@ struct View<'a> {
     config_digest: &'a str,
     sources: Vec<Row>,
     warnings: Vec<String>,
+    /// What the inputs cannot measure: (what, why, fix).
+    unmeasured: Vec<(&'static str, String, &'static str)>,
     empty: bool,
     headline: Vec<Headline>,
     answers: Vec<(&'static str, String)>,
     charts: Vec<Chart>,
     tables: Vec<Table>,
     actions: Vec<Table>,
-    definitions: Vec<(&'static str, &'static str)>,
+    definitions: Vec<(&'static str, String)>,
     /// The config in force, as TOML.
     config: String,
 }
@@ -103,6 +107,8 @@ fn rate_cell(r: &Rate) -> String {
     }
 }
 
+const NOT_MEASURED: &str = "not measured";
+
 fn headline(m: &Metrics) -> Vec<Headline> {
     let weeks = &m.trend.weeks;
     let (now, before) = (
@@ -111,30 +117,43 @@ fn headline(m: &Metrics) -> Vec<Headline> {
     );
     let Some(now) = now else { return Vec::new() };
     let mut out = Vec::new();
-    let mut push =
-        |label, v: Option<f64>, p: Option<f64>, up_good, fmt: &dyn Fn(Option<f64>) -> String| {
-            let (verdict, arrow) = verdict(v, p, up_good);
-            out.push(Headline {
-                label,
-                value: fmt(v),
-                previous: fmt(p),
-                verdict,
-                arrow,
-            });
-        };
+    let touch = m.sla.is_some();
+    let mut push = |label,
+                    v: Option<f64>,
+                    p: Option<f64>,
+                    up_good,
+                    measured: bool,
+                    fmt: &dyn Fn(Option<f64>) -> String| {
+        let (verdict, arrow) = verdict(v, p, up_good);
+        out.push(Headline {
+            label,
+            value: if measured {
+                fmt(v)
+            } else {
+                NOT_MEASURED.into()
+            },
+            previous: if measured { fmt(p) } else { String::new() },
+            detail: String::new(),
+            verdict: if measured { verdict } else { "same" },
+            arrow: if measured { arrow } else { "" },
+        });
+    };
     let cur = m.currency.as_str();
     push(
         "Leads handed off",
         Some(now.handed_off as f64),
         before.map(|b| b.handed_off as f64),
         true,
+        true,
         &|v| v.map_or("n/a".into(), |v| count(v as u64, cur)),
     );
+    let rate = |w: &crate::metrics::trend::Week| w.sla_compliance.as_ref().and_then(|r| r.rate);
     push(
         "SLA compliance",
-        now.sla_compliance.rate,
-        before.and_then(|b| b.sla_compliance.rate),
+        rate(now),
+        before.and_then(rate),
         true,
+        touch,
         &percent,
     );
     push(
@@ -142,6 +161,7 @@ fn headline(m: &Metrics) -> Vec<Headline> {
         now.median_business_response,
         before.and_then(|b| b.median_business_response),
         false,
+        touch,
         &duration,
     );
     push(
@@ -149,49 +169,45 @@ fn headline(m: &Metrics) -> Vec<Headline> {
         now.contact_to_meeting.rate,
         before.and_then(|b| b.contact_to_meeting.rate),
         true,
+        true,
         &percent,
     );
     push(
-        "Process leakage",
-        now.process_leakage,
-        before.and_then(|b| b.process_leakage),
+        "Expected leakage",
+        now.expected_leakage,
+        before.and_then(|b| b.expected_leakage),
         false,
+        m.leakage.expected_not_measured.is_none(),
         &|v| money(v, cur),
     );
+    if let Some(card) = out.last_mut() {
+        card.detail = leakage_detail(m);
+    }
     out
+}
+
+/// The expected leakage's range and its upper bound, or why it is not measured.
+fn leakage_detail(m: &Metrics) -> String {
+    let l = &m.leakage;
+    let o = &l.overall;
+    let cur = m.currency.as_str();
+    if let Some(why) = &l.expected_not_measured {
+        return format!("{} process losses; {why}", o.process_losses);
+    }
+    format!(
+        "{} process losses; likely {} to {}; at most {} if every one were a sale",
+        o.process_losses,
+        money(o.expected_low, cur),
+        money(o.expected_high, cur),
+        money(o.full_value_leakage, cur)
+    )
 }
 
 fn charts(m: &Metrics, config: &Config) -> Result<Vec<Chart>> {
     let mut out = Vec::new();
-    let b = &m.response.business;
-    let mut labels: Vec<String> = b.buckets.iter().map(|(l, _)| l.clone()).collect();
-    labels.push("never".into());
-    let mut values: Vec<f64> = b.buckets.iter().map(|(_, n)| *n as f64).collect();
-    values.push(b.never as f64);
-    let mut colors = vec![
-        GREEN, GREEN, ORANGE, ORANGE, VERMILLION, VERMILLION, VERMILLION,
-    ];
-    colors.push(VERMILLION);
-    // The medium tier's due time, drawn where it falls between the buckets.
-    let due = sla_minutes(config);
-    let marker = crate::metrics::stats::BUCKETS
-        .iter()
-        .position(|(_, high)| *high >= due)
-        .map(|i| i as u32 + 1);
-    let counts: Vec<String> = labels
-        .iter()
-        .zip(&values)
-        .map(|(l, v)| format!("{l}: {v}"))
-        .collect();
-    out.push(Chart {
-        title: "First response, business time (dashed: the medium-intent SLA)",
-        text: format!(
-            "{}; medium-intent SLA {}",
-            counts.join("; "),
-            duration(Some(due))
-        ),
-        svg: charts::bars_marked(&labels, &values, &colors, "leads", marker)?,
-    });
+    if let Some(response) = &m.response {
+        out.push(response_chart(&response.business, config)?);
+    }
     if let Some(week) = m.stages.windows.first() {
         let labels: Vec<String> = week
             .overall
@@ -234,52 +250,62 @@ fn charts(m: &Metrics, config: &Config) -> Result<Vec<Chart>> {
         .trend
         .weeks
         .iter()
-        .map(|w| w.sla_compliance.rate.map(|r| r * 100.0))
+        .map(|w| {
+            w.sla_compliance
+                .as_ref()
+                .and_then(|r| r.rate)
+                .map(|r| r * 100.0)
+        })
         .collect();
-    out.push(Chart {
-        title: "SLA compliance, last nine weeks (%)",
-        text: labels
+    if m.sla.is_some() {
+        out.push(Chart {
+            title: "SLA compliance, last nine weeks (%)",
+            text: labels
+                .iter()
+                .zip(&sla)
+                .map(|(l, v)| format!("{l}: {}", percent(v.map(|v| v / 100.0))))
+                .collect::<Vec<_>>()
+                .join("; "),
+            svg: charts::line(&labels, &sla, 100.0, "% met", None)?,
+        });
+    }
+    if let Some(speed) = &m.speed_to_lead {
+        let labels: Vec<String> = speed.buckets.iter().map(|b| b.bucket.clone()).collect();
+        let values: Vec<f64> = speed
+            .buckets
             .iter()
-            .zip(&sla)
-            .map(|(l, v)| format!("{l}: {}", percent(v.map(|v| v / 100.0))))
-            .collect::<Vec<_>>()
-            .join("; "),
-        svg: charts::line(&labels, &sla, 100.0, "% met", None)?,
-    });
-    let speed = &m.speed_to_lead;
-    let labels: Vec<String> = speed.buckets.iter().map(|b| b.bucket.clone()).collect();
-    let values: Vec<f64> = speed
-        .buckets
-        .iter()
-        .map(|b| b.meeting.rate.unwrap_or(0.0) * 100.0)
-        .collect();
-    out.push(Chart {
-        title: "Speed to lead: meeting rate by wait (90 days, %)",
-        text: speed.finding.clone(),
-        svg: charts::bars(&labels, &values, &[BLUE], "% reaching a meeting")?,
-    });
+            .map(|b| b.meeting.rate.unwrap_or(0.0) * 100.0)
+            .collect();
+        out.push(Chart {
+            title: "Speed to lead: meeting rate by wait (90 days, %)",
+            text: speed.finding.clone(),
+            svg: charts::bars(&labels, &values, &[BLUE], "% reaching a meeting")?,
+        });
+    }
     let medians: Vec<Option<f64>> = m
         .trend
         .weeks
         .iter()
         .map(|w| w.median_business_response)
         .collect();
-    let week_labels: Vec<String> = m
-        .trend
-        .weeks
-        .iter()
-        .map(|w| w.label.rsplit('-').next().unwrap_or("").to_string())
-        .collect();
-    out.push(Chart {
-        title: "Median first response, last nine weeks (business minutes)",
-        text: week_labels
+    if m.response.is_some() {
+        let week_labels: Vec<String> = m
+            .trend
+            .weeks
             .iter()
-            .zip(&medians)
-            .map(|(l, v)| format!("{l}: {}", duration(*v)))
-            .collect::<Vec<_>>()
-            .join("; "),
-        svg: charts::line(&week_labels, &medians, 15.0, "minutes", None)?,
-    });
+            .map(|w| w.label.rsplit('-').next().unwrap_or("").to_string())
+            .collect();
+        out.push(Chart {
+            title: "Median first response, last nine weeks (business minutes)",
+            text: week_labels
+                .iter()
+                .zip(&medians)
+                .map(|(l, v)| format!("{l}: {}", duration(*v)))
+                .collect::<Vec<_>>()
+                .join("; "),
+            svg: charts::line(&week_labels, &medians, 15.0, "minutes", None)?,
+        });
+    }
     let board: Vec<_> = m
         .campaigns
         .leaderboard
@@ -354,27 +380,27 @@ fn charts(m: &Metrics, config: &Config) -> Result<Vec<Chart>> {
         .collect();
     if !leak.is_empty() {
         let labels: Vec<String> = leak.iter().map(|s| s.segment.clone()).collect();
-        let in_money = m.leakage.average_deal.is_some();
+        let in_money = m.leakage.expected_not_measured.is_none();
         let values: Vec<f64> = leak
             .iter()
             .map(|s| {
                 if in_money {
-                    s.process_leakage.unwrap_or(0.0)
+                    s.expected_leakage.unwrap_or(0.0)
                 } else {
                     s.process_losses as f64
                 }
             })
             .collect();
         out.push(Chart {
-            title: "Process leakage by source",
+            title: "Expected leakage by source",
             text: leak
                 .iter()
                 .map(|s| {
                     format!(
-                        "{}: {} process losses, {}",
+                        "{}: {} process losses, expected {}",
                         s.segment,
                         s.process_losses,
-                        money(s.process_leakage, &m.currency)
+                        money(s.expected_leakage, &m.currency)
                     )
                 })
                 .collect::<Vec<_>>()
@@ -394,24 +420,65 @@ fn charts(m: &Metrics, config: &Config) -> Result<Vec<Chart>> {
     Ok(out)
 }
 
+/// The first-response histogram, with the medium tier's due time marked.
+fn response_chart(b: &crate::metrics::stats::Distribution, config: &Config) -> Result<Chart> {
+    let mut labels: Vec<String> = b.buckets.iter().map(|(l, _)| l.clone()).collect();
+    labels.push("never".into());
+    let mut values: Vec<f64> = b.buckets.iter().map(|(_, n)| *n as f64).collect();
+    values.push(b.never as f64);
+    let mut colors = vec![
+        GREEN, GREEN, ORANGE, ORANGE, VERMILLION, VERMILLION, VERMILLION,
+    ];
+    colors.push(VERMILLION);
+    // The medium tier's due time, drawn where it falls between the buckets.
+    let due = sla_minutes(config);
+    let marker = crate::metrics::stats::BUCKETS
+        .iter()
+        .position(|(_, high)| *high >= due)
+        .map(|i| i as u32 + 1);
+    let counts: Vec<String> = labels
+        .iter()
+        .zip(&values)
+        .map(|(l, v)| format!("{l}: {v}"))
+        .collect();
+    Ok(Chart {
+        title: "First response, business time (dashed: the medium-intent SLA)",
+        text: format!(
+            "{}; touched at an unknown time (left out): {}; medium-intent SLA {}",
+            counts.join("; "),
+            b.unknown,
+            duration(Some(due))
+        ),
+        svg: charts::bars_marked(&labels, &values, &colors, "leads", marker)?,
+    })
+}
+
 fn tables(m: &Metrics) -> Vec<Table> {
     let cur = m.currency.as_str();
     let week = m.stages.windows.first();
+    let nm = || NOT_MEASURED.to_string();
     let sources = m
-        .response
+        .leakage
         .by_source
         .iter()
-        .map(|r| {
-            let sla = m.sla.by_source.iter().find(|s| s.segment == r.segment);
-            let funnel = week.and_then(|w| w.by_source.iter().find(|f| f.segment == r.segment));
+        .map(|l| {
+            let r = m
+                .response
+                .as_ref()
+                .and_then(|r| r.by_source.iter().find(|s| s.segment == l.segment));
+            let sla = m
+                .sla
+                .as_ref()
+                .and_then(|s| s.by_source.iter().find(|s| s.segment == l.segment));
+            let funnel = week.and_then(|w| w.by_source.iter().find(|f| f.segment == l.segment));
             Row {
-                small: r.leads < SMALL_SAMPLE,
+                small: l.handed_off < SMALL_SAMPLE,
                 link: None,
                 cells: vec![
-                    r.segment.clone(),
-                    r.leads.to_string(),
-                    duration(r.business.median),
-                    sla.map_or("n/a".into(), |s| rate_cell(&s.compliance)),
+                    l.segment.clone(),
+                    l.handed_off.to_string(),
+                    r.map_or_else(nm, |r| duration(r.business.median)),
+                    sla.map_or_else(nm, |s| rate_cell(&s.compliance)),
                     funnel.map_or("n/a".into(), |f| rate_cell(&f.contact_to_meeting)),
                 ],
             }
@@ -435,27 +502,33 @@ fn tables(m: &Metrics) -> Vec<Table> {
             ],
         })
         .collect();
-    let reps = m
-        .response
-        .by_owner
+    let reps = week
+        .map(|w| &w.by_owner[..])
+        .unwrap_or(&[])
         .iter()
-        .map(|r| {
-            let sla = m.sla.by_owner.iter().find(|s| s.segment == r.segment);
-            let funnel = week.and_then(|w| w.by_owner.iter().find(|f| f.segment == r.segment));
-            let short =
-                |rate: Option<&Rate>| rate.map_or("n/a".into(), |r| format!("{} of {}", r.k, r.n));
+        .map(|f| {
+            let r = m
+                .response
+                .as_ref()
+                .and_then(|r| r.by_owner.iter().find(|s| s.segment == f.segment));
+            let sla = m
+                .sla
+                .as_ref()
+                .and_then(|s| s.by_owner.iter().find(|s| s.segment == f.segment));
+            let short = |r: &Rate| format!("{} of {}", r.k, r.n);
+            let leads = f.reached.first().map_or(0, |r| r.1);
             Row {
-                small: r.leads < SMALL_SAMPLE,
+                small: leads < SMALL_SAMPLE,
                 link: None,
                 cells: vec![
-                    r.segment.clone(),
-                    r.leads.to_string(),
-                    duration(r.business.median),
-                    sla.map_or("n/a".into(), |s| rate_cell(&s.compliance)),
-                    sla.map_or("0".into(), |s| s.breached.to_string()),
-                    short(funnel.map(|f| &f.contact_to_meeting)),
-                    short(funnel.map(|f| &f.meeting_to_proposal)),
-                    short(funnel.map(|f| &f.proposal_to_close)),
+                    f.segment.clone(),
+                    leads.to_string(),
+                    r.map_or_else(nm, |r| duration(r.business.median)),
+                    sla.map_or_else(nm, |s| rate_cell(&s.compliance)),
+                    sla.map_or_else(nm, |s| s.breached.to_string()),
+                    short(&f.contact_to_meeting),
+                    short(&f.meeting_to_proposal),
+                    short(&f.proposal_to_close),
                 ],
             }
         })
@@ -497,20 +570,115 @@ fn tables(m: &Metrics) -> Vec<Table> {
             cells: vec![c.finding.clone(), format!("{:.1}", c.z)],
         })
         .collect();
-    vec![
+    let opt = |v: Option<u64>| v.map_or_else(nm, |v| v.to_string());
+    let leak = m
+        .leakage
+        .by_source
+        .iter()
+        .chain(std::iter::once(&m.leakage.overall))
+        .filter(|l| l.process_losses > 0 || l.segment == "all")
+        .map(|l| Row {
+            small: false,
+            link: None,
+            cells: vec![
+                if l.segment == "all" {
+                    "All sources".into()
+                } else {
+                    l.segment.clone()
+                },
+                l.process_losses.to_string(),
+                opt(l.lost_process),
+                opt(l.untouched_past_due),
+                money(l.expected_leakage, cur),
+                format!(
+                    "{} to {}",
+                    money(l.expected_low, cur),
+                    money(l.expected_high, cur)
+                ),
+                money(l.full_value_leakage, cur),
+            ],
+        })
+        .collect();
+    let leak_note = match (&m.leakage.expected_not_measured, &m.leakage.worked_win_rate) {
+        (Some(why), _) => format!("Expected leakage not measured: {why}."),
+        (None, Some(w)) => format!(
+            "Each process loss is priced at the worked win rate ({}, {} of {} leads captured {} to {} that met their SLA) x the average deal ({}, {}). Full value prices every loss as a sale: an upper bound, not a forecast.",
+            percent(w.rate.rate),
+            w.rate.k,
+            w.rate.n,
+            w.first_day,
+            w.last_day,
+            money(m.leakage.average_deal, cur),
+            m.leakage.average_deal_basis
+        ),
+        (None, None) => String::new(),
+    };
+    let spread = |s: &crate::metrics::routing::Spread| {
+        format!("{} / {}", duration(s.median), duration(s.p90))
+    };
+    let routing = m.routing.as_ref().map_or(Vec::new(), |r| {
+        r.by_owner
+            .iter()
+            .map(|o| Row {
+                small: o.leads < SMALL_SAMPLE,
+                link: None,
+                cells: vec![
+                    o.segment.clone(),
+                    o.leads.to_string(),
+                    spread(&o.assignment_lag),
+                    spread(&o.rep_response),
+                ],
+            })
+            .collect()
+    });
+    let routing_note = m.routing.as_ref().map_or_else(
+        || "Not measured: no input has an assignment time (assigned_at).".to_string(),
+        |r| format!(
+            "Median / p90 in business time. Routing: capture to assignment (all leads {}); rep: assignment (or capture, if later) to first touch (all leads {}). {} of the period's leads have no assignment time.",
+            spread(&r.assignment_lag), spread(&r.rep_response), r.unassigned
+        ),
+    );
+    let mut out = vec![
+        Table {
+            title: "Leakage by source",
+            note: leak_note,
+            head: vec![
+                "Source",
+                "Process losses",
+                "Lost for process",
+                "Untouched past due",
+                "Expected",
+                "Likely range",
+                "Full value (upper bound)",
+            ],
+            rows: leak,
+        },
+        Table {
+            title: "Routing versus rep, by owner",
+            note: routing_note,
+            head: vec!["Owner", "Leads", "Routing lag", "Rep response"],
+            rows: routing,
+        },
+    ];
+    out.extend(vec![
         Table { title: "By source", note: "First-touch source. Rates show the 95% interval and n; pale rows rest on fewer than 20 leads.".into(), head: vec!["Source", "Leads", "Median response", "SLA met", "Contact to meeting"], rows: sources },
         Table { title: "Campaigns by qualified meetings", note: "Ranked by meetings, not leads; cost per meeting from the spend file.".into(), head: vec!["Campaign", "Source", "Leads", "Meetings", "Meeting rate", "Median response", "Cost per meeting"], rows: campaigns },
         Table { title: "By rep", note: "Median first response in business time; the stage ratios are counts of the period's leads.".into(), head: vec!["Owner", "Leads", "Median response", "SLA met", "Breaches", "Contact to meeting", "Meeting to proposal", "Proposal to close"], rows: reps },
-        Table { title: "Lost reasons", note: format!("{} lost leads in the period, {} without a reason.", m.lost_reasons.lost, m.lost_reasons.without_reason), head: vec!["Category", "Class", "Leads", "Share"], rows: lost },
+        Table { title: "Lost reasons", note: match m.lost_reasons.without_reason {
+            Some(blank) => format!("{} lost leads in the period, {blank} without a reason.", m.lost_reasons.lost),
+            None => format!("{} lost leads in the period; their reasons are not measured: no input has a lost-reason column.", m.lost_reasons.lost),
+        }, head: vec!["Category", "Class", "Leads", "Share"], rows: lost },
         Table { title: "Unclassified reasons, clustered", note: format!("Free text that maps to no category, over {} weeks.", m.lost_reasons.history_weeks), head: vec!["Cluster", "Leads", "Wordings"], rows: clusters },
         Table { title: "Concentrations", note: format!("Cells at least {} leads, significantly above the reason's share elsewhere.", m.lost_reasons.min_count), head: vec!["Finding", "z"], rows: concentrations },
-    ]
+    ]);
+    out
 }
 
 fn actions(m: &Metrics) -> Vec<Table> {
     let cur = m.currency.as_str();
-    let breaches = m
-        .sla
+    let no_sla = crate::metrics::sla::Sla::empty();
+    let sla = m.sla.as_ref().unwrap_or(&no_sla);
+    let breaches = sla
         .breaches
         .iter()
         .take(25)
@@ -602,13 +770,37 @@ fn actions(m: &Metrics) -> Vec<Table> {
             .collect(),
     };
     let never = lead_list(
-        "Never touched",
-        &m.sla.never_touched_leads,
+        "Never touched, past the due time",
+        &sla.never_touched_leads,
         "never_touched.csv",
     );
+    let waiting = Table {
+        title: "Waiting: untouched, not yet due",
+        note: format!(
+            "{} captured after hours or just before as-of, first response not yet due: not a loss; soonest due first (all in waiting.csv).",
+            sla.waiting_leads.len()
+        ),
+        head: vec!["Lead", "Owner", "Source", "Captured", "Due"],
+        rows: sla
+            .waiting_leads
+            .iter()
+            .take(10)
+            .map(|w| Row {
+                small: false,
+                link: None,
+                cells: vec![
+                    w.lead_id.clone(),
+                    w.owner.clone().unwrap_or_else(|| "(none)".into()),
+                    w.source.clone().unwrap_or_default(),
+                    w.captured_at.replace('T', " "),
+                    w.due_at.clone().unwrap_or_default().replace('T', " "),
+                ],
+            })
+            .collect(),
+    };
     let under = lead_list(
         "Under-worked (lost as unreachable with too few attempts)",
-        &m.sla.under_worked_leads,
+        &sla.under_worked_leads,
         "under_worked.csv",
     );
     let reasonless = lead_list(
@@ -616,16 +808,23 @@ fn actions(m: &Metrics) -> Vec<Table> {
         &m.lost_reasons.without_reason_leads,
         "lost_without_reason.csv",
     );
-    vec![
-        Table {
-            title: "SLA breaches",
-            note: format!(
-                "{} in the period, longest delay first; all of them in sla_breaches.csv.",
-                m.sla.breaches.len()
-            ),
-            head: vec!["Lead", "Owner", "Source", "Due", "Late by", ""],
-            rows: breaches,
-        },
+    let breaches = Table {
+        title: "SLA breaches",
+        note: format!(
+            "{} in the period, longest delay first; all of them in sla_breaches.csv.",
+            sla.breaches.len()
+        ),
+        head: vec!["Lead", "Owner", "Source", "Due", "Late by", ""],
+        rows: breaches,
+    };
+    let mut out = Vec::new();
+    if m.sla.is_some() {
+        out.extend([breaches, never, waiting]);
+    }
+    if sla.attempts.is_some() {
+        out.push(under);
+    }
+    out.extend([
         Table {
             title: "Pipeline at risk",
             note: format!(
@@ -635,11 +834,10 @@ fn actions(m: &Metrics) -> Vec<Table> {
             head: vec!["Lead", "Owner", "Since proposal", "Value"],
             rows: stale,
         },
-        never,
-        under,
         reasonless,
         others,
-    ]
+    ]);
+    out
 }
 
 /// The medium tier's due time in minutes (an end-of-day tier counts as a working day).
@@ -650,40 +848,51 @@ fn sla_minutes(config: &Config) -> f64 {
     }
 }
 
-const DEFINITIONS: [(&str, &str); 8] = [
-    (
-        "Handed off",
-        "every lead captured in the period: the CRM record is the handoff",
-    ),
-    (
-        "Captured",
-        "the earlier of the CRM record and the lead's first form submission within 30 days before it",
-    ),
-    (
-        "First response",
-        "the first outbound call or message, or the CRM's first contact, after capture",
-    ),
-    (
-        "Business time",
-        "minutes inside opening hours; nights, closed days and holidays do not count",
-    ),
-    (
-        "SLA compliance",
-        "met / (met + breached); leads not yet due are left out",
-    ),
-    (
-        "Contact to meeting",
-        "leads that reached a meeting / leads contacted",
-    ),
-    (
-        "Process leakage",
-        "leads handed off x share lost to process (unreachable, no follow-up, no reason, never touched) x average deal",
-    ),
-    (
-        "Interval",
-        "95% Wilson interval: the range the true rate likely lies in, given n",
-    ),
-];
+/// The terms a reader meets, defined from the config and figures in force.
+fn definitions(m: &Metrics, config: &Config) -> Vec<(&'static str, String)> {
+    let process: Vec<&str> = config
+        .lost_reasons
+        .categories
+        .iter()
+        .filter(|c| c.class == crate::config::LossClass::Process)
+        .map(|c| c.name.as_str())
+        .collect();
+    let win = m.leakage.worked_win_rate.as_ref().map_or(
+        "not measured (no first-touch times)".to_string(),
+        |w| {
+            format!(
+                "{} of {} leads captured {} to {} that met their SLA were won by as-of ({})",
+                w.rate.k,
+                w.rate.n,
+                w.first_day,
+                w.last_day,
+                percent(w.rate.rate)
+            )
+        },
+    );
+    vec![
+        ("Handed off", "every lead captured in the period: the CRM record is the handoff".into()),
+        ("Captured", format!(
+            "the earlier of the CRM record and the lead's first form submission within {} before it",
+            config.sla.capture_window
+        )),
+        ("First response", "the first outbound call or message, or the CRM's first contact, after capture; a lead that reached a later stage (qualified, meeting, proposal, won) was touched even without a recorded time".into()),
+        ("Business time", "minutes inside opening hours; nights, closed days and holidays do not count".into()),
+        ("SLA compliance", "met / (met + breached); leads not yet due (waiting) and leads touched at an unknown time are left out".into()),
+        ("Waiting", "untouched, but the first response is not yet due (captured after hours or just before as-of): not a loss".into()),
+        ("Contact to meeting", "leads that reached a meeting / leads contacted".into()),
+        ("Process loss", format!(
+            "a lead lost for a process reason ({}, or no reason), or still untouched after its first response was due",
+            process.join(", ")
+        )),
+        ("Worked win rate", win),
+        ("Expected leakage", format!(
+            "process losses x worked win rate x average deal: what the losses likely cost; the likely range uses the win rate's 95% interval. Full value (every loss priced as a sale, settle window {}) is the upper bound only",
+            config.leakage.settle
+        )),
+        ("Interval", "95% Wilson interval: the range the true rate likely lies in, given n".into()),
+    ]
+}
 
 /// Renders the page.
 pub fn render(m: &Metrics, config: &Config) -> Result<String> {
@@ -720,7 +929,19 @@ pub fn render(m: &Metrics, config: &Config) -> Result<String> {
             m.volume.handed_off
         ));
     }
+    let unmeasured = m
+        .coverage
+        .missing()
+        .map(|b| {
+            (
+                b.basis.figures(),
+                b.reason.clone().unwrap_or_default(),
+                b.basis.fix(),
+            )
+        })
+        .collect();
     let view = View {
+        unmeasured,
         business: &m.business,
         period: &m.period.label,
         first_day: m.period.first_day.to_string(),
@@ -762,7 +983,7 @@ pub fn render(m: &Metrics, config: &Config) -> Result<String> {
         },
         tables: tables(m),
         actions: actions(m),
-        definitions: DEFINITIONS.to_vec(),
+        definitions: definitions(m, config),
         config: toml::to_string(config).unwrap_or_default(),
     };
     let context = tera::Context::from_serialize(&view).map_err(|e| HandoffError::Output {
