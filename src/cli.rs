@@ -57,7 +57,7 @@ Examples:
   handoff scorecard --data client/ --from 2026-11-01 --to 2026-11-30 --out audit/
 
 Writes into --out: ledger.csv, orphans.csv, rejects.csv (as `handoff ledger`),
-metrics.json (every figure, documented in the README), and the action lists
+metrics.json (every figure, documented in docs/metrics.md), and the action lists
 sla_breaches.csv, never_touched.csv (untouched past the due time), waiting.csv
 (untouched, not yet due), under_worked.csv, lost_without_reason.csv,
 returns_without_reason.csv (the period's leads, with owner) and

@@ -221,8 +221,13 @@ pub fn scorecard_summary(
         let _ = writeln!(
             s,
             "  contact -> meeting       {:>12}   last week {}",
-            pct(w.contact_to_meeting.rate),
-            prev(&|p| pct(p.contact_to_meeting.rate))
+            w.contact_to_meeting
+                .as_ref()
+                .map_or("not measured".into(), |r| pct(r.rate)),
+            prev(&|p| p
+                .contact_to_meeting
+                .as_ref()
+                .map_or("not measured".into(), |r| pct(r.rate)))
         );
         let l = &metrics.leakage;
         match &l.expected_not_measured {

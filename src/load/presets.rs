@@ -1135,7 +1135,7 @@ fn describe(rule: &Rule) -> String {
     base + &fix
 }
 
-/// Every preset as Markdown: the README's "Supported exports" section and `handoff presets`.
+/// Every preset as Markdown: docs/presets.md and `handoff presets`.
 pub fn markdown() -> String {
     let mut s =
         String::from("| preset | input | vendor export | where to get it |\n|---|---|---|---|\n");
@@ -1207,15 +1207,15 @@ mod tests {
 
     #[test]
     fn the_readme_lists_every_preset_as_the_code_maps_it() {
-        let readme = include_str!("../../README.md");
+        let readme = include_str!("../../docs/presets.md");
         let start = readme
             .find("<!-- presets:start -->\n")
-            .expect("README has the presets section")
+            .expect("docs/presets.md has the presets section")
             + "<!-- presets:start -->\n".len();
         let end = readme.find("<!-- presets:end -->").expect("section end");
         assert!(
             readme[start..end] == markdown(),
-            "README's preset section is out of date: run `handoff presets > /tmp/p.md` and paste it between the markers"
+            "docs/presets.md is out of date: run `handoff presets > /tmp/p.md` and paste it between the markers"
         );
     }
 

@@ -12,6 +12,9 @@ use super::stats::{self, BUCKETS, Rate};
 use crate::error::Result;
 use crate::model::*;
 
+/// The bucket of leads touched at an unknown time (left out of the buckets).
+const TIME_UNKNOWN: &str = "time unknown";
+
 /// The history window, ending at as-of.
 pub const WINDOW_DAYS: i64 = 90;
 
@@ -27,6 +30,8 @@ pub struct SpeedBucket {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeedToLead {
     pub window_days: i64,
+    /// Leads touched (a later stage reached) at an unknown time: in no bucket.
+    pub time_unknown: u64,
     pub buckets: Vec<SpeedBucket>,
     /// Touched within 30 minutes vs later: meeting rates.
     pub within_30_min: Rate,
@@ -42,9 +47,15 @@ fn bucket_expr() -> Expr {
             .then(lit(*label))
             .otherwise(e);
     }
-    when(col(RESPONSE_MIN).is_null())
-        .then(lit("never"))
-        .otherwise(e)
+    when(
+        col(RESPONSE_MIN)
+            .is_null()
+            .and(col("reached_contacted").fill_null(lit(false))),
+    )
+    .then(lit(TIME_UNKNOWN))
+    .when(col(RESPONSE_MIN).is_null())
+    .then(lit("never"))
+    .otherwise(e)
 }
 
 fn rates(df: &DataFrame, row: usize) -> Result<(u64, Rate, Rate)> {
@@ -97,8 +108,13 @@ pub fn compute(ctx: &Ctx) -> Result<SpeedToLead> {
         Ok(rates(&df, 0)?.2)
     };
     let (within, after) = (split(true)?, split(false)?);
+    let time_unknown = match names.iter().position(|n| n == TIME_UNKNOWN) {
+        Some(i) => rates(&df, i)?.0,
+        None => 0,
+    };
     Ok(SpeedToLead {
         window_days: WINDOW_DAYS,
+        time_unknown,
         finding: finding(&within, &after),
         buckets,
         within_30_min: within,

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use super::stats::{self, Rate};
+use crate::coverage::{Basis, Coverage};
 use crate::error::Result;
 use crate::model::*;
 
@@ -16,7 +17,8 @@ use crate::model::*;
 pub struct Conversion {
     pub from: &'static str,
     pub to: &'static str,
-    pub rate: Rate,
+    /// Null when either stage is not measured by the inputs.
+    pub rate: Option<Rate>,
     /// Median hours from `from` to `to`, over leads with both timestamps.
     pub median_hours: Option<f64>,
 }
@@ -28,9 +30,10 @@ pub struct Funnel {
     pub reached: Vec<(&'static str, u64)>,
     /// Consecutive stages, then captured -> won.
     pub conversions: Vec<Conversion>,
-    pub contact_to_meeting: Rate,
-    pub meeting_to_proposal: Rate,
-    pub proposal_to_close: Rate,
+    /// Null when either stage is not measured by the inputs.
+    pub contact_to_meeting: Option<Rate>,
+    pub meeting_to_proposal: Option<Rate>,
+    pub proposal_to_close: Option<Rate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,6 +49,8 @@ pub struct Window {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stages {
+    /// `[stage, measured]`: whether the inputs measure each stage.
+    pub measured: Vec<(&'static str, bool)>,
     pub windows: Vec<Window>,
 }
 
@@ -79,10 +84,39 @@ fn aggs() -> Vec<Expr> {
     v
 }
 
-fn read(df: &DataFrame, row: usize, segment: String) -> Result<Funnel> {
+/// Which of [`STAGES`] the inputs measure.
+pub type Measured = [bool; 7];
+
+/// The stages the run's inputs measure (captured always is).
+pub fn measured(coverage: &Coverage) -> Measured {
+    let mut m = [true; 7];
+    for (i, stage) in STAGES.iter().enumerate() {
+        m[i] = stage_basis(stage).is_none_or(|b| coverage.measured(b));
+    }
+    m
+}
+
+/// The basis that measures a stage.
+fn stage_basis(stage: &str) -> Option<Basis> {
+    match stage {
+        "assigned" => Some(Basis::Assignment),
+        "contacted" => Some(Basis::FirstTouch),
+        "qualified" => Some(Basis::Qualified),
+        "meeting" => Some(Basis::Meeting),
+        "proposal" => Some(Basis::Proposal),
+        "won" => Some(Basis::Won),
+        _ => None,
+    }
+}
+
+fn read(df: &DataFrame, row: usize, segment: String, m: Measured) -> Result<Funnel> {
     let n =
         |i: usize| -> Result<u64> { Ok(stats::u64_at(df, &reached(STAGES[i]), row)?.unwrap_or(0)) };
-    let rate = |a: usize, b: usize| -> Result<Rate> { Ok(Rate::new(n(b)?, n(a)?)) };
+    let rate = |a: usize, b: usize| -> Result<Option<Rate>> {
+        (m[a] && m[b])
+            .then(|| Ok::<_, crate::error::HandoffError>(Rate::new(n(b)?, n(a)?)))
+            .transpose()
+    };
     let stage = |name: &str| {
         STAGES
             .iter()
@@ -111,16 +145,17 @@ fn read(df: &DataFrame, row: usize, segment: String) -> Result<Funnel> {
     })
 }
 
-fn segmented(lf: LazyFrame, key: &str) -> Result<Vec<Funnel>> {
-    stats::segmented(lf, key, aggs(), read)
+fn segmented(lf: LazyFrame, key: &str, m: Measured) -> Result<Vec<Funnel>> {
+    stats::segmented(lf, key, aggs(), |df, i, s| read(df, i, s, m))
 }
 
 /// The funnel of one cohort, overall.
-pub fn funnel(cohort: LazyFrame) -> Result<Funnel> {
-    read(&stats::one_row(cohort, aggs())?, 0, "all".into())
+pub fn funnel(cohort: LazyFrame, m: Measured) -> Result<Funnel> {
+    read(&stats::one_row(cohort, aggs())?, 0, "all".into(), m)
 }
 
 pub fn compute(ctx: &Ctx) -> Result<Stages> {
+    let m = measured(ctx.coverage);
     let tz = ctx.config.calendar.time_zone.0;
     let mut windows = Vec::new();
     for (name, weeks) in [("week", 1u32), ("4 weeks", 4), ("12 weeks", 12)] {
@@ -133,13 +168,16 @@ pub fn compute(ctx: &Ctx) -> Result<Stages> {
         windows.push(Window {
             name,
             first_day: first_day.to_string(),
-            overall: funnel(cohort.clone())?,
-            by_source: segmented(cohort.clone(), FT_SOURCE)?,
-            by_campaign: segmented(cohort.clone(), FT_CAMPAIGN)?,
-            by_owner: segmented(cohort, OWNER)?,
+            overall: funnel(cohort.clone(), m)?,
+            by_source: segmented(cohort.clone(), FT_SOURCE, m)?,
+            by_campaign: segmented(cohort.clone(), FT_CAMPAIGN, m)?,
+            by_owner: segmented(cohort, OWNER, m)?,
         });
     }
-    Ok(Stages { windows })
+    Ok(Stages {
+        measured: STAGES.iter().copied().zip(m).collect(),
+        windows,
+    })
 }
 
 #[cfg(test)]
@@ -193,8 +231,8 @@ mod tests {
             (
                 contacted.from,
                 contacted.to,
-                contacted.rate.k,
-                contacted.rate.n
+                contacted.rate.as_ref().unwrap().k,
+                contacted.rate.as_ref().unwrap().n
             ),
             ("assigned", "contacted", 2, 2)
         );
@@ -203,19 +241,38 @@ mod tests {
         assert_eq!(week.overall.conversions[0].median_hours, None);
         let won = week.overall.conversions.last().unwrap();
         assert_eq!(
-            (won.from, won.to, won.rate.k, won.rate.n),
+            (
+                won.from,
+                won.to,
+                won.rate.as_ref().unwrap().k,
+                won.rate.as_ref().unwrap().n
+            ),
             ("captured", "won", 1, 3)
         );
         assert_eq!(won.median_hours, Some(100.0));
-        assert_eq!(week.overall.contact_to_meeting.rate, Some(1.0));
-        assert_eq!(week.overall.proposal_to_close.rate, Some(1.0));
+        assert_eq!(
+            week.overall.contact_to_meeting.as_ref().unwrap().rate,
+            Some(1.0)
+        );
+        assert_eq!(
+            week.overall.proposal_to_close.as_ref().unwrap().rate,
+            Some(1.0)
+        );
+        // Without a source for proposals, the conversions through it are not measured.
+        let mut cov = crate::coverage::Coverage::default();
+        for b in &mut cov.bases {
+            b.measured &= b.basis != Basis::Proposal;
+        }
+        let f = funnel(ctx.cohort(), measured(&cov)).unwrap();
+        assert_eq!((f.meeting_to_proposal, f.proposal_to_close), (None, None));
+        assert!(f.contact_to_meeting.is_some());
         let meta = week
             .by_source
             .iter()
             .find(|f| f.segment == "meta_ads")
             .unwrap();
         assert_eq!(meta.reached[0].1, 2);
-        assert_eq!(meta.contact_to_meeting.n, 1);
+        assert_eq!(meta.contact_to_meeting.as_ref().unwrap().n, 1);
         // The trailing windows include the week.
         assert_eq!(s.windows[1].overall.reached[0].1, 3);
         assert_eq!(s.windows[2].first_day, "2026-08-24");

@@ -24,7 +24,8 @@ pub struct Week {
     pub sla_compliance: Option<Rate>,
     /// Median business minutes to first touch, over leads with a touch time.
     pub median_business_response: Option<f64>,
-    pub contact_to_meeting: Rate,
+    /// Null when contacts or meetings are not measured.
+    pub contact_to_meeting: Option<Rate>,
     /// The week's process losses x worked win rate x average deal.
     pub expected_leakage: Option<f64>,
 }
@@ -37,6 +38,7 @@ pub struct Trend {
 
 fn week(ctx: &Ctx, period: &Period, price: Option<f64>) -> Result<Week> {
     let touch = ctx.coverage.measured(Basis::FirstTouch);
+    let m = super::stages::measured(ctx.coverage);
     let df = stats::one_row(
         ctx.for_period(period).cohort(),
         vec![
@@ -74,7 +76,9 @@ fn week(ctx: &Ctx, period: &Period, price: Option<f64>) -> Result<Week> {
         handed_off: get("n")?,
         sla_compliance: touch.then(|| Rate::new(met, met + breached)),
         median_business_response: stats::f64_at(&df, "median", 0)?,
-        contact_to_meeting: Rate::new(get("meeting")?, get("contacted")?),
+        contact_to_meeting: (m[2] && m[4])
+            .then(|| -> Result<Rate> { Ok(Rate::new(get("meeting")?, get("contacted")?)) })
+            .transpose()?,
         expected_leakage: price.map(|p| get("process").unwrap_or(0) as f64 * p),
     })
 }
@@ -138,7 +142,7 @@ mod tests {
             (
                 two_ago.handed_off,
                 two_ago.sla_compliance.as_ref().unwrap().rate,
-                two_ago.contact_to_meeting.rate
+                two_ago.contact_to_meeting.as_ref().unwrap().rate
             ),
             (1, Some(0.0), Some(0.0))
         );

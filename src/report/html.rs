@@ -164,12 +164,13 @@ fn headline(m: &Metrics) -> Vec<Headline> {
         touch,
         &duration,
     );
+    let c2m = |w: &crate::metrics::trend::Week| w.contact_to_meeting.as_ref().and_then(|r| r.rate);
     push(
         "Contact to meeting",
-        now.contact_to_meeting.rate,
-        before.and_then(|b| b.contact_to_meeting.rate),
+        c2m(now),
+        before.and_then(c2m),
         true,
-        true,
+        now.contact_to_meeting.is_some(),
         &percent,
     );
     push(
@@ -205,8 +206,8 @@ fn leakage_detail(m: &Metrics) -> String {
 
 fn charts(m: &Metrics, config: &Config) -> Result<Vec<Chart>> {
     let mut out = Vec::new();
-    if let Some(response) = &m.response {
-        out.push(response_chart(&response.business, config)?);
+    if let (Some(response), Some(sla)) = (&m.response, &m.sla) {
+        out.push(response_chart(&response.business, sla, config)?);
     }
     if let Some(week) = m.stages.windows.first() {
         let labels: Vec<String> = week
@@ -216,6 +217,10 @@ fn charts(m: &Metrics, config: &Config) -> Result<Vec<Chart>> {
             .enumerate()
             .map(|(i, (stage, n))| match i {
                 0 => stage.to_string(),
+                _ if !m.stages.measured.get(i).is_some_and(|s| s.1) => {
+                    format!("{stage} ({NOT_MEASURED})")
+                }
+                _ if week.overall.conversions[i - 1].rate.is_none() => stage.to_string(),
                 _ => {
                     let before = week.overall.reached[i - 1].1;
                     let share = (before > 0).then(|| *n as f64 / before as f64);
@@ -421,15 +426,20 @@ fn charts(m: &Metrics, config: &Config) -> Result<Vec<Chart>> {
 }
 
 /// The first-response histogram, with the medium tier's due time marked.
-fn response_chart(b: &crate::metrics::stats::Distribution, config: &Config) -> Result<Chart> {
+/// Untouched leads are split: past the due time (lost) and waiting (not yet due).
+fn response_chart(
+    b: &crate::metrics::stats::Distribution,
+    sla: &crate::metrics::sla::Sla,
+    config: &Config,
+) -> Result<Chart> {
     let mut labels: Vec<String> = b.buckets.iter().map(|(l, _)| l.clone()).collect();
-    labels.push("never".into());
+    labels.extend(["untouched, due".into(), "waiting".into()]);
     let mut values: Vec<f64> = b.buckets.iter().map(|(_, n)| *n as f64).collect();
-    values.push(b.never as f64);
+    values.extend([sla.never_touched as f64, sla.waiting as f64]);
     let mut colors = vec![
         GREEN, GREEN, ORANGE, ORANGE, VERMILLION, VERMILLION, VERMILLION,
     ];
-    colors.push(VERMILLION);
+    colors.extend([VERMILLION, BLUE]);
     // The medium tier's due time, drawn where it falls between the buckets.
     let due = sla_minutes(config);
     let marker = crate::metrics::stats::BUCKETS
@@ -444,7 +454,7 @@ fn response_chart(b: &crate::metrics::stats::Distribution, config: &Config) -> R
     Ok(Chart {
         title: "First response, business time (dashed: the medium-intent SLA)",
         text: format!(
-            "{}; touched at an unknown time (left out): {}; medium-intent SLA {}",
+            "{}; untouched, due means untouched past the due time; waiting means not yet due; touched at an unknown time (left out): {}; medium-intent SLA {}",
             counts.join("; "),
             b.unknown,
             duration(Some(due))
@@ -479,7 +489,9 @@ fn tables(m: &Metrics) -> Vec<Table> {
                     l.handed_off.to_string(),
                     r.map_or_else(nm, |r| duration(r.business.median)),
                     sla.map_or_else(nm, |s| rate_cell(&s.compliance)),
-                    funnel.map_or("n/a".into(), |f| rate_cell(&f.contact_to_meeting)),
+                    funnel
+                        .and_then(|f| f.contact_to_meeting.as_ref())
+                        .map_or_else(nm, rate_cell),
                 ],
             }
         })
@@ -515,7 +527,10 @@ fn tables(m: &Metrics) -> Vec<Table> {
                 .sla
                 .as_ref()
                 .and_then(|s| s.by_owner.iter().find(|s| s.segment == f.segment));
-            let short = |r: &Rate| format!("{} of {}", r.k, r.n);
+            let short = |r: &Option<Rate>| {
+                r.as_ref()
+                    .map_or_else(nm, |r| format!("{} of {}", r.k, r.n))
+            };
             let leads = f.reached.first().map_or(0, |r| r.1);
             Row {
                 small: leads < SMALL_SAMPLE,

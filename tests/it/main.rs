@@ -3,6 +3,7 @@
 mod accounting;
 mod chunks;
 mod cli;
+mod contract;
 mod corpus;
 mod html;
 mod ledger;
