@@ -240,9 +240,7 @@ fn reason(sources: &[SourceFacts]) -> String {
                 format!("the {} file has no outbound rows ({rows} rows)", s.input)
             }
             (ROWS, true, _) => format!("the {} file has no rows", s.input),
-            (column, false, _) if s.rows == 0 && s.input != "leads" => {
-                format!("no {} file was given (for {column})", s.input)
-            }
+            (_, false, 0) if s.input != "leads" => format!("no {} file was given", s.input),
             (column, false, _) => format!("the {} file has no {column} column", s.input),
             (column, true, rows) => {
                 format!(

@@ -218,6 +218,14 @@ fn change(sla: Option<&Sla>, lost: &LostReasons, leakage: &Leakage) -> String {
     let Some((_, what)) = options.iter().flatten().rev().max_by(|a, b| a.0.cmp(&b.0)) else {
         return "Not measured: the inputs hold neither first-touch times nor lost reasons.".into();
     };
+    if options.iter().flatten().all(|o| o.0 == 0) {
+        return format!(
+            "Start with {}: {} ({} of its leads), all lost for a process reason; none was untouched past due, under-worked or closed without a reason, so the lost-reason table says where to look.",
+            segment.segment,
+            n(segment.process_losses, "process loss", "process losses"),
+            pct(segment.process_loss_rate.rate)
+        );
+    }
     format!(
         "Start with {}: {} ({} of its leads). Change: {}.",
         segment.segment,

@@ -192,12 +192,15 @@ fn leakage_detail(m: &Metrics) -> String {
     let l = &m.leakage;
     let o = &l.overall;
     let cur = m.currency.as_str();
+    let losses = match o.process_losses {
+        1 => "1 process loss".to_string(),
+        n => format!("{n} process losses"),
+    };
     if let Some(why) = &l.expected_not_measured {
-        return format!("{} process losses; {why}", o.process_losses);
+        return format!("{losses}; {why}");
     }
     format!(
-        "{} process losses; likely {} to {}; at most {} if every one were a sale",
-        o.process_losses,
+        "{losses}; likely {} to {}; at most {} if every one were a sale",
         money(o.expected_low, cur),
         money(o.expected_high, cur),
         money(o.full_value_leakage, cur)
@@ -217,9 +220,7 @@ fn charts(m: &Metrics, config: &Config) -> Result<Vec<Chart>> {
             .enumerate()
             .map(|(i, (stage, n))| match i {
                 0 => stage.to_string(),
-                _ if !m.stages.measured.get(i).is_some_and(|s| s.1) => {
-                    format!("{stage} ({NOT_MEASURED})")
-                }
+                _ if !m.stages.measured.get(i).is_some_and(|s| s.1) => stage.to_string(),
                 _ if week.overall.conversions[i - 1].rate.is_none() => stage.to_string(),
                 _ => {
                     let before = week.overall.reached[i - 1].1;
@@ -234,14 +235,28 @@ fn charts(m: &Metrics, config: &Config) -> Result<Vec<Chart>> {
             .iter()
             .map(|(_, n)| *n as f64)
             .collect();
+        let unmeasured: Vec<&str> = m
+            .stages
+            .measured
+            .iter()
+            .filter(|s| !s.1)
+            .map(|s| s.0)
+            .collect();
+        let mut text = labels
+            .iter()
+            .zip(&values)
+            .map(|(l, v)| format!("{l}: {v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        if !unmeasured.is_empty() {
+            text += &format!(
+                ". Not measured by these exports (bars count only leads seen at a later stage): {}",
+                unmeasured.join(", ")
+            );
+        }
         out.push(Chart {
             title: "Stage funnel of the period's leads (with conversion from the stage before)",
-            text: labels
-                .iter()
-                .zip(&values)
-                .map(|(l, v)| format!("{l}: {v}"))
-                .collect::<Vec<_>>()
-                .join("; "),
+            text,
             svg: charts::bars(&labels, &values, &[BLUE], "leads reaching the stage")?,
         });
     }
