@@ -15,6 +15,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::HandoffError;
 
+/// The largest amount of money a config may name (a trillion in any currency).
+const MAX_MONEY: f64 = 1e12;
+/// The largest exchange rate a config may name.
+const MAX_RATE: f64 = 1e6;
+
 /// The whole validated configuration.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -849,11 +854,18 @@ impl Config {
                     "exchange_rates: `{code}` is not an ISO 4217 code like \"USD\""
                 ));
             }
-            if !(rate.is_finite() && *rate > 0.0) {
+            if !(rate.is_finite() && *rate > 0.0 && *rate <= MAX_RATE) {
                 return Err(format!(
                     "exchange_rates.{code}: {rate} is not a rate; give how many {cur} one {code} is worth, e.g. {code} = 83.2"
                 ));
             }
+        }
+        if let Some(avg) = self.leakage.average_deal
+            && !(avg.is_finite() && avg > 0.0 && avg <= MAX_MONEY)
+        {
+            return Err(format!(
+                "leakage.average_deal: {avg} is not a usable amount; give a positive number up to {MAX_MONEY:e} in {cur}, e.g. average_deal = 250000"
+            ));
         }
         for input in crate::model::Input::ALL {
             self.columns.chosen_preset(input)?;

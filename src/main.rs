@@ -10,13 +10,27 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use handoff::cli::{Cli, Command};
+use handoff::report::OutputDir;
+use handoff::report::format::{to_stderr, to_stdout};
 use handoff::{HandoffError, pipeline, sample, summary};
+
+/// Prints a run's text on standard output (see [`to_stdout`]).
+fn emit(text: &str) -> Result<(), HandoffError> {
+    to_stdout(text).map_err(|source| HandoffError::Output {
+        path: "standard output".into(),
+        source,
+    })
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            if let Err(err) = e.print()
+                && err.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return ExitCode::from(handoff::error::exit::OUTPUT as u8);
+            }
             return ExitCode::from(if e.use_stderr() {
                 handoff::error::exit::USAGE as u8
             } else {
@@ -31,12 +45,12 @@ fn main() -> ExitCode {
     match worker.map(|w| w.join()) {
         Ok(Ok(Ok(()))) => ExitCode::SUCCESS,
         Ok(Ok(Err(e))) => {
-            eprintln!("error: {e:#}");
+            to_stderr(&format!("error: {e:#}\n"));
             ExitCode::from(e.exit_code() as u8)
         }
         _ => {
-            eprintln!(
-                "error: handoff stopped unexpectedly (see the message above). This is a bug; please report it with the command you ran"
+            to_stderr(
+                "error: handoff stopped unexpectedly (see the message above). This is a bug; please report it with the command you ran\n",
             );
             ExitCode::from(handoff::error::exit::INTERNAL as u8)
         }
@@ -48,50 +62,46 @@ fn run(cli: Cli) -> Result<(), HandoffError> {
         Command::Ledger(args) => {
             let show_timings = args.timings;
             let job = args.into_job()?;
+            let _out = OutputDir::open(&job.out)?;
             let mut timings = pipeline::Timings::begin(std::io::stderr().is_terminal());
             let ledger = pipeline::build(&job, &mut timings)?;
             timings.starting("writing outputs");
             let written = pipeline::write(&ledger, &job)?;
             timings.mark("write");
-            print!(
-                "{}",
-                summary::ledger_summary(&ledger, &written, job.config.calendar.time_zone.0)
-            );
             if show_timings {
-                eprint!("{}", timings.report());
+                to_stderr(&timings.report());
             }
-            Ok(())
+            emit(&summary::ledger_summary(
+                &ledger,
+                &written,
+                job.config.calendar.time_zone.0,
+            ))
         }
         Command::Scorecard(args) => {
             let show_timings = args.timings;
             let job = args.into_job()?;
+            let _out = OutputDir::open(&job.out)?;
             let mut timings = pipeline::Timings::begin(std::io::stderr().is_terminal());
             let ledger = pipeline::build(&job, &mut timings)?;
             let (metrics, written) = pipeline::scorecard_outputs(&ledger, &job, &mut timings)?;
-            print!(
-                "{}",
-                summary::scorecard_summary(
-                    &ledger,
-                    &metrics,
-                    &written,
-                    job.config.calendar.time_zone.0
-                )
-            );
             if show_timings {
-                eprint!("{}", timings.report());
+                to_stderr(&timings.report());
             }
-            Ok(())
+            emit(&summary::scorecard_summary(
+                &ledger,
+                &metrics,
+                &written,
+                job.config.calendar.time_zone.0,
+            ))
         }
         Command::Presets => {
-            print!("{}", handoff::load::presets::markdown());
-            Ok(())
+            emit(&handoff::load::presets::markdown())
         }
         Command::Inspect(args) => {
             let job = args.into_job()?;
             let reports = handoff::inspect::inspect(&job);
-            for r in &reports {
-                print!("{}", r.text);
-            }
+            let text: String = reports.iter().map(|r| r.text.as_str()).collect();
+            emit(&text)?;
             match reports.iter().filter(|r| !r.ok).count() {
                 0 => Ok(()),
                 n => Err(HandoffError::Input {
@@ -101,15 +111,13 @@ fn run(cli: Cli) -> Result<(), HandoffError> {
             }
         }
         Command::Sample(args) => {
+            let _out = OutputDir::open(&args.out)?;
             let written = sample::write(&args)?;
-            println!(
-                "wrote a sample of {} leads (seed {}):",
-                args.leads, args.seed
-            );
+            let mut text = format!("wrote a sample of {} leads (seed {}):\n", args.leads, args.seed);
             for p in written {
-                println!("  {}", p.display());
+                text += &format!("  {}\n", p.display());
             }
-            Ok(())
+            emit(&text)
         }
     }
 }

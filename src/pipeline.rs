@@ -125,7 +125,7 @@ impl Timings {
         let now = std::time::Instant::now();
         let secs = (now - self.last).as_secs_f64();
         if self.progress {
-            eprintln!(" {secs:.1} s");
+            crate::report::format::to_stderr(&format!(" {secs:.1} s\n"));
         }
         let cpu = process_cpu_secs();
         self.stages.push(StageTime {
@@ -153,7 +153,7 @@ impl Timings {
     /// Announces the stage about to run (on a terminal).
     pub fn starting(&self, what: &str) {
         if self.progress {
-            eprint!("{what} ...");
+            crate::report::format::to_stderr(&format!("{what} ..."));
         }
     }
 
@@ -375,13 +375,11 @@ fn stage_ledger(ledger: &Ledger, job: &LedgerJob) -> Result<Vec<report::Staged>>
         .collect()
 }
 
-/// Puts staged outputs in place, in order.
+/// Puts staged outputs in place, all or none.
 fn commit(staged: Vec<report::Staged>) -> Result<Written> {
-    let paths = staged
-        .into_iter()
-        .map(report::Staged::commit)
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Written { paths })
+    Ok(Written {
+        paths: report::commit_all(staged)?,
+    })
 }
 
 /// Writes `ledger.csv`, `orphans.csv` and `rejects.csv` into the output folder:

@@ -90,6 +90,13 @@ fn file_notes(f: &crate::load::FileStats) -> String {
             p.vendor, p.name, p.chosen
         );
     }
+    if f.blank_lines > 0 {
+        let _ = writeln!(
+            s,
+            "{pad:<8} {} blank line(s) skipped (not rows)",
+            f.blank_lines
+        );
+    }
     if let Some(first) = f.footer.first() {
         let _ = writeln!(
             s,

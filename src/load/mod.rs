@@ -39,6 +39,8 @@ pub struct FileStats {
     pub rows_read: usize,
     pub rows_used: usize,
     pub rows_rejected: usize,
+    /// Blank lines (records with no value at all) skipped: not rows.
+    pub blank_lines: usize,
     /// Export header -> canonical column.
     pub mapped: Vec<(String, String)>,
     /// Headers present but not used.
@@ -280,6 +282,8 @@ fn read_parts(job: &FileJob, body: &Body, names: &[String], mut seen: DateLeads)
         } else {
             raw
         };
+        let (raw, blank) = drop_blank_rows(raw)?;
+        parts.blank_lines += blank;
         parts.rows_read += raw.frame.height();
         let canonical = canonical_frame(job, raw)?;
         for (name, leads) in date_leads(&canonical, job.mapping)? {
@@ -945,6 +949,40 @@ impl Source<'_> {
     }
 }
 
+/// Drops the records with no value in any field (blank lines, or lines of
+/// delimiters only): they are not rows, and are counted apart.
+fn drop_blank_rows(raw: RawFrame) -> Result<(RawFrame, usize)> {
+    let rows = raw.frame.height();
+    // Column by column (a file may have 100,000 columns: no expression per column).
+    let mut blank = BooleanChunked::full("blank".into(), true, rows);
+    for c in raw.frame.get_columns() {
+        let empty = match c.as_materialized_series().str() {
+            Ok(text) => text
+                .iter()
+                .map(|v| v.is_none_or(|v| v.trim().is_empty()))
+                .collect::<BooleanChunked>(),
+            Err(_) => c.as_materialized_series().is_null(),
+        };
+        blank = &blank & &empty;
+        if !blank.any() {
+            return Ok((raw, 0));
+        }
+    }
+    let keep = !&blank;
+    let kept = keep.sum().unwrap_or(0) as usize;
+    let frame = raw
+        .frame
+        .filter(&keep)
+        .map_err(HandoffError::engine("skipping blank lines"))?;
+    let lines = raw
+        .lines
+        .into_iter()
+        .zip(keep.iter())
+        .filter_map(|(line, k)| k.unwrap_or(false).then_some(line))
+        .collect();
+    Ok((RawFrame { frame, lines }, rows - kept))
+}
+
 /// Reads a chunk's records, every column as text, so `098...` keeps its zero
 /// and nothing is guessed.
 fn read_chunk(
@@ -1254,6 +1292,8 @@ struct Parts {
     used: Vec<DataFrame>,
     rejects: Vec<DataFrame>,
     rows_read: usize,
+    /// Records with no value at all (blank lines): skipped, not rows.
+    blank_lines: usize,
     unusable: BTreeMap<String, usize>,
     unknown: BTreeMap<String, BTreeMap<String, usize>>,
     currencies: Vec<CurrencyUse>,
@@ -1396,6 +1436,7 @@ fn finish(job: &FileJob, read: ReadFacts, parts: Parts) -> Result<Loaded> {
         used,
         rejects,
         rows_read,
+        blank_lines,
         unusable,
         unknown,
         mut currencies,
@@ -1450,6 +1491,7 @@ fn finish(job: &FileJob, read: ReadFacts, parts: Parts) -> Result<Loaded> {
         rows_read,
         rows_used,
         rows_rejected: rows_read - rows_used,
+        blank_lines,
         mapped: mapping
             .iter()
             .map(|m| (m.header.clone(), m.spec.name.to_string()))

@@ -26,6 +26,15 @@ fn input_error(path: &Path, message: impl Into<String>) -> HandoffError {
 /// legacy encoding (Windows-1252 and kin). Undecodable bytes become U+FFFD
 /// rather than stopping the run. `forced` names an encoding to use instead.
 pub fn read_decoded(path: &Path, forced: Option<&str>) -> Result<Decoded, HandoffError> {
+    let decoded = decode(path, forced)?;
+    Ok(Decoded {
+        bytes: with_lf_line_ends(decoded.bytes),
+        encoding: decoded.encoding,
+    })
+}
+
+/// [`read_decoded`] before the line ends are made `\n`.
+fn decode(path: &Path, forced: Option<&str>) -> Result<Decoded, HandoffError> {
     let raw = std::fs::read(path).map_err(|e| {
         input_error(
             path,
@@ -87,6 +96,26 @@ pub fn read_decoded(path: &Path, forced: Option<&str>) -> Result<Decoded, Handof
         bytes: text.into_owned().into_bytes(),
         encoding: enc.name(),
     })
+}
+
+/// Whether the text's lines end with a lone `\r` (old Mac OS and some
+/// exporters): its first line break is a CR not followed by LF.
+pub fn cr_line_ends(text: &[u8]) -> bool {
+    memchr::memchr2(b'\r', b'\n', text)
+        .is_some_and(|i| text[i] == b'\r' && text.get(i + 1) != Some(&b'\n'))
+}
+
+/// Text whose lines end with a lone `\r` rewritten with `\n` line ends; any
+/// other text as it is.
+fn with_lf_line_ends(mut bytes: Vec<u8>) -> Vec<u8> {
+    if cr_line_ends(&bytes) {
+        for b in &mut bytes {
+            if *b == b'\r' {
+                *b = b'\n';
+            }
+        }
+    }
+    bytes
 }
 
 /// Stops early, with a clear message, on files that are plainly not CSV.
@@ -280,6 +309,7 @@ fn in_place_chunked(path: &Path, chunk_size: usize) -> Option<InPlace> {
         || head.starts_with(b"PK\x03\x04")
         || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
         || head.iter().all(u8::is_ascii_whitespace)
+        || cr_line_ends(&head)
         || (!head.contains(&b'\n') && len > head.len() as u64);
     if needs_decoding {
         return None;

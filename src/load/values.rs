@@ -204,6 +204,12 @@ pub fn parse_datetime(
         None => f("ny").is_not_null().and(num_is_ambiguous.clone().not()),
     };
     let num_pick = |e: Expr| when(num_ok.clone()).then(e).otherwise(null_i64());
+    // How many digits the year was written with.
+    let y_digits = coalesce(&[f("iy"), f("ny"), f("dy"), f("my")])
+        .str()
+        .strip_chars(lit(NULL))
+        .str()
+        .len_chars();
     let h = int(f("h"));
     let ap = f("ap")
         .str()
@@ -269,9 +275,11 @@ pub fn parse_datetime(
             c(&s).is_not_null().and(f("iy").is_null()).and(f("ny").is_null()).and(f("dy").is_null()).and(f("my").is_null()).alias(unmatched.as_str()),
         ],
         vec![
-            when(c(&y0).lt(lit(70i64)))
+            // Only a year written with two digits is a two-digit year:
+            // `0026` is the year 26 (and out of range), never 2026.
+            when(y_digits.clone().lt_eq(lit(2u32)).and(c(&y0).lt(lit(70i64))))
                 .then(c(&y0) + lit(2000i64))
-                .when(c(&y0).lt(lit(100i64)))
+                .when(y_digits.lt_eq(lit(2u32)).and(c(&y0).lt(lit(100i64))))
                 .then(c(&y0) + lit(1900i64))
                 .otherwise(c(&y0))
                 .alias(y.as_str()),

@@ -17,6 +17,9 @@ pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 
 const SIZE: (u32, u32) = (640, 260);
 
+/// The highest value an axis reaches.
+const MAX_TOP: f64 = 1e15;
+
 /// An axis value: grouped whole numbers once the axis reaches 10, else one decimal.
 fn axis(v: f64, top: f64) -> String {
     if top < 10.0 {
@@ -54,6 +57,14 @@ fn canvas(
     label_size: u32,
     draw: impl FnOnce(&mut Chart<'_, '_>) -> Result<()>,
 ) -> Result<String> {
+    // A top that is not a number, or astronomically large, would make the
+    // axis's tick search run away: the axis stops at 1e15 (values above are
+    // drawn to the edge; the text under the chart gives the numbers).
+    let top = if top.is_finite() && top > 0.0 {
+        top.min(MAX_TOP)
+    } else {
+        1.0
+    };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();

@@ -35,18 +35,41 @@ fn group(n: u64, indian: bool) -> String {
     format!("{},{tail}", groups.join(","))
 }
 
-/// Text for a terminal: control characters (ESC, BEL, ...) shown as `\u{1b}`
-/// escapes, so a value from an input file cannot drive the terminal.
+/// Text for a terminal: control characters other than line feed and tab
+/// (ESC, BEL, CR, C1 codes, ...) shown as `\u{1b}` escapes, so a value from an
+/// input file cannot move the cursor, retitle the window or hide text.
 pub fn terminal_safe(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_control() {
+            if c.is_control() && c != '\n' && c != '\t' {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()
             }
         })
         .collect()
+}
+
+/// Writes `text` to standard output, terminal-safe. A closed pipe (`| head`)
+/// is not an error: the reader has what it wanted. Any other failure (a full
+/// device) is an output error.
+pub fn to_stdout(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out
+        .write_all(terminal_safe(text).as_bytes())
+        .and_then(|()| out.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Writes `text` to standard error, terminal-safe; a failure to write there
+/// has nowhere to be reported, so it is ignored (never a panic).
+pub fn to_stderr(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(terminal_safe(text).as_bytes());
 }
 
 /// Money rounded to whole units, with the currency's symbol and grouping.
