@@ -94,9 +94,7 @@ fn run(cli: Cli) -> Result<(), HandoffError> {
                 job.config.calendar.time_zone.0,
             ))
         }
-        Command::Presets => {
-            emit(&handoff::load::presets::markdown())
-        }
+        Command::Presets => emit(&handoff::load::presets::markdown()),
         Command::Inspect(args) => {
             let job = args.into_job()?;
             let reports = handoff::inspect::inspect(&job);
@@ -113,7 +111,10 @@ fn run(cli: Cli) -> Result<(), HandoffError> {
         Command::Sample(args) => {
             let _out = OutputDir::open(&args.out)?;
             let written = sample::write(&args)?;
-            let mut text = format!("wrote a sample of {} leads (seed {}):\n", args.leads, args.seed);
+            let mut text = format!(
+                "wrote a sample of {} leads (seed {}):\n",
+                args.leads, args.seed
+            );
             for p in written {
                 text += &format!("  {}\n", p.display());
             }

@@ -950,20 +950,14 @@ impl Source<'_> {
 }
 
 /// Drops the records with no value in any field (blank lines, or lines of
-/// delimiters only): they are not rows, and are counted apart.
+/// delimiters only): they are not rows, and are counted apart. Stops at the
+/// first column that has a value in every row (nearly always the first).
 fn drop_blank_rows(raw: RawFrame) -> Result<(RawFrame, usize)> {
     let rows = raw.frame.height();
     // Column by column (a file may have 100,000 columns: no expression per column).
     let mut blank = BooleanChunked::full("blank".into(), true, rows);
-    for c in raw.frame.get_columns() {
-        let empty = match c.as_materialized_series().str() {
-            Ok(text) => text
-                .iter()
-                .map(|v| v.is_none_or(|v| v.trim().is_empty()))
-                .collect::<BooleanChunked>(),
-            Err(_) => c.as_materialized_series().is_null(),
-        };
-        blank = &blank & &empty;
+    for c in raw.frame.columns() {
+        blank = &blank & &c.as_materialized_series().is_null();
         if !blank.any() {
             return Ok((raw, 0));
         }

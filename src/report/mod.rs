@@ -95,7 +95,9 @@ pub fn commit_all(staged: Vec<Staged>) -> Result<Vec<PathBuf>> {
         if s.path.is_dir() {
             return Err(output_error(
                 &s.path,
-                std::io::Error::other("a folder is in the way of this output; move it, or choose another --out"),
+                std::io::Error::other(
+                    "a folder is in the way of this output; move it, or choose another --out",
+                ),
             ));
         }
     }
@@ -190,7 +192,9 @@ fn remove_stale_temporaries(dir: &Path) {
             && name
                 .rsplit_once(".tmp-")
                 .is_some_and(|(_, pid)| !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit()));
-        let is_file = entry.file_type().is_ok_and(|t| t.is_file() || t.is_symlink());
+        let is_file = entry
+            .file_type()
+            .is_ok_and(|t| t.is_file() || t.is_symlink());
         if is_file && (name.starts_with(TMP_PREFIX) || old_style) {
             let _ = std::fs::remove_file(entry.path());
         }
@@ -311,7 +315,8 @@ mod tests {
         // The names earlier versions used, for this process and its neighbours.
         let pid = std::process::id();
         for p in pid.saturating_sub(5)..pid + 5 {
-            let _ = std::os::unix::fs::symlink(&victim, dir.path().join(format!(".out.csv.tmp-{p}")));
+            let _ =
+                std::os::unix::fs::symlink(&victim, dir.path().join(format!(".out.csv.tmp-{p}")));
         }
         write_atomic(&path, b"report").unwrap();
         assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
@@ -333,7 +338,12 @@ mod tests {
         let out = OutputDir::open(dir.path()).unwrap();
         assert_eq!(
             names(dir.path()),
-            [".handoff.lock", ".hidden.tmp-notapid", "ledger.csv", "notes.txt"]
+            [
+                ".handoff.lock",
+                ".hidden.tmp-notapid",
+                "ledger.csv",
+                "notes.txt"
+            ]
         );
         drop(out);
     }
@@ -345,6 +355,9 @@ mod tests {
         let err = OutputDir::open(dir.path()).unwrap_err().to_string();
         assert!(err.contains("another handoff run"), "{err}");
         drop(first);
-        assert!(OutputDir::open(dir.path()).is_ok(), "free once the first run ends");
+        assert!(
+            OutputDir::open(dir.path()).is_ok(),
+            "free once the first run ends"
+        );
     }
 }
