@@ -264,10 +264,10 @@ impl InspectArgs {
             .map(|name| presets::lookup(name, input).map_err(|e| usage(format!("--preset {e}"))))
             .transpose()?;
         for f in &self.files {
-            if !f.is_file() {
+            if let Some(message) = not_a_file(f) {
                 return Err(HandoffError::Input {
                     file: f.display().to_string(),
-                    message: "no such file; check the path".into(),
+                    message,
                 });
             }
         }
@@ -388,11 +388,11 @@ impl InputArgs {
             ("--spend", files.spend.as_ref()),
         ] {
             if let Some(p) = path
-                && !p.is_file()
+                && let Some(message) = not_a_file(p)
             {
                 return Err(HandoffError::Input {
                     file: p.display().to_string(),
-                    message: format!("no such file (given as {flag}); check the path"),
+                    message: format!("{message} (given as {flag})"),
                 });
             }
         }
@@ -467,4 +467,38 @@ fn parse_as_of_ms(t: &str, config: &Config) -> Option<i64> {
 /// The path as given, for messages.
 pub fn shown(p: &Path) -> String {
     p.display().to_string()
+}
+
+/// Why `path` cannot be read as an export file, if it cannot: missing, a
+/// folder, a device or pipe, a symbolic link that loops or leads nowhere.
+pub fn not_a_file(path: &std::path::Path) -> Option<String> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.raw_os_error() == Some(40) => {
+            return Some(
+                "is a symbolic link that loops back on itself; name the export file itself".into(),
+            );
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Some(if std::fs::symlink_metadata(path).is_ok() {
+                "is a symbolic link to a file that does not exist; name the export file itself"
+                    .into()
+            } else {
+                "no such file; check the path".into()
+            });
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return Some("cannot be read: permission denied; check the file's permissions".into());
+        }
+        Err(e) => return Some(format!("cannot be read ({e}); check the path")),
+    };
+    if meta.is_dir() {
+        return Some("is a folder, not a file; name the export file inside it (or pass the folder with --data)".into());
+    }
+    if !meta.is_file() {
+        return Some(
+            "is a device or a pipe, not a file; save the export to a file and name that".into(),
+        );
+    }
+    None
 }

@@ -65,7 +65,28 @@ pub enum DateOrder {
 pub struct Calendar {
     pub time_zone: TimeZone,
     pub hours: WeekHours,
+    #[serde(deserialize_with = "holidays")]
     pub holidays: Vec<NaiveDate>,
+}
+
+/// Holidays as `YYYY-MM-DD` texts, each checked with an error that shows the form.
+fn holidays<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
+    let texts = Vec::<String>::deserialize(d).map_err(|_| {
+        serde::de::Error::custom(
+            "expected a list of dates like [\"2026-01-26\", \"2026-08-15\"] (YYYY-MM-DD)",
+        )
+    })?;
+    texts
+        .iter()
+        .map(|t| {
+            NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| {
+                serde::de::Error::custom(format!(
+                    "`{}` is not a date; write holidays as YYYY-MM-DD, e.g. \"2026-01-26\"",
+                    crate::format::clip(t)
+                ))
+            })
+        })
+        .collect()
 }
 
 /// An IANA time zone, validated when read.
@@ -123,17 +144,31 @@ pub struct DayHours(pub Vec<(u32, u32)>);
 
 impl<'de> Deserialize<'de> for DayHours {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            One(String),
-            Many(Vec<String>),
-        }
-        let items = match Raw::deserialize(d)? {
-            Raw::One(s) => s.split(',').map(str::to_string).collect::<Vec<_>>(),
-            Raw::Many(v) => v,
-        };
+        let items = d.deserialize_any(HoursVisitor)?;
         parse_day_hours(&items).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A day's hours as one text (`"09:00-13:00,14:00-18:00"`) or a list of texts.
+struct HoursVisitor;
+
+impl<'de> serde::de::Visitor<'de> for HoursVisitor {
+    type Value = Vec<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("opening hours like \"09:00-18:00\", \"09:00-13:00,14:00-18:00\" or \"closed\"")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.split(',').map(str::to_string).collect())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(item) = seq.next_element::<String>()? {
+            out.push(item);
+        }
+        Ok(out)
     }
 }
 
@@ -864,7 +899,7 @@ impl Config {
             && !(avg.is_finite() && avg > 0.0 && avg <= MAX_MONEY)
         {
             return Err(format!(
-                "leakage.average_deal: {avg} is not a usable amount; give a positive number up to {MAX_MONEY:e} in {cur}, e.g. average_deal = 250000"
+                "leakage.average_deal: {avg:e} is not a usable amount; give a positive number up to {MAX_MONEY:e} in {cur}, e.g. average_deal = 250000"
             ));
         }
         for input in crate::model::Input::ALL {

@@ -11,6 +11,7 @@ pub mod clocks;
 pub mod config;
 pub mod coverage;
 pub mod error;
+pub mod format;
 pub mod inspect;
 pub mod join;
 pub mod load;

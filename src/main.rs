@@ -10,8 +10,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use handoff::cli::{Cli, Command};
+use handoff::format::{to_stderr, to_stdout};
 use handoff::report::OutputDir;
-use handoff::report::format::{to_stderr, to_stdout};
 use handoff::{HandoffError, pipeline, sample, summary};
 
 /// Prints a run's text on standard output (see [`to_stdout`]).

@@ -125,7 +125,7 @@ impl Timings {
         let now = std::time::Instant::now();
         let secs = (now - self.last).as_secs_f64();
         if self.progress {
-            crate::report::format::to_stderr(&format!(" {secs:.1} s\n"));
+            crate::format::to_stderr(&format!(" {secs:.1} s\n"));
         }
         let cpu = process_cpu_secs();
         self.stages.push(StageTime {
@@ -153,7 +153,7 @@ impl Timings {
     /// Announces the stage about to run (on a terminal).
     pub fn starting(&self, what: &str) {
         if self.progress {
-            crate::report::format::to_stderr(&format!("{what} ..."));
+            crate::format::to_stderr(&format!("{what} ..."));
         }
     }
 

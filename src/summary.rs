@@ -171,7 +171,7 @@ fn unmeasured(metrics: &Metrics) -> String {
             s,
             "  not measured: {} ({}); to measure: {}",
             b.basis.figures(),
-            crate::report::format::terminal_safe(b.reason.as_deref().unwrap_or("")),
+            crate::format::terminal_safe(b.reason.as_deref().unwrap_or("")),
             b.basis.fix()
         );
     }

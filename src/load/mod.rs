@@ -881,10 +881,18 @@ fn missing_column(
     };
     let mut hint = match closest {
         Some((score, h)) if score >= 0.4 => {
-            format!("The closest header present is `{h}`. {}", map_hint(h))
+            format!(
+                "The closest header present is `{}`. {}",
+                crate::format::clip(h),
+                map_hint(h)
+            )
         }
         _ => {
-            let shown: Vec<&str> = headers.iter().take(12).map(String::as_str).collect();
+            let shown: Vec<String> = headers
+                .iter()
+                .take(12)
+                .map(|h| crate::format::clip(h))
+                .collect();
             format!(
                 "Headers present: {}{}. Map the one that holds {} in handoff.toml under [columns.{}].",
                 shown.join(", "),
@@ -1018,12 +1026,19 @@ fn read_chunk(
                      The file may be truncated, or a `\"` is missing: re-export it, or repair that line",
                     line as u32 + chunk.first_line - 1
                 ),
-                None => format!(
+                None => match text::stray_quote(&chunk.bytes, delimiter) {
+                    Some(line) => format!(
+                        "line {}: a `\"` inside a value that is not in quotes, so the fields cannot be told apart. \
+                         Put the whole value in quotes and double the quote inside it (\"Asha \"\"the\"\" Rao\"), or remove the quote",
+                        line as u32 + chunk.first_line - 1
+                    ),
+                    None => format!(
                     "cannot be read as CSV ({}). Check that it is a CSV export with {} as the delimiter",
                     // Polars' message ends with advice for its Python users: keep its first line.
                     e.to_string().lines().next().unwrap_or("unknown error"),
                     text::delimiter_name(delimiter)
                 ),
+                },
             },
         })?;
     let records = frame.height();

@@ -68,6 +68,12 @@ fn decode(path: &Path, forced: Option<&str>) -> Result<Decoded, HandoffError> {
         });
     }
     refuse_non_text(path, &raw)?;
+    if mostly_nul(&raw) {
+        return Err(input_error(
+            path,
+            "the file holds binary data (it is mostly NUL bytes), not CSV text; export the data again as CSV",
+        ));
+    }
     // Before UTF-8: UTF-16 text of ASCII is also valid UTF-8, full of NULs.
     if let Some(enc) = utf16_without_bom(&raw) {
         let (text, _) = enc.decode_without_bom_handling(&raw);
@@ -116,6 +122,13 @@ fn with_lf_line_ends(mut bytes: Vec<u8>) -> Vec<u8> {
         }
     }
     bytes
+}
+
+/// More than nine bytes in ten of the file's start are NUL: no text (UTF-16
+/// text has at most half).
+fn mostly_nul(raw: &[u8]) -> bool {
+    let head = &raw[..raw.len().min(1 << 16)];
+    head.iter().filter(|b| **b == 0).count() * 10 > head.len() * 9
 }
 
 /// Stops early, with a clear message, on files that are plainly not CSV.
@@ -310,6 +323,7 @@ fn in_place_chunked(path: &Path, chunk_size: usize) -> Option<InPlace> {
         || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
         || head.iter().all(u8::is_ascii_whitespace)
         || cr_line_ends(&head)
+        || head.contains(&0)
         || (!head.contains(&b'\n') && len > head.len() as u64);
     if needs_decoding {
         return None;
@@ -332,6 +346,48 @@ fn in_place_chunked(path: &Path, chunk_size: usize) -> Option<InPlace> {
         }
     }
     carry.is_empty().then_some(InPlace { head })
+}
+
+/// The line (1-based) of the first quote that breaks CSV quoting: a `"` in a
+/// value that does not start with one, or a closing quote followed by more
+/// text. `None` when the quoting is sound.
+pub fn stray_quote(text: &[u8], delimiter: u8) -> Option<usize> {
+    let (mut line, mut start, mut quoted, mut i) = (1usize, true, false, 0usize);
+    while let Some(&b) = text.get(i) {
+        if quoted {
+            if b == b'"' {
+                if text.get(i + 1) == Some(&b'"') {
+                    i += 2;
+                    continue;
+                }
+                quoted = false;
+                if !matches!(text.get(i + 1), None | Some(b'\n' | b'\r'))
+                    && text.get(i + 1) != Some(&delimiter)
+                {
+                    return Some(line);
+                }
+            } else if b == b'\n' {
+                line += 1;
+            }
+        } else if b == b'"' {
+            if !start {
+                return Some(line);
+            }
+            quoted = true;
+        } else if b == b'\n' {
+            line += 1;
+            start = true;
+            i += 1;
+            continue;
+        } else if b == delimiter {
+            start = true;
+            i += 1;
+            continue;
+        }
+        start = false;
+        i += 1;
+    }
+    None
 }
 
 /// The line (1-based) where a quoted field opens and never closes, if one does.
@@ -404,6 +460,14 @@ mod tests {
             in_place_chunked(&path, 4).is_none(),
             "a character cut off at the end is invalid"
         );
+    }
+
+    #[test]
+    fn finds_the_line_of_a_stray_quote() {
+        assert_eq!(stray_quote(b"a,b\n1,\"x \"\"y\"\"\"\n", b','), None);
+        assert_eq!(stray_quote(b"a,b\n1,Asha \"the\n2,Ba\"la\n", b','), Some(2));
+        assert_eq!(stray_quote(b"a,b\n1,\"x\"y,2\n", b','), Some(2));
+        assert_eq!(stray_quote(b"a;b\r\n1;\"x;y\"\r\n2;z\"\r\n", b';'), Some(3));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::stats::Rate;
 use super::{
     leakage::Leakage, lost::LostReasons, pipeline::PipelineRisk, sla::Sla, stages::Stages,
 };
-use crate::report::format::money;
+use crate::format::money;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Answer {

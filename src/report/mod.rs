@@ -7,7 +7,7 @@
 
 pub mod charts;
 pub mod csv;
-pub mod format;
+pub use crate::format;
 pub mod html;
 mod instants;
 pub mod json;

@@ -1,6 +1,8 @@
-//! How numbers read in the report: money in the currency's own conventions
-//! (INR groups as 8,40,000), durations as "4 min", "2 h 10 min", "3 days",
-//! rates as "36%". metrics.json keeps the raw numbers; only the report formats.
+//! How numbers and text read for people: money in the currency's own
+//! conventions (INR groups as 8,40,000), durations as "4 min", "2 h 10 min",
+//! "3 days", rates as "36%"; values quoted in messages; text made safe for a
+//! terminal. metrics.json keeps the raw numbers. A leaf: the report, the
+//! review sentences, the summary and the config's messages all use it.
 
 /// The currency's symbol, and whether it groups digits the Indian way.
 fn currency_style(code: &str) -> (&'static str, bool) {
@@ -48,6 +50,17 @@ pub fn terminal_safe(text: &str) -> String {
             }
         })
         .collect()
+}
+
+/// At most 80 characters of a value, for quoting it in a message (with `...`
+/// when cut), control characters escaped.
+pub fn clip(value: &str) -> String {
+    const MAX: usize = 80;
+    let mut out: String = value.chars().take(MAX).collect();
+    if value.chars().nth(MAX).is_some() {
+        out.push_str("...");
+    }
+    terminal_safe(&out)
 }
 
 /// Writes `text` to standard output, terminal-safe. A closed pipe (`| head`)
