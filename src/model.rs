@@ -415,6 +415,12 @@ impl SlaState {
     }
 }
 
+/// Whether a text column is a key that joins or identifies rows (ids): such
+/// values lose invisible characters, which would make two keys of one.
+pub fn is_key(name: &str) -> bool {
+    matches!(name, LEAD_ID | DEAL_ID | SUBMISSION_ID | CALL_ID)
+}
+
 /// The pipeline's stages in order; `contacted` is `first_touch_at`.
 pub const STAGES: [&str; 7] = [
     "captured",

@@ -263,6 +263,13 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
     timings.mark("join");
     timings.starting("computing response times and SLA");
     let ledger = clocks::ledger(joined.leads, as_of, &job.config, &coverage)?;
+    // Masked before any figure is made from it, so metrics.json, the
+    // scorecard and every CSV show only masked names, phones and emails.
+    let ledger = if job.mask_pii {
+        report::csv::mask_pii(&ledger)?
+    } else {
+        ledger
+    };
     timings.mark("clocks");
     Ok(Ledger {
         ledger,

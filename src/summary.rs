@@ -97,6 +97,9 @@ fn file_notes(f: &crate::load::FileStats) -> String {
             f.blank_lines
         );
     }
+    for (what, n) in &f.cleaned {
+        let _ = writeln!(s, "{pad:<8} {n} value(s) repaired: {what}");
+    }
     if let Some(first) = f.footer.first() {
         let _ = writeln!(
             s,

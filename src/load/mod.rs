@@ -41,6 +41,9 @@ pub struct FileStats {
     pub rows_rejected: usize,
     /// Blank lines (records with no value at all) skipped: not rows.
     pub blank_lines: usize,
+    /// Values read after a repair, by what was repaired (`phone: extension
+    /// dropped`, `lead_id: invisible characters removed`).
+    pub cleaned: BTreeMap<String, usize>,
     /// Export header -> canonical column.
     pub mapped: Vec<(String, String)>,
     /// Headers present but not used.
@@ -1154,6 +1157,7 @@ fn parse_columns(
                 });
                 continue;
             }
+            Kind::Text if crate::model::is_key(name) => values::parse_key(&raw, name),
             Kind::Text => values::parse_text(&raw, name),
             Kind::Money => values::parse_money(&raw, name, &problem),
             Kind::Number => values::parse_number(&raw, name, &problem, 7.0 * 86_400.0),
@@ -1291,6 +1295,7 @@ struct Part {
     used: DataFrame,
     rejects: DataFrame,
     unusable: BTreeMap<String, usize>,
+    cleaned: BTreeMap<String, usize>,
     unknown: BTreeMap<String, BTreeMap<String, usize>>,
     currencies: Vec<CurrencyUse>,
 }
@@ -1303,6 +1308,7 @@ struct Parts {
     rows_read: usize,
     /// Records with no value at all (blank lines): skipped, not rows.
     blank_lines: usize,
+    cleaned: BTreeMap<String, usize>,
     unusable: BTreeMap<String, usize>,
     unknown: BTreeMap<String, BTreeMap<String, usize>>,
     currencies: Vec<CurrencyUse>,
@@ -1318,6 +1324,9 @@ impl Parts {
         }
         for (column, n) in part.unusable {
             *self.unusable.entry(column).or_default() += n;
+        }
+        for (what, n) in part.cleaned {
+            *self.cleaned.entry(what).or_default() += n;
         }
         for (column, values) in part.unknown {
             let counts = self.unknown.entry(column).or_default();
@@ -1403,7 +1412,7 @@ fn split(job: &FileJob, (parsed, currencies): (DataFrame, Vec<CurrencyUse>)) -> 
             .map_err(HandoffError::engine("collecting rejected rows"))?
     };
 
-    let unusable = unusable_counts(&parsed, job.mapping)?;
+    let (unusable, cleaned) = unusable_counts(&parsed, job.mapping)?;
     let unknown = normalise::unknown_values(&parsed, job.input)
         .map_err(HandoffError::engine("counting unknown vocabulary"))?;
     let keep: Vec<Expr> = match job.keep {
@@ -1433,6 +1442,7 @@ fn split(job: &FileJob, (parsed, currencies): (DataFrame, Vec<CurrencyUse>)) -> 
         used,
         rejects,
         unusable,
+        cleaned,
         unknown,
         currencies,
     })
@@ -1446,6 +1456,7 @@ fn finish(job: &FileJob, read: ReadFacts, parts: Parts) -> Result<Loaded> {
         rejects,
         rows_read,
         blank_lines,
+        cleaned,
         unusable,
         unknown,
         mut currencies,
@@ -1501,6 +1512,7 @@ fn finish(job: &FileJob, read: ReadFacts, parts: Parts) -> Result<Loaded> {
         rows_used,
         rows_rejected: rows_read - rows_used,
         blank_lines,
+        cleaned,
         mapped: mapping
             .iter()
             .map(|m| (m.header.clone(), m.spec.name.to_string()))
@@ -1536,27 +1548,40 @@ fn finish(job: &FileJob, read: ReadFacts, parts: Parts) -> Result<Loaded> {
     })
 }
 
-/// Phones, emails and synonym-mapped values present in the file but unusable.
-fn unusable_counts(parsed: &DataFrame, mapping: &[Mapped]) -> Result<BTreeMap<String, usize>> {
+/// Phones, emails and synonym-mapped values present in the file but
+/// unusable; and values repaired on the way in (phone extensions dropped,
+/// invisible characters removed from keys).
+fn unusable_counts(parsed: &DataFrame, mapping: &[Mapped]) -> Result<(Counts, Counts)> {
+    const CLEANED: &str = "cleaned:";
     let mut exprs = Vec::new();
+    let count = |e: Expr, name: String| e.sum().cast(DataType::Int64).alias(name);
     for m in mapping {
         let name = m.spec.name;
-        let checked =
-            matches!(m.spec.kind, Kind::Phone | Kind::Email) || normalise::is_mapped(name);
-        if checked {
-            exprs.push(
-                col(raw_col(name))
-                    .is_not_null()
-                    .and(col(name).is_null())
-                    .sum()
-                    .cast(DataType::Int64)
-                    .alias(name),
-            );
+        let raw = col(raw_col(name));
+        if matches!(m.spec.kind, Kind::Phone | Kind::Email) || normalise::is_mapped(name) {
+            exprs.push(count(
+                raw.clone().is_not_null().and(col(name).is_null()),
+                name.into(),
+            ));
+        }
+        if m.spec.kind == Kind::Phone {
+            let ext = raw
+                .clone()
+                .str()
+                .contains(lit(values::PHONE_EXTENSION), false);
+            exprs.push(count(ext, format!("{CLEANED}{name}: extension dropped")));
+        }
+        if m.spec.kind == Kind::Email || crate::model::is_key(name) {
+            let hidden = raw.str().contains(lit(values::INVISIBLE), false);
+            exprs.push(count(
+                hidden,
+                format!("{CLEANED}{name}: invisible characters removed"),
+            ));
         }
     }
-    let mut out = BTreeMap::new();
+    let (mut unusable, mut cleaned) = (Counts::new(), Counts::new());
     if exprs.is_empty() {
-        return Ok(out);
+        return Ok((unusable, cleaned));
     }
     let counts = parsed
         .clone()
@@ -1567,11 +1592,17 @@ fn unusable_counts(parsed: &DataFrame, mapping: &[Mapped]) -> Result<BTreeMap<St
     for c in counts.columns() {
         let n = c.get(0).ok().and_then(|v| v.extract::<i64>()).unwrap_or(0);
         if n > 0 {
-            out.insert(c.name().to_string(), n as usize);
+            match c.name().strip_prefix(CLEANED) {
+                Some(what) => cleaned.insert(what.to_string(), n as usize),
+                None => unusable.insert(c.name().to_string(), n as usize),
+            };
         }
     }
-    Ok(out)
+    Ok((unusable, cleaned))
 }
+
+/// Counts by column or by what was done.
+type Counts = BTreeMap<String, usize>;
 
 /// An empty frame with the rejects columns.
 pub fn empty_rejects() -> DataFrame {

@@ -630,6 +630,9 @@ fn parse_unread(
         .collect()
 }
 
+/// A currency symbol or code; a cell with two holds two amounts (`₹5 $5`).
+const CURRENCY_MARK: &str = r"(?i)[₹$€£₽¥]|\b(?:rs|inr|usd|eur|rub|gbp|aed|sgd|aud|cad)\b";
+
 /// Parses money in column `src` into `out` (`Float64`): `₹8,40,000`, `$22,700.00`,
 /// `35 000 ₽`, `1.234,56 €`, `-1,500`. When both `,` and `.` occur the last is
 /// the decimal separator; a single `,` followed by 1-2 digits is a decimal
@@ -660,7 +663,11 @@ pub fn parse_money(src: &str, out: &str, problem: &str) -> Stages {
             .replace(lit("−"), lit("-"), true)
             .alias(stripped.as_str())],
         vec![
-            c(&stripped).str().contains(lit(r"^[-+]?[0-9][[0-9].,]*$"), false).alias(shape_ok.as_str()),
+            c(&stripped)
+                .str()
+                .contains(lit(r"^[-+]?[0-9][[0-9].,]*$"), false)
+                .and(c(&s).str().count_matches(lit(CURRENCY_MARK), false).lt_eq(lit(1u32)))
+                .alias(shape_ok.as_str()),
             when(has_comma.clone().and(has_dot.clone()))
                 .then(c(&stripped).str().contains(lit(r",[0-9]*$"), false))
                 .otherwise(c(&stripped).str().contains(lit(r"^[-+]?[0-9]+,[0-9]{1,2}$"), false))
@@ -692,7 +699,7 @@ pub fn parse_money(src: &str, out: &str, problem: &str) -> Stages {
             when(c(&ok)).then(c(&number)).otherwise(lit(NULL).cast(DataType::Float64)).alias(out),
             when(c(&s).is_null().or(c(&ok)))
                 .then(null_str())
-                .otherwise(lit("not an amount of money; expected forms like 840000, ₹8,40,000, $22,700.00 or 1.234,56 €"))
+                .otherwise(lit("not an amount of money; expected forms like 840000, ₹8,40,000, $22,700.00 or 1.234,56 € (one amount per cell)"))
                 .alias(problem),
         ],
     ]
@@ -840,7 +847,12 @@ pub fn excel_serial(raw: Expr) -> Expr {
 pub fn parse_email(src: &str, out: &str) -> Stages {
     let s = tmp(src, "s");
     vec![
-        vec![col(src).str().to_lowercase().alias(s.as_str())],
+        vec![
+            without_invisible(col(src))
+                .str()
+                .to_lowercase()
+                .alias(s.as_str()),
+        ],
         vec![
             when(
                 c(&s)
@@ -858,6 +870,25 @@ pub fn parse_email(src: &str, out: &str) -> Stages {
 pub fn parse_text(src: &str, out: &str) -> Stages {
     vec![vec![col(src).alias(out)]]
 }
+
+/// Characters that print as nothing (zero-width space, joiners, word joiner,
+/// a byte-order mark inside the text): invisible in a spreadsheet, yet they
+/// make `L1` and `L1\u{200b}` two keys.
+pub const INVISIBLE: &str = "[\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}]";
+
+/// A key (an id or an email): text without invisible characters, empty as null.
+pub fn without_invisible(e: Expr) -> Expr {
+    clean_text(e.str().replace_all(lit(INVISIBLE), lit(""), false))
+}
+
+/// A key column: trimmed, invisible characters removed, empty as null.
+pub fn parse_key(src: &str, out: &str) -> Stages {
+    vec![vec![without_invisible(col(src)).alias(out)]]
+}
+
+/// A phone extension at the end of a number (`#4`, `ext 12`, `ext. 12`,
+/// `x12`, `extension 7`): not part of the number.
+pub const PHONE_EXTENSION: &str = r"(?i)\s*(?:#|ext\.?|extension|x)\s*[0-9]{1,6}\s*$";
 
 /// A country's numbering plan, enough to complete national numbers to E.164.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1056,7 +1087,14 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
         .then(lit(NULL).cast(DataType::Int64))
         .otherwise(drop);
     vec![
-        vec![col(src).str().strip_prefix(lit("p:")).alias(s.as_str())],
+        vec![
+            col(src)
+                .str()
+                .strip_prefix(lit("p:"))
+                .str()
+                .replace(lit(PHONE_EXTENSION), lit(""), false)
+                .alias(s.as_str()),
+        ],
         vec![
             c(&s)
                 .str()

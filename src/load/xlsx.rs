@@ -238,20 +238,18 @@ fn to_frame(
         .take_while(|c| c.0 == header_row)
         .cloned()
         .collect();
-    let first_col = header_cells.iter().map(|c| c.1).min().unwrap_or(0);
-    let last_col = header_cells.iter().map(|c| c.1).max().unwrap_or(0);
-    let width = (last_col - first_col + 1) as usize;
-    let mut headers = vec![String::new(); width];
-    for (_, c, t) in &header_cells {
-        headers[(c - first_col) as usize] = t.clone();
-    }
+    // One column per header cell present: a stray header cell at column XFD
+    // must not make 16,384 columns of every row (memory follows the cells).
+    let header_cols: Vec<u32> = header_cells.iter().map(|c| c.1).collect();
+    let headers: Vec<String> = header_cells.iter().map(|c| c.2.clone()).collect();
+    let width = headers.len();
     let mut columns: Vec<Vec<Option<String>>> = vec![Vec::new(); width];
     let mut lines: Vec<u32> = Vec::new();
     let mut current = None;
     for (r, c, t) in cells.into_iter().skip(header_cells.len()) {
-        if c < first_col || c > last_col {
+        let Ok(slot) = header_cols.binary_search(&c) else {
             continue;
-        }
+        };
         if current != Some(r) {
             current = Some(r);
             lines.push(r + 1);
@@ -259,8 +257,8 @@ fn to_frame(
                 column.push(None);
             }
         }
-        if let Some(slot) = columns[(c - first_col) as usize].last_mut() {
-            *slot = Some(t);
+        if let Some(value) = columns[slot].last_mut() {
+            *value = Some(t);
         }
     }
     let names = crate::load::unique_names(&headers);

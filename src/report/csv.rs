@@ -141,15 +141,56 @@ fn write_sliced(
     batched.finish().map_err(io)
 }
 
+/// An email address anywhere in a text (its domain kept as group 1).
+const EMAIL_IN_TEXT: &str = r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)";
+/// A phone number anywhere in a text: eight or more digits, single spaces,
+/// dashes, dots or brackets between them, an optional `+`.
+const PHONE_IN_TEXT: &str = r"\+?\(?[0-9](?:[ .\-()]?[0-9]){7,}";
+
+/// Emails and phone numbers inside free text (a lost reason, an id that is an
+/// email, a landing page's query) replaced by masks.
+fn scrub(text: Expr) -> Expr {
+    text.str()
+        .replace_all(lit(EMAIL_IN_TEXT), lit("***@$1"), false)
+        .str()
+        .replace_all(lit(PHONE_IN_TEXT), lit("***"), false)
+}
+
+/// A rejected value under masking: a personal column's value, or a value
+/// beyond the header (a shifted row), hidden whole; any other value with
+/// letters, an `@` or seven digits (a name or phone shifted into a date
+/// column) keeps only its first character; dates and amounts stay readable.
+fn rejected_value(value: Expr) -> Expr {
+    let personal = col("column").str().contains(
+        lit(r"\((name|phone|email)\)|a field after the last header"),
+        false,
+    );
+    let risky = value
+        .clone()
+        .str()
+        .contains(lit(r"[\p{L}@]|(?:[0-9][^0-9]*){7}"), false);
+    when(personal)
+        .then(lit("***"))
+        .when(risky)
+        .then(concat_str(
+            [value.clone().str().head(lit(1i64)), lit("***")],
+            "",
+            false,
+        ))
+        .otherwise(value)
+}
+
 /// Masks personal data for reports that leave the company: names keep their
 /// first letter, phones their country code and last two digits, emails their
-/// first letter and domain; a rejected value of such a column is hidden.
+/// first letter and domain; emails and phones inside any other text are
+/// masked too, and rejected values that could be personal are hidden.
 pub fn mask_pii(df: &DataFrame) -> Result<DataFrame> {
     use crate::model::{EMAIL, NAME, PHONE};
     let text = |c: &str| col(c).cast(DataType::String);
     let mut exprs = Vec::new();
-    for name in df.get_column_names() {
-        let n = name.as_str();
+    let rejects = df.column("column").is_ok() && df.column("value").is_ok();
+    for column in df.columns() {
+        let n = column.name().as_str();
         let masked = match n {
             NAME => concat_str([text(n).str().head(lit(1i64)), lit("***")], "", false),
             PHONE => concat_str(
@@ -170,14 +211,10 @@ pub fn mask_pii(df: &DataFrame) -> Result<DataFrame> {
                 "",
                 false,
             ),
-            // rejects.csv: the raw value of a personal column.
-            "value" if df.column("column").is_ok() => when(
-                col("column")
-                    .str()
-                    .contains(lit(r"\((name|phone|email)\)"), false),
-            )
-            .then(lit("***"))
-            .otherwise(text(n)),
+            "value" if rejects => rejected_value(text(n)),
+            // The tool's own words in rejects.csv.
+            "file" | "input" | "column" | "reason" if rejects => continue,
+            _ if column.dtype() == &DataType::String => scrub(col(n)),
             _ => continue,
         };
         exprs.push(masked.alias(n));
