@@ -9,6 +9,7 @@ mod html;
 mod ledger;
 mod presets;
 mod properties;
+mod regression;
 mod safety;
 mod sample;
 mod scorecard;

@@ -9,9 +9,17 @@ pub fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/handoff")
 }
 
+/// The binary under test: this build's, or `HANDOFF_BIN` (to run the tests
+/// against an earlier build and see a regression test fail there).
+pub fn binary() -> PathBuf {
+    std::env::var_os("HANDOFF_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_handoff")))
+}
+
 /// Runs `handoff` with arguments; returns its output.
 pub fn handoff(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_handoff"))
+    Command::new(binary())
         .args(args)
         .output()
         .expect("the handoff binary runs")
