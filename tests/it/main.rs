@@ -14,3 +14,4 @@ mod safety;
 mod sample;
 mod scorecard;
 mod support;
+mod whole_files;

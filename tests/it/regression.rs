@@ -461,3 +461,55 @@ fn defect_14_values_are_never_silently_mangled() {
         .fold(0.0, f64::max);
     assert!(peak > 0.0 && peak < 1_000.0, "peak {peak} MiB");
 }
+
+/// The files of one whole scorecard run.
+const REPORT: [&str; 13] = [
+    "ledger.csv",
+    "orphans.csv",
+    "rejects.csv",
+    "sla_breaches.csv",
+    "never_touched.csv",
+    "waiting.csv",
+    "under_worked.csv",
+    "lost_without_reason.csv",
+    "returns_without_reason.csv",
+    "pipeline_at_risk.csv",
+    "metrics.json",
+    "scorecard.html",
+    ".handoff.lock",
+];
+
+#[test]
+fn fault_a_killed_run_leaves_one_whole_report_after_the_rerun() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let out = tempfile::tempdir().unwrap();
+    let run = || {
+        Command::new(binary())
+            .args(["scorecard", "--data", sample.to_str().unwrap(), "--out"])
+            .arg(out.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // Killed at moments spread over a run (loading, computing, writing).
+    for delay_ms in [30, 250, 700, 1_200, 1_700] {
+        let mut child = run();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    assert!(run().wait().unwrap().success());
+    let mut names: Vec<String> = fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = REPORT.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(names, expected, "one whole report, no temporaries");
+    let html = fs::read_to_string(out.path().join("scorecard.html")).unwrap();
+    assert!(html.trim_end().ends_with("</html>"));
+    let json = fs::read_to_string(out.path().join("metrics.json")).unwrap();
+    assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
+}
