@@ -32,6 +32,8 @@ pub struct Config {
     pub lost_reasons: LostReasons,
     pub leakage: Leakage,
     pub pipeline: Pipeline,
+    /// What "good" is for the headline numbers, and how cohorts are compared.
+    pub targets: Targets,
     /// Units of `business.currency` per unit of another currency (`USD = 83.2`).
     pub exchange_rates: BTreeMap<String, f64>,
     /// Per input (`leads`, `deals`, `forms`, `calls`, `spend`): export header -> canonical name,
@@ -527,6 +529,59 @@ impl Default for Leakage {
     }
 }
 
+/// The targets the headline numbers are judged against, and the settled
+/// cohorts the funnel is read on.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Targets {
+    /// Share of leads answered within their SLA.
+    pub sla_compliance: f64,
+    /// Median first response, business time.
+    pub median_response: Duration,
+    /// Share of contacted leads that reach a meeting.
+    pub contact_to_meeting: f64,
+    /// Expected leakage at most this share of the average week's won revenue.
+    pub leakage_share: f64,
+    /// Settled cohorts: leads captured this many weeks before the period's
+    /// end, `[from, to]` (old enough for their outcome to be known).
+    pub settled_weeks: [u32; 2],
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Self {
+            sla_compliance: 0.8,
+            median_response: Duration::minutes(15),
+            contact_to_meeting: 0.2,
+            leakage_share: 0.1,
+            settled_weeks: [5, 12],
+        }
+    }
+}
+
+impl Targets {
+    fn validate(&self) -> Result<(), String> {
+        for (key, v) in [
+            ("sla_compliance", self.sla_compliance),
+            ("contact_to_meeting", self.contact_to_meeting),
+            ("leakage_share", self.leakage_share),
+        ] {
+            if !(v.is_finite() && v > 0.0 && v <= 1.0) {
+                return Err(format!(
+                    "targets.{key}: {v} is not a share; give a number above 0 and at most 1, e.g. 0.8"
+                ));
+            }
+        }
+        let [from, to] = self.settled_weeks;
+        if from == 0 || to < from || to > 52 {
+            return Err(format!(
+                "targets.settled_weeks: [{from}, {to}] is not a range of weeks; give [from, to] with 1 <= from <= to <= 52, e.g. [5, 12]"
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Export header -> canonical column, per input.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -902,6 +957,7 @@ impl Config {
                 "leakage.average_deal: {avg:e} is not a usable amount; give a positive number up to {MAX_MONEY:e} in {cur}, e.g. average_deal = 250000"
             ));
         }
+        self.targets.validate()?;
         for input in crate::model::Input::ALL {
             self.columns.chosen_preset(input)?;
         }

@@ -138,6 +138,38 @@ pub fn percent(rate: Option<f64>) -> String {
     rate.map_or("n/a".into(), |r| format!("{:.0}%", r * 100.0))
 }
 
+/// A local ISO 8601 instant as a person reads it: `Tue 10 Nov, 09:35`
+/// (the text as given when it is not such an instant).
+pub fn when(iso: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(iso)
+        .map(|t| t.format("%a %-d %b, %H:%M").to_string())
+        .unwrap_or_else(|_| iso.to_string())
+}
+
+/// Money in lakh and crore for INR (`₹8.3 lakh`, `₹1.6 crore`), else in
+/// thousands and millions (`$82k`, `$1.6M`): for chart axes and short labels.
+pub fn money_short(value: f64, currency: &str) -> String {
+    let (symbol, indian) = currency_style(currency);
+    let v = value.abs();
+    let sign = if value < 0.0 { "-" } else { "" };
+    let text = if indian {
+        match v {
+            v if v >= 1e7 => format!("{:.1} crore", v / 1e7),
+            v if v >= 1e5 => format!("{:.1} lakh", v / 1e5),
+            v if v >= 1e3 => format!("{:.0}k", v / 1e3),
+            v => format!("{v:.0}"),
+        }
+    } else {
+        match v {
+            v if v >= 1e9 => format!("{:.1}B", v / 1e9),
+            v if v >= 1e6 => format!("{:.1}M", v / 1e6),
+            v if v >= 1e3 => format!("{:.0}k", v / 1e3),
+            v => format!("{v:.0}"),
+        }
+    };
+    format!("{sign}{symbol}{text}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -439,6 +439,29 @@ fn latest_record(loaded: &[Loaded]) -> Result<i64> {
     })
 }
 
+/// Rejected rows by reason, most first (then by reason).
+fn rejected_by_reason(rejects: &DataFrame) -> Result<Vec<(String, u64)>> {
+    let df = rejects
+        .clone()
+        .lazy()
+        .group_by([col("reason")])
+        .agg([len().cast(DataType::UInt64).alias("n")])
+        .sort(
+            ["n", "reason"],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+        .collect()
+        .map_err(HandoffError::engine("counting rejected rows"))?;
+    (0..df.height())
+        .map(|i| {
+            Ok((
+                metrics::stats::str_at(&df, "reason", i)?.unwrap_or_default(),
+                metrics::stats::u64_at(&df, "n", i)?.unwrap_or(0),
+            ))
+        })
+        .collect()
+}
+
 /// Computes `metrics.json`'s figures for a built ledger with a period.
 pub fn scorecard(ledger: &Ledger, job: &LedgerJob) -> Result<Metrics> {
     let period = ledger
@@ -456,6 +479,7 @@ pub fn scorecard(ledger: &Ledger, job: &LedgerJob) -> Result<Metrics> {
         &ctx,
         ledger.files.clone(),
         ledger.counts.clone(),
+        rejected_by_reason(&ledger.rejects)?,
         &ledger.orphans,
         ledger.spend.as_ref(),
     )

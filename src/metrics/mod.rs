@@ -2,9 +2,11 @@
 //! ledger. One module per section; each is a pure function from the ledger
 //! (and the period) to a typed, serialisable struct. Nothing here does I/O.
 
+pub mod activity;
 pub mod campaigns;
 pub mod leakage;
 pub mod lost;
+pub mod marketing;
 pub mod pipeline;
 pub mod quality;
 pub mod response;
@@ -15,6 +17,7 @@ pub mod speed;
 pub mod stages;
 pub mod stats;
 pub mod trend;
+pub mod verdict;
 pub mod volume;
 
 use polars::prelude::*;
@@ -73,6 +76,9 @@ impl Ctx<'_> {
 pub struct Accounting {
     pub files: Vec<FileStats>,
     pub joins: JoinCounts,
+    /// Rejected rows by reason (a row with several problems counts under each),
+    /// most first.
+    pub rejected_by_reason: Vec<(String, u64)>,
     /// For every file, rows read = rows used + rows rejected.
     pub balanced: bool,
 }
@@ -97,6 +103,8 @@ pub struct Metrics {
     /// reason and what would measure it.
     pub not_measured: Vec<NotMeasured>,
     pub volume: volume::Volume,
+    /// The period's meetings, proposals, wins and losses, whatever week the lead came in.
+    pub activity: activity::Activity,
     /// Null when first touch is not measured.
     pub response: Option<response::Response>,
     /// Null when first touch is not measured.
@@ -107,12 +115,16 @@ pub struct Metrics {
     pub routing: Option<routing::Routing>,
     pub stages: stages::Stages,
     pub campaigns: campaigns::Campaigns,
+    /// Spend and what it bought, per campaign and source, over 1, 4 and 12 weeks.
+    pub marketing: marketing::Marketing,
     pub lost_reasons: lost::LostReasons,
     pub leakage: leakage::Leakage,
     pub pipeline: pipeline::PipelineRisk,
     pub data_quality: quality::Quality,
     pub trend: trend::Trend,
     pub review: review::Review,
+    /// The first screen: headlines against targets, findings, three actions.
+    pub verdict: verdict::Verdict,
 }
 
 /// Computes every section.
@@ -120,6 +132,7 @@ pub fn compute(
     ctx: &Ctx,
     files: Vec<FileStats>,
     joins: JoinCounts,
+    rejected_by_reason: Vec<(String, u64)>,
     orphans: &DataFrame,
     spend: Option<&DataFrame>,
 ) -> Result<Metrics> {
@@ -134,7 +147,7 @@ pub fn compute(
     let pipeline = pipeline::compute(ctx)?;
     let leakage = leakage::compute(ctx)?;
     let review = review::compute(&stages, sla.as_ref(), &lost_reasons, &pipeline, &leakage);
-    Ok(Metrics {
+    let mut metrics = Metrics {
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION"),
         business: ctx.config.business.name.clone(),
@@ -146,11 +159,13 @@ pub fn compute(
         accounting: Accounting {
             files,
             joins,
+            rejected_by_reason,
             balanced,
         },
         coverage: ctx.coverage.clone(),
         not_measured: not_measured(ctx.coverage),
         volume: volume::compute(ctx)?,
+        activity: activity::compute(ctx)?,
         response: touch.then(|| response::compute(ctx)).transpose()?,
         speed_to_lead: touch.then(|| speed::compute(ctx)).transpose()?,
         sla,
@@ -161,13 +176,17 @@ pub fn compute(
             .transpose()?,
         stages,
         campaigns: campaigns::compute(ctx, spend)?,
+        marketing: marketing::compute(ctx, spend)?,
         lost_reasons,
         leakage,
         pipeline,
         data_quality: quality::compute(ctx, orphans)?,
         trend: trend::compute(ctx)?,
         review,
-    })
+        verdict: verdict::Verdict::default(),
+    };
+    metrics.verdict = verdict::compute(&metrics, ctx.config);
+    Ok(metrics)
 }
 
 /// Each figure of metrics.json and the basis it stands on: a figure is null

@@ -13,6 +13,8 @@ use crate::model::*;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AtRisk {
     pub lead_id: String,
+    pub name: Option<String>,
+    pub phone: Option<String>,
     pub owner: Option<String>,
     pub source: Option<String>,
     pub campaign: Option<String>,
@@ -84,6 +86,8 @@ pub fn compute(ctx: &Ctx) -> Result<PipelineRisk> {
         value += deal.unwrap_or(0.0);
         stale.push(AtRisk {
             lead_id: stats::str_at(&df, LEAD_ID, i)?.unwrap_or_default(),
+            name: stats::str_at(&df, NAME, i)?,
+            phone: stats::str_at(&df, PHONE, i)?,
             owner: stats::str_at(&df, OWNER, i)?,
             source: stats::str_at(&df, FT_SOURCE, i)?,
             campaign: stats::str_at(&df, FT_CAMPAIGN, i)?,

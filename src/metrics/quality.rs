@@ -54,6 +54,10 @@ pub struct Orphans {
     pub segment: String,
     pub forms: u64,
     pub inbound_calls: u64,
+    /// (forms + inbound calls) x worked win rate x average deal: what these
+    /// inquiries would likely have brought had they been worked; null when
+    /// the expected leakage cannot be priced.
+    pub expected_value: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -142,14 +146,18 @@ pub fn compute(ctx: &Ctx, orphans: &DataFrame) -> Result<Quality> {
                 .alias("calls"),
         ],
     )?;
+    let price = super::leakage::expected_price(ctx)?;
     let orphans_by_channel = stats::segments(&by_channel)?
         .into_iter()
         .enumerate()
         .map(|(i, segment)| {
+            let forms = stats::u64_at(&by_channel, "forms", i)?.unwrap_or(0);
+            let inbound_calls = stats::u64_at(&by_channel, "calls", i)?.unwrap_or(0);
             Ok(Orphans {
                 segment,
-                forms: stats::u64_at(&by_channel, "forms", i)?.unwrap_or(0),
-                inbound_calls: stats::u64_at(&by_channel, "calls", i)?.unwrap_or(0),
+                forms,
+                inbound_calls,
+                expected_value: price.map(|p| (forms + inbound_calls) as f64 * p),
             })
         })
         .collect::<Result<_>>()?;

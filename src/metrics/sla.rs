@@ -28,6 +28,8 @@ pub struct SlaCounts {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Breach {
     pub lead_id: String,
+    pub name: Option<String>,
+    pub phone: Option<String>,
     pub owner: Option<String>,
     pub source: Option<String>,
     pub campaign: Option<String>,
@@ -45,6 +47,8 @@ pub struct Breach {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LeadRef {
     pub lead_id: String,
+    pub name: Option<String>,
+    pub phone: Option<String>,
     pub owner: Option<String>,
     pub source: Option<String>,
     pub captured_at: String,
@@ -60,6 +64,8 @@ pub fn lead_refs(lf: LazyFrame, tz: chrono_tz::Tz) -> Result<Vec<LeadRef>> {
         .map(|i| {
             Ok(LeadRef {
                 lead_id: stats::str_at(&df, LEAD_ID, i)?.unwrap_or_default(),
+                name: stats::str_at(&df, NAME, i)?,
+                phone: stats::str_at(&df, PHONE, i)?,
                 owner: stats::str_at(&df, OWNER, i)?,
                 source: stats::str_at(&df, FT_SOURCE, i)?,
                 captured_at: stats::time_at(&df, CAPTURED_AT, i, tz)?.unwrap_or_default(),
@@ -72,6 +78,8 @@ pub fn lead_refs(lf: LazyFrame, tz: chrono_tz::Tz) -> Result<Vec<LeadRef>> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Waiting {
     pub lead_id: String,
+    pub name: Option<String>,
+    pub phone: Option<String>,
     pub owner: Option<String>,
     pub source: Option<String>,
     pub captured_at: String,
@@ -104,6 +112,8 @@ fn waiting(ctx: &Ctx) -> Result<Vec<Waiting>> {
         .map(|i| {
             Ok(Waiting {
                 lead_id: stats::str_at(&df, LEAD_ID, i)?.unwrap_or_default(),
+                name: stats::str_at(&df, NAME, i)?,
+                phone: stats::str_at(&df, PHONE, i)?,
                 owner: stats::str_at(&df, OWNER, i)?,
                 source: stats::str_at(&df, FT_SOURCE, i)?,
                 captured_at: stats::time_at(&df, CAPTURED_AT, i, tz)?.unwrap_or_default(),
@@ -253,6 +263,8 @@ fn breaches(ctx: &Ctx) -> Result<Vec<Breach>> {
         .map(|i| {
             Ok(Breach {
                 lead_id: stats::str_at(&df, LEAD_ID, i)?.unwrap_or_default(),
+                name: stats::str_at(&df, NAME, i)?,
+                phone: stats::str_at(&df, PHONE, i)?,
                 owner: stats::str_at(&df, OWNER, i)?,
                 source: stats::str_at(&df, FT_SOURCE, i)?,
                 campaign: stats::str_at(&df, FT_CAMPAIGN, i)?,

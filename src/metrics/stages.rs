@@ -47,11 +47,26 @@ pub struct Window {
     pub by_owner: Vec<Funnel>,
 }
 
+/// The funnel of settled cohorts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Settled {
+    /// First and last local day of capture.
+    pub first_day: String,
+    pub last_day: String,
+    /// Weeks before the period's end: `[from, to]`.
+    pub weeks: [u32; 2],
+    pub overall: Funnel,
+    pub by_source: Vec<Funnel>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stages {
     /// `[stage, measured]`: whether the inputs measure each stage.
     pub measured: Vec<(&'static str, bool)>,
     pub windows: Vec<Window>,
+    /// Settled cohorts: leads captured `targets.settled_weeks` weeks before
+    /// the period's end, old enough for their later stages to be known.
+    pub settled: Settled,
 }
 
 /// Index pairs of the conversions reported: consecutive, then captured -> won.
@@ -174,9 +189,24 @@ pub fn compute(ctx: &Ctx) -> Result<Stages> {
             by_owner: segmented(cohort, OWNER, m)?,
         });
     }
+    let [from, to] = ctx.config.targets.settled_weeks;
+    let week_ms = 7 * 86_400_000;
+    let (start, end) = (
+        ctx.period.end - i64::from(to) * week_ms,
+        ctx.period.end - i64::from(from) * week_ms,
+    );
+    let settled = ctx.cohort_between(start, end);
+    let day = |ms: i64| crate::period::local_date(ms, tz).to_string();
     Ok(Stages {
         measured: STAGES.iter().copied().zip(m).collect(),
         windows,
+        settled: Settled {
+            first_day: day(start),
+            last_day: day(end - 1),
+            weeks: [from, to],
+            overall: funnel(settled.clone(), m)?,
+            by_source: segmented(settled, FT_SOURCE, m)?,
+        },
     })
 }
 

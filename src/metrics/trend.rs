@@ -24,7 +24,9 @@ pub struct Week {
     pub sla_compliance: Option<Rate>,
     /// Median business minutes to first touch, over leads with a touch time.
     pub median_business_response: Option<f64>,
-    /// Null when contacts or meetings are not measured.
+    /// Contacted leads that reached a meeting, both counted at the same age
+    /// as the period's own cohort (this week seen at as-of, last week at
+    /// as-of minus 7 days, ...): like for like. Null when not measured.
     pub contact_to_meeting: Option<Rate>,
     /// The week's process losses x worked win rate x average deal.
     pub expected_leakage: Option<f64>,
@@ -36,7 +38,16 @@ pub struct Trend {
     pub weeks: Vec<Week>,
 }
 
-fn week(ctx: &Ctx, period: &Period, price: Option<f64>) -> Result<Week> {
+/// Reached a stage by `cutoff`: its timestamp or a later stage's at or before it.
+fn reached_by(stage_columns: &[&str], cutoff: i64) -> Expr {
+    stage_columns.iter().fold(lit(false), |acc, c| {
+        acc.or(col(*c).lt_eq(lit(cutoff)).fill_null(lit(false)))
+    })
+}
+
+/// `cutoff`: the moment this week's cohort is seen at, so every week is read
+/// at the same age as the period's own cohort (as-of minus the weeks between).
+fn week(ctx: &Ctx, period: &Period, price: Option<f64>, cutoff: i64) -> Result<Week> {
     let touch = ctx.coverage.measured(Basis::FirstTouch);
     let m = super::stages::measured(ctx.coverage);
     let df = stats::one_row(
@@ -54,11 +65,14 @@ fn week(ctx: &Ctx, period: &Period, price: Option<f64>) -> Result<Week> {
                 .cast(DataType::UInt64)
                 .alias("breached"),
             col(BUSINESS_RESPONSE_MIN).median().alias("median"),
-            col("reached_contacted")
-                .sum()
-                .cast(DataType::UInt64)
-                .alias("contacted"),
-            col("reached_meeting")
+            reached_by(
+                &[CONTACTED_AT, QUALIFIED_AT, MEETING_AT, PROPOSAL_AT, WON_AT],
+                cutoff,
+            )
+            .sum()
+            .cast(DataType::UInt64)
+            .alias("contacted"),
+            reached_by(&[MEETING_AT, PROPOSAL_AT, WON_AT], cutoff)
                 .sum()
                 .cast(DataType::UInt64)
                 .alias("meeting"),
@@ -90,7 +104,11 @@ pub fn compute(ctx: &Ctx) -> Result<Trend> {
     periods.push(ctx.period.clone());
     let weeks = periods
         .iter()
-        .map(|p| week(ctx, p, price))
+        .map(|p| {
+            // Whole weeks between this week's start and the period's.
+            let weeks_back = ((ctx.period.start - p.start) as f64 / 604_800_000.0).round() as i64;
+            week(ctx, p, price, ctx.as_of - weeks_back * 604_800_000)
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(Trend { weeks })
 }
@@ -111,8 +129,8 @@ mod tests {
                 Column::new(SLA_STATUS.into(), ["met", "breached"]),
                 Column::new(BUSINESS_RESPONSE_MIN.into(), [Some(3.0), Some(45.0)]),
                 Column::new(NEVER_TOUCHED.into(), [false, false]),
-                Column::new("reached_contacted".into(), [true, true]),
-                Column::new("reached_meeting".into(), [true, false]),
+                Column::new(CONTACTED_AT.into(), [at(103), at(-13 * 1440 + 45)]),
+                Column::new(MEETING_AT.into(), [Some(at(900)), None]),
             ],
         );
         let config = config();
@@ -150,5 +168,43 @@ mod tests {
         assert_eq!(t.weeks[7].sla_compliance.as_ref().unwrap().rate, None);
         // No won deals: no average deal, so no money figure.
         assert_eq!(this.expected_leakage, None);
+    }
+
+    #[test]
+    fn last_weeks_cohort_is_read_at_the_same_age_as_this_weeks() {
+        let day = 1440;
+        // This week: a, captured on day 1, meeting on day 2 (seen at as-of, day 7).
+        // Last week: b and c, captured on day -6; b's meeting on day -4 (two days
+        // after capture), c's on day 3 (nine days after). At as-of both count;
+        // at the same age (as-of minus 7 days, day 0) only b does: 1 of 2.
+        let df = ledger(
+            3,
+            vec![
+                Column::new(LEAD_ID.into(), ["a", "b", "c"]),
+                Column::new(CAPTURED_AT.into(), [at(day), at(-6 * day), at(-6 * day)]),
+                Column::new(
+                    CONTACTED_AT.into(),
+                    [at(day + 5), at(-6 * day + 5), at(-6 * day + 5)],
+                ),
+                Column::new(MEETING_AT.into(), [at(2 * day), at(-4 * day), at(3 * day)]),
+            ],
+        );
+        let config = config();
+        let period = w46();
+        let ctx = Ctx {
+            ledger: &df,
+            period: &period,
+            as_of: period.end,
+            config: &config,
+            coverage: &Default::default(),
+        };
+        let t = compute(&ctx).unwrap();
+        let rate = |w: &Week| w.contact_to_meeting.clone().map(|r| (r.k, r.n));
+        assert_eq!(rate(&t.weeks[8]), Some((1, 1)));
+        assert_eq!(
+            rate(&t.weeks[7]),
+            Some((1, 2)),
+            "c's meeting came later than 7 days after capture"
+        );
     }
 }

@@ -69,7 +69,8 @@ fn canvas(
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(chart_error)?;
-        let n = labels.len().max(1) as u32;
+        // Segments 0..=n-1: one per label, none empty at the right.
+        let n = (labels.len().max(2) - 1) as u32;
         let mut chart = ChartBuilder::on(&root)
             .margin(8)
             .x_label_area_size(36)

@@ -11,6 +11,8 @@ pub use crate::format;
 pub mod html;
 mod instants;
 pub mod json;
+mod sections;
+pub mod view;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

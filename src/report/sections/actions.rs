@@ -1,0 +1,205 @@
+//! The action lists, complete inside the file: every lead, the first ten
+//! shown and the rest folded, each with its name, phone, owner and source,
+//! due and delay in readable local time. The CSVs beside the report hold the
+//! same rows for a spreadsheet.
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::format::{duration, money};
+use crate::metrics::Metrics;
+use crate::metrics::sla::LeadRef;
+use crate::report::view::{Block, Row, Section, Table, at, or_none};
+
+fn person(name: Option<&String>, phone: Option<&String>) -> [String; 2] {
+    [
+        name.cloned().unwrap_or_default(),
+        phone.cloned().unwrap_or_default(),
+    ]
+}
+
+fn lead_rows(list: &[LeadRef]) -> Vec<Row> {
+    list.iter()
+        .map(|l| {
+            let [name, phone] = person(l.name.as_ref(), l.phone.as_ref());
+            Row::new(vec![
+                l.lead_id.clone(),
+                name,
+                phone,
+                or_none(l.owner.as_ref()),
+                or_none(l.source.as_ref()),
+                at(Some(&l.captured_at)),
+            ])
+        })
+        .collect()
+}
+
+const LEAD_HEAD: [&str; 6] = ["Lead", "Name", "Phone", "Owner", "Source", "Captured"];
+
+fn sla_lists(m: &Metrics, out: &mut Vec<Block>) {
+    let Some(sla) = &m.sla else { return };
+    let breaches = sla
+        .breaches
+        .iter()
+        .map(|b| {
+            let [name, phone] = person(b.name.as_ref(), b.phone.as_ref());
+            Row::new(vec![
+                b.lead_id.clone(),
+                name,
+                phone,
+                or_none(b.owner.as_ref()),
+                or_none(b.source.as_ref()),
+                b.tier.clone(),
+                at(b.due_at.as_deref()),
+                format!("{} late", duration(b.delay_business_min)),
+                if b.first_touch_at.is_none() {
+                    "not yet".into()
+                } else {
+                    at(b.first_touch_at.as_deref())
+                },
+            ])
+        })
+        .collect();
+    out.push(Block::Table {
+        table: Table::new(
+            format!("First response late: {} leads", sla.breaches.len()),
+            "Longest delay first (business time); \"not yet\": still untouched.",
+            &[
+                "Lead",
+                "Name",
+                "Phone",
+                "Owner",
+                "Source",
+                "Intent",
+                "Due",
+                "Late by",
+                "First touch",
+            ],
+            breaches,
+        )
+        .with_file("sla_breaches.csv"),
+    });
+    out.push(Block::Table {
+        table: Table::new(
+            format!(
+                "Untouched past the due time: {} leads",
+                sla.never_touched_leads.len()
+            ),
+            "Process losses until someone calls them; oldest first.",
+            &LEAD_HEAD,
+            lead_rows(&sla.never_touched_leads),
+        )
+        .with_file("never_touched.csv"),
+    });
+    let waiting = sla
+        .waiting_leads
+        .iter()
+        .map(|w| {
+            let [name, phone] = person(w.name.as_ref(), w.phone.as_ref());
+            Row::new(vec![
+                w.lead_id.clone(),
+                name,
+                phone,
+                or_none(w.owner.as_ref()),
+                or_none(w.source.as_ref()),
+                at(Some(&w.captured_at)),
+                at(w.due_at.as_deref()),
+            ])
+        })
+        .collect();
+    out.push(Block::Table {
+        table: Table::new(
+            format!("Waiting, not yet due: {} leads", sla.waiting_leads.len()),
+            "Captured after hours or just before the report: not late yet; soonest due first.",
+            &[
+                "Lead", "Name", "Phone", "Owner", "Source", "Captured", "Due",
+            ],
+            waiting,
+        )
+        .with_file("waiting.csv"),
+    });
+    if sla.attempts.is_some() {
+        out.push(Block::Table {
+            table: Table::new(
+                format!(
+                    "Lost as unreachable after too few attempts: {} leads",
+                    sla.under_worked_leads.len()
+                ),
+                format!(
+                    "Fewer than {} outbound attempts in the window after capture.",
+                    m.sla
+                        .as_ref()
+                        .and_then(|s| s.attempts.as_ref())
+                        .map_or(0, |a| a.minimum)
+                ),
+                &LEAD_HEAD,
+                lead_rows(&sla.under_worked_leads),
+            )
+            .with_file("under_worked.csv"),
+        });
+    }
+}
+
+pub fn section(m: &Metrics, _config: &Config) -> Result<Section> {
+    let mut blocks = Vec::new();
+    sla_lists(m, &mut blocks);
+    let cur = m.currency.as_str();
+    let stale = m
+        .pipeline
+        .stale_proposals
+        .iter()
+        .map(|s| {
+            let [name, phone] = person(s.name.as_ref(), s.phone.as_ref());
+            Row::new(vec![
+                s.lead_id.clone(),
+                name,
+                phone,
+                or_none(s.owner.as_ref()),
+                at(s.proposal_at.as_deref()),
+                format!("{:.0} days", s.days_since_proposal.unwrap_or(0.0)),
+                money(s.deal_value, cur),
+                at(s.next_action_at.as_deref()),
+            ])
+        })
+        .collect();
+    blocks.push(Block::Table {
+        table: Table::new(
+            format!(
+                "Proposals with no movement: {}, worth {}",
+                m.pipeline.stale_proposals.len(),
+                money(Some(m.pipeline.stale_value), cur)
+            ),
+            format!(
+                "Open leads whose proposal went out over {:.0} days ago, any week; largest first.",
+                m.pipeline.stale_after_days
+            ),
+            &[
+                "Lead",
+                "Name",
+                "Phone",
+                "Owner",
+                "Proposal sent",
+                "Since",
+                "Value",
+                "Next action",
+            ],
+            stale,
+        )
+        .with_file("pipeline_at_risk.csv"),
+    });
+    if let Some(n) = m.lost_reasons.without_reason {
+        blocks.push(Block::Table {
+            table: Table::new(
+                format!("Lost without a reason: {n} leads"),
+                "Oldest first.",
+                &LEAD_HEAD,
+                lead_rows(&m.lost_reasons.without_reason_leads),
+            )
+            .with_file("lost_without_reason.csv"),
+        });
+    }
+    Ok(Section {
+        id: "actions",
+        title: "Who must call whom".into(),
+        blocks,
+    })
+}

@@ -1,0 +1,199 @@
+//! The first screen: the verdict in words, the five headline numbers against
+//! their targets and a like-for-like comparison, and three named actions.
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::format::{count, duration, money, percent};
+use crate::metrics::Metrics;
+use crate::metrics::trend::Week;
+use crate::report::view::{Block, Card, NOT_MEASURED, Section};
+
+/// The verdict paragraph: what went wrong, what went well, the money at stake.
+fn verdict_text(m: &Metrics) -> String {
+    let v = &m.verdict;
+    let mut parts = Vec::new();
+    if !v.went_wrong.is_empty() {
+        parts.push(format!("Went wrong: {}.", v.went_wrong.join("; ")));
+    }
+    if !v.went_well.is_empty() {
+        parts.push(format!("Went well: {}.", v.went_well.join("; ")));
+    }
+    if let Some(money) = &v.money_at_stake {
+        parts.push(format!("The most money at stake: {money}."));
+    }
+    if !v.closed_days.is_empty() {
+        parts.push(format!(
+            "{}, so fewer leads were expected.",
+            v.closed_days.join("; ")
+        ));
+    }
+    if parts.is_empty() {
+        parts.push("No leads in this period.".into());
+    }
+    parts.join(" ")
+}
+
+fn card(
+    m: &Metrics,
+    name: &str,
+    label: &str,
+    value: String,
+    comparison: String,
+    detail: String,
+) -> Card {
+    let h = m.verdict.headlines.iter().find(|h| h.name == name);
+    let measured = value != NOT_MEASURED;
+    Card {
+        label: label.into(),
+        target: h
+            .filter(|h| measured && !h.target.is_empty())
+            .map_or(String::new(), |h| h.target.clone()),
+        verdict: h.filter(|_| measured).map_or("neutral", |h| h.verdict),
+        value,
+        comparison,
+        detail,
+    }
+}
+
+fn cards(m: &Metrics) -> Vec<Card> {
+    let weeks = &m.trend.weeks;
+    let Some(now) = weeks.last() else {
+        return Vec::new();
+    };
+    let before = weeks.len().checked_sub(2).and_then(|i| weeks.get(i));
+    let prior: Vec<&Week> = weeks.iter().rev().skip(1).take(4).collect();
+    let avg = (!prior.is_empty())
+        .then(|| prior.iter().map(|w| w.handed_off).sum::<u64>() as f64 / prior.len() as f64);
+    let cur = m.currency.as_str();
+    let sla = |w: &Week| w.sla_compliance.as_ref().map(|r| percent(r.rate));
+    let c2m = |w: &Week| w.contact_to_meeting.as_ref().map(|r| percent(r.rate));
+    let nm = || NOT_MEASURED.to_string();
+    let wall = m.response.as_ref().and_then(|r| r.wall.median);
+    let after = &m.volume.after_hours;
+    let high = m
+        .sla
+        .as_ref()
+        .and_then(|s| s.by_tier.iter().find(|t| t.segment == "high"));
+    let l = &m.leakage;
+    vec![
+        card(
+            m,
+            "leads",
+            "Leads handed off",
+            count(now.handed_off, cur),
+            avg.map_or(String::new(), |a| format!("4-week average {a:.0}")),
+            m.verdict.closed_days.join("; "),
+        ),
+        card(
+            m,
+            "sla",
+            "First response within the SLA",
+            sla(now).unwrap_or_else(nm),
+            before
+                .and_then(sla)
+                .map_or(String::new(), |p| format!("last week {p}")),
+            high.map_or(String::new(), |h| {
+                format!(
+                    "high intent: {} ({} of {})",
+                    percent(h.compliance.rate),
+                    h.compliance.k,
+                    h.compliance.n
+                )
+            }),
+        ),
+        card(
+            m,
+            "response",
+            "Median first response (business time)",
+            if m.response.is_some() {
+                duration(now.median_business_response)
+            } else {
+                nm()
+            },
+            before
+                .filter(|_| m.response.is_some())
+                .map_or(String::new(), |b| {
+                    format!("last week {}", duration(b.median_business_response))
+                }),
+            wall.map_or(String::new(), |w| {
+                format!(
+                    "wall clock {}; {} of leads arrive after hours",
+                    duration(Some(w)),
+                    percent(after.rate)
+                )
+            }),
+        ),
+        card(
+            m,
+            "contact_to_meeting",
+            "Contacted leads reaching a meeting",
+            c2m(now).unwrap_or_else(nm),
+            before
+                .and_then(c2m)
+                .map_or(String::new(), |p| format!("last week at the same age {p}")),
+            now.contact_to_meeting
+                .as_ref()
+                .map_or(String::new(), |r| format!("{} of {} so far", r.k, r.n)),
+        ),
+        card(
+            m,
+            "leakage",
+            "Expected leakage (process losses)",
+            if l.expected_not_measured.is_none() {
+                money(l.overall.expected_leakage, cur)
+            } else {
+                nm()
+            },
+            m.activity.weekly_won_revenue.map_or(String::new(), |w| {
+                format!("average week's won revenue {}", money(Some(w), cur))
+            }),
+            match &l.expected_not_measured {
+                Some(why) => why.clone(),
+                None => format!(
+                    "{} process losses; likely {} to {}; at most {} if every one were a sale",
+                    l.overall.process_losses,
+                    money(l.overall.expected_low, cur),
+                    money(l.overall.expected_high, cur),
+                    money(l.overall.full_value_leakage, cur)
+                ),
+            },
+        ),
+    ]
+}
+
+/// "Aman Verma: 31 leads untouched past their due time: call them by Tue 17 Nov, 12:00."
+fn actions(m: &Metrics) -> Vec<String> {
+    m.verdict
+        .actions
+        .iter()
+        .map(|a| {
+            let by = chrono::NaiveDateTime::parse_from_str(&a.deadline, "%Y-%m-%d %H:%M")
+                .map(|t| t.format("%a %-d %b, %H:%M").to_string())
+                .unwrap_or_else(|_| a.deadline.clone());
+            format!("{}: {} by {by}.", a.owner, a.what)
+        })
+        .collect()
+}
+
+pub fn section(m: &Metrics, _config: &Config) -> Result<Section> {
+    let mut blocks = vec![
+        Block::Text {
+            text: verdict_text(m),
+            class: "lead",
+        },
+        Block::Cards { cards: cards(m) },
+    ];
+    let todo = actions(m);
+    if !todo.is_empty() {
+        blocks.push(Block::Text {
+            text: "Three actions for this week".into(),
+            class: "subhead",
+        });
+        blocks.push(Block::Bullets { items: todo });
+    }
+    Ok(Section {
+        id: "verdict",
+        title: "The week in two minutes".into(),
+        blocks,
+    })
+}
