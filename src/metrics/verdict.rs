@@ -186,7 +186,14 @@ fn actions(m: &Metrics, config: &Config, as_of: NaiveDate) -> Vec<Action> {
             });
         } else if let Some((owner, n, _)) = top(breaches, false) {
             out.push(Action {
-                what: format!("{n} SLA breaches this week: review each with the lead's history and call back the open ones"),
+                what: format!(
+                    "{} this week: review each with the lead's history and call back the open ones",
+                    if n == 1 {
+                        "1 SLA breach".to_string()
+                    } else {
+                        format!("{n} SLA breaches")
+                    }
+                ),
                 owner,
                 deadline: soon.clone(),
             });

@@ -23,6 +23,8 @@ pub struct Returns {
     pub without_reason: u64,
     /// Counts by reason as typed (trimmed, lower-cased).
     pub reasons: Vec<Count>,
+    /// The returned leads without a reason, oldest first.
+    pub without_reason_leads: Vec<super::sla::LeadRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -119,6 +121,14 @@ pub fn compute(ctx: &Ctx) -> Result<Volume> {
         returns: Returns {
             count: get("returned")?,
             without_reason: get("returned_blank")?,
+            without_reason_leads: super::sla::lead_refs(
+                ctx.cohort().filter(
+                    col(STATUS_FINAL)
+                        .eq(lit(RETURNED))
+                        .and(col(RETURN_REASON).is_null()),
+                ),
+                ctx.config.calendar.time_zone.0,
+            )?,
             reasons: counts(returned, "_reason")?,
         },
     })

@@ -122,3 +122,102 @@ fn golden_scorecard_of_the_fixture() {
         );
     }
 }
+
+/// The fixture's scorecard, week 2026-W46 seen at Wed 18 Nov 12:00.
+fn fixture_page(extra_config: Option<&str>) -> (String, tempfile::TempDir) {
+    let data = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture()).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, data.path().join(p.file_name().unwrap())).unwrap();
+    }
+    if let Some(extra) = extra_config {
+        let path = data.path().join("handoff.toml");
+        let text = std::fs::read_to_string(&path).unwrap() + extra;
+        std::fs::write(path, text).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let o = handoff(&[
+        "scorecard",
+        "--data",
+        data.path().to_str().unwrap(),
+        "--week",
+        "2026-W46",
+        "--as-of",
+        "2026-11-18T12:00",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    (
+        std::fs::read_to_string(out.path().join("scorecard.html")).unwrap(),
+        out,
+    )
+}
+
+#[test]
+fn every_row_of_every_action_list_is_in_the_page() {
+    // The sample has long lists (98 breaches): the page must hold every row.
+    let out = tempfile::tempdir().unwrap();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let html = page(out.path(), &sample, "2026-W46");
+    let mut checked = 0;
+    for list in [
+        "sla_breaches.csv",
+        "never_touched.csv",
+        "waiting.csv",
+        "under_worked.csv",
+        "lost_without_reason.csv",
+        "returns_without_reason.csv",
+        "pipeline_at_risk.csv",
+    ] {
+        let rows = read_csv(&out.path().join(list));
+        for r in &rows {
+            let cell = format!(">{}<", r["lead_id"]);
+            assert!(
+                html.contains(&cell),
+                "{list}: {} is not in the page",
+                r["lead_id"]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 150, "{checked} rows checked");
+}
+
+#[test]
+fn the_verdict_and_three_actions_follow_the_stated_rules() {
+    let (html, _out) = fixture_page(None);
+    // SLA 4 of 6 (67%) misses its 80% target; the median response (7.5 min of
+    // business time) and contact to meeting (2 of 6) meet theirs.
+    assert!(
+        html.contains("Went wrong: SLA compliance was 67% (target at least 80%)."),
+        "verdict"
+    );
+    assert!(html.contains("Went well: the median first response was 8 min of business time (target at most 15 min); 33% of contacted leads reached a meeting (target at least 20%)."));
+    // Breaches: Priya (L1) and Rohan (L7), one each, none untouched: the first
+    // name takes action 1; no stale proposal and no reasonless loss, so
+    // marketing gets the three inquiries that never reached the CRM. Deadline:
+    // noon of the next business day after Wed 18 Nov.
+    assert!(html.contains("Priya: 1 SLA breach this week: review each with the lead&#x27;s history and call back the open ones by Thu 19 Nov, 12:00."), "action 1");
+    assert!(html.contains("Marketing: 3 inquiries of the week never reached the CRM: enter them and assign an owner by Thu 19 Nov, 12:00."), "action 2");
+    // Cards judged against their targets.
+    assert_eq!(html.matches("<div class=\"card bad\">").count(), 1);
+    assert_eq!(html.matches("<div class=\"card good\">").count(), 2);
+}
+
+#[test]
+fn the_definitions_are_written_from_the_config_in_force() {
+    let (html, _) = fixture_page(None);
+    assert!(html.contains("first form submission within 30d before it"));
+    assert!(html.contains("process reason (unreachable, unresponsive, no follow-up, duplicate, or no reason at all)"), "default taxonomy");
+    let extra = "\n[sla]\ncapture_window = \"14d\"\n\n[[lost_reasons.categories]]\nname = \"ghosted\"\nclass = \"process\"\nsynonyms = [\"ghosted us\"]\n";
+    let (html, _) = fixture_page(Some(extra));
+    assert!(
+        html.contains("first form submission within 14d before it"),
+        "capture window"
+    );
+    assert!(
+        html.contains("process reason (ghosted, or no reason at all)"),
+        "taxonomy"
+    );
+}
