@@ -170,6 +170,17 @@ pub fn money_short(value: f64, currency: &str) -> String {
     format!("{sign}{symbol}{text}")
 }
 
+/// Local ISO 8601 with the offset, as every output writes instants.
+pub const ISO_LOCAL: &str = "%Y-%m-%dT%H:%M:%S%:z";
+/// One epoch-ms instant as local ISO 8601 text, for messages and summaries.
+pub fn local_iso_text(ms: i64, tz: chrono_tz::Tz) -> String {
+    use chrono::TimeZone as _;
+    tz.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.format(ISO_LOCAL).to_string())
+        .unwrap_or_else(|| format!("{ms} ms"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,9 +3,9 @@
 
 use std::fmt::Write as _;
 
+use crate::format::local_iso_text;
 use crate::metrics::Metrics;
 use crate::pipeline::{Ledger, Written};
-use crate::report::csv::local_iso_text;
 
 /// The accounting part of a summary.
 fn accounting(ledger: &Ledger, tz: chrono_tz::Tz) -> String {

@@ -154,7 +154,7 @@ pub fn compute(
         currency: ctx.config.business.currency.clone(),
         time_zone: ctx.config.calendar.time_zone.name(),
         period: ctx.period.clone(),
-        as_of: crate::report::csv::local_iso_text(ctx.as_of, tz),
+        as_of: crate::format::local_iso_text(ctx.as_of, tz),
         config_digest: config_digest(ctx.config),
         accounting: Accounting {
             files,

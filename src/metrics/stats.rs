@@ -173,7 +173,7 @@ pub fn time_at(
     row: usize,
     tz: chrono_tz::Tz,
 ) -> Result<Option<String>> {
-    Ok(u64_at(df, name, row)?.map(|ms| crate::report::csv::local_iso_text(ms as i64, tz)))
+    Ok(u64_at(df, name, row)?.map(|ms| crate::format::local_iso_text(ms as i64, tz)))
 }
 
 pub fn str_at(df: &DataFrame, name: &str, row: usize) -> Result<Option<String>> {

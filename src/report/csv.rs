@@ -15,7 +15,7 @@ pub fn neutralise(e: Expr) -> Expr {
 }
 
 /// Local ISO 8601 with offset, e.g. `2026-11-16T10:05:00+05:30`.
-const ISO_LOCAL: &str = "%Y-%m-%dT%H:%M:%S%:z";
+use crate::format::ISO_LOCAL;
 
 /// An epoch-ms instant as a datetime in `tz` (the zone is metadata: no per-row work).
 fn local_time(e: Expr, tz: Tz) -> Expr {
@@ -27,14 +27,7 @@ fn local_time(e: Expr, tz: Tz) -> Expr {
     .convert_time_zone(TimeZone::from_chrono(&tz))
 }
 
-/// One epoch-ms instant as local ISO 8601 text, for messages and summaries.
-pub fn local_iso_text(ms: i64, tz: Tz) -> String {
-    use chrono::TimeZone as _;
-    tz.timestamp_millis_opt(ms)
-        .single()
-        .map(|t| t.format(ISO_LOCAL).to_string())
-        .unwrap_or_else(|| format!("{ms} ms"))
-}
+pub use crate::format::local_iso_text;
 
 /// The first characters that make a spreadsheet run a cell as a formula.
 const FORMULA_CHARS: [&str; 6] = ["=", "+", "-", "@", "\t", "\r"];
