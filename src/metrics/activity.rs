@@ -60,6 +60,7 @@ pub fn compute(ctx: &Ctx) -> Result<Activity> {
             count(won_90.clone(), "won_90"),
             col(DEAL_VALUE).filter(won_90).sum().alias("value_90"),
             count(col(WON_UNDATED), "undated"),
+            col(CAPTURED_AT).min().alias("earliest"),
         ],
     )?;
     let get = |c: &str| -> Result<u64> { Ok(stats::u64_at(&df, c, 0)?.unwrap_or(0)) };
@@ -72,7 +73,16 @@ pub fn compute(ctx: &Ctx) -> Result<Activity> {
         won_value: stats::f64_at(&df, "won_value", 0)?.unwrap_or(0.0),
         won_without_value: get("won_no_value")?,
         lost: get("lost")?,
-        weekly_won_revenue: (won_90 > 0).then(|| value_90 / (WINDOW_DAYS as f64 / 7.0)),
+        // Per week of the window the data covers (an export that starts later
+        // than 90 days back must not dilute the average).
+        weekly_won_revenue: (won_90 > 0).then(|| {
+            let earliest = stats::u64_at(&df, "earliest", 0)
+                .ok()
+                .flatten()
+                .map_or(window_start, |e| e as i64);
+            let covered = (ctx.as_of - window_start.max(earliest)) as f64 / 604_800_000.0;
+            value_90 / covered.max(1.0)
+        }),
         won_90_days: won_90,
         undated_wins: get("undated")?,
     })

@@ -98,8 +98,14 @@ fn headlines(m: &Metrics, config: &Config) -> Vec<Headline> {
         .and_then(|w| w.sla_compliance.as_ref())
         .and_then(|r| r.rate);
     let median = week.and_then(|w| w.median_business_response);
-    let c2m = week
-        .and_then(|w| w.contact_to_meeting.as_ref())
+    // Judged on settled leads: the week's own are days old, and a target for
+    // meetings is a target for leads that had the time to get one.
+    let c2m = m
+        .stages
+        .settled
+        .overall
+        .contact_to_meeting
+        .as_ref()
         .and_then(|r| r.rate);
     let limit = m.activity.weekly_won_revenue.map(|w| w * t.leakage_share);
     let leak = m.leakage.overall.expected_leakage;
@@ -177,10 +183,22 @@ fn actions(m: &Metrics, config: &Config, as_of: NaiveDate) -> Vec<Action> {
                 .map(|l| (l.owner.as_ref(), 0.0)),
         );
         let breaches = tally(sla.breaches.iter().map(|b| (b.owner.as_ref(), 0.0)));
-        if let Some((owner, n, _)) = top(untouched, false) {
-            let b = breaches.get(&owner).map_or(0, |x| x.0);
+        if let Some((owner, n, _)) = top(untouched.clone(), false) {
+            let others: Vec<String> = untouched
+                .iter()
+                .filter(|(o, _)| **o != owner)
+                .map(|(o, (k, _))| format!("{o} {k}"))
+                .collect();
+            let total: u64 = untouched.values().map(|x| x.0).sum();
             out.push(Action {
-                what: format!("{n} leads untouched past their due time ({b} SLA breaches this week): call them"),
+                what: if others.is_empty() {
+                    format!("call the {n} leads untouched past their due time")
+                } else {
+                    format!(
+                        "call your {n} of the {total} leads untouched past their due time (the others: {})",
+                        others.join(", ")
+                    )
+                },
                 owner,
                 deadline: soon.clone(),
             });
@@ -283,6 +301,17 @@ fn findings(m: &Metrics, heads: &[Headline]) -> (Vec<String>, Vec<String>) {
             _ => {}
         }
     }
+    let a = &m.activity;
+    if let Some(avg) = a.weekly_won_revenue
+        && a.won_value > avg
+    {
+        well.push(format!(
+            "{} deals were won this week worth {}, above the average week's {}",
+            a.won,
+            money(Some(a.won_value), &m.currency),
+            money(Some(avg), &m.currency)
+        ));
+    }
     if let Some(sla) = &m.sla {
         let tier = |t: &str| sla.by_tier.iter().find(|s| s.segment == t);
         if let (Some(hi), Some(lo)) = (tier("high"), tier("low"))
@@ -358,7 +387,10 @@ fn closed_days(m: &Metrics, config: &Config) -> Vec<String> {
             .0
             .is_empty();
         if config.calendar.holidays.contains(&d) && !closed_weekday {
-            out.push(format!("{} was a holiday", d.format("%a %-d %b")));
+            out.push(format!(
+                "{} was a holiday (closed; its leads were answered on the next business day)",
+                d.format("%a %-d %b")
+            ));
         }
         d += Duration::days(1);
     }

@@ -188,12 +188,16 @@ fn every_row_of_every_action_list_is_in_the_page() {
 fn the_verdict_and_three_actions_follow_the_stated_rules() {
     let (html, _out) = fixture_page(None);
     // SLA 4 of 6 (67%) misses its 80% target; the median response (7.5 min of
-    // business time) and contact to meeting (2 of 6) meet theirs.
+    // business time) meets its 15 minutes. Contact to meeting is judged on
+    // settled leads (captured 5-12 weeks back): the fixture has none, so it
+    // is not judged.
     assert!(
         html.contains("Went wrong: SLA compliance was 67% (target at least 80%)."),
         "verdict"
     );
-    assert!(html.contains("Went well: the median first response was 8 min of business time (target at most 15 min); 33% of contacted leads reached a meeting (target at least 20%)."));
+    assert!(html.contains(
+        "Went well: the median first response was 8 min of business time (target at most 15 min)."
+    ));
     // Breaches: Priya (L1) and Rohan (L7), one each, none untouched: the first
     // name takes action 1; no stale proposal and no reasonless loss, so
     // marketing gets the three inquiries that never reached the CRM. Deadline:
@@ -202,7 +206,7 @@ fn the_verdict_and_three_actions_follow_the_stated_rules() {
     assert!(html.contains("Marketing: 3 inquiries of the week never reached the CRM: enter them and assign an owner by Thu 19 Nov, 12:00."), "action 2");
     // Cards judged against their targets.
     assert_eq!(html.matches("<div class=\"card bad\">").count(), 1);
-    assert_eq!(html.matches("<div class=\"card good\">").count(), 2);
+    assert_eq!(html.matches("<div class=\"card good\">").count(), 1);
 }
 
 #[test]

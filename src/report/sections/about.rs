@@ -50,6 +50,7 @@ fn definitions(m: &Metrics, config: &Config) -> Vec<String> {
         format!("{} of {} leads captured {} to {} that were answered within their SLA were won ({})", w.rate.k, w.rate.n, w.first_day, w.last_day, percent(w.rate.rate))
     });
     vec![
+        "CRM: the sales system the leads are kept in (its export is the leads file). SLA: the promised time to the first response, by the lead's intent.".into(),
         "Handed off: every lead captured in the week; the CRM record is the handoff.".into(),
         format!("Captured: the earlier of the CRM record and the lead's first form submission within {} before it.", config.sla.capture_window),
         "First response: the first outbound call or message, or the CRM's first contact, after capture. A lead that reached a later stage was answered even without a recorded time.".into(),

@@ -10,6 +10,16 @@ use crate::metrics::Metrics;
 use crate::metrics::sla::LeadRef;
 use crate::report::view::{Block, Row, Section, Table, at, or_none};
 
+/// Lateness in business time, in minutes and hours (a "day" of business
+/// time is not a calendar day, so days are not used).
+fn business_late(minutes: Option<f64>) -> String {
+    match minutes {
+        Some(m) if m >= 60.0 => format!("{:.0} business hours", m / 60.0),
+        Some(m) => format!("{} (business time)", duration(Some(m))),
+        None => String::new(),
+    }
+}
+
 fn person(name: Option<&String>, phone: Option<&String>) -> [String; 2] {
     [
         name.cloned().unwrap_or_default(),
@@ -50,7 +60,7 @@ fn sla_lists(m: &Metrics, out: &mut Vec<Block>) {
                 or_none(b.source.as_ref()),
                 b.tier.clone(),
                 at(b.due_at.as_deref()),
-                format!("{} late", duration(b.delay_business_min)),
+                business_late(b.delay_business_min),
                 if b.first_touch_at.is_none() {
                     "not yet".into()
                 } else {
@@ -62,7 +72,7 @@ fn sla_lists(m: &Metrics, out: &mut Vec<Block>) {
     out.push(Block::Table {
         table: Table::new(
             format!("First response late: {} leads", sla.breaches.len()),
-            "Longest delay first (business time); \"not yet\": still untouched.",
+            "Longest delay first, in business hours (open hours only); \"not yet\": still untouched.",
             &[
                 "Lead",
                 "Name",

@@ -50,6 +50,9 @@ fn table(w: &MoneyWindow, currency: &str, campaign: bool) -> Table {
         .collect();
     let mut total = cells(&w.total, currency, campaign);
     total[0] = "All".into();
+    if campaign {
+        total[1] = String::new();
+    }
     rows.insert(0, Row::new(total));
     let mut head = vec![if campaign { "Campaign" } else { "Source" }];
     if campaign {
@@ -65,6 +68,8 @@ fn table(w: &MoneyWindow, currency: &str, campaign: bool) -> Table {
         "Cost per meeting",
     ]);
     let dry = match w.spend_without_meeting {
+        // A week's leads are days old: no meeting yet proves nothing.
+        _ if w.name == "week" => " This week's leads are days old, so read meetings and wins on the 4- and 12-week tables.".to_string(),
         Some(s) if s > 0.0 => format!(
             " {} campaigns spent {} and brought no meeting.",
             w.campaigns_without_meeting,

@@ -66,7 +66,8 @@ fn histogram(b: &Distribution, untouched: u64, waiting: u64, config: &Config) ->
     })
 }
 
-fn trend_chart(m: &Metrics) -> Result<Chart> {
+fn trend_chart(m: &Metrics, config: &Config) -> Result<Chart> {
+    let target = config.targets.sla_compliance * 100.0;
     let labels: Vec<String> = m
         .trend
         .weeks
@@ -85,14 +86,16 @@ fn trend_chart(m: &Metrics) -> Result<Chart> {
         })
         .collect();
     Ok(Chart {
-        title: "Leads answered within the SLA, last nine weeks (%)".into(),
+        title: format!(
+            "Leads answered within the SLA, last nine weeks (%; dashed: the {target:.0}% target)"
+        ),
         text: labels
             .iter()
             .zip(&sla)
             .map(|(l, v)| format!("{l}: {}", percent(v.map(|v| v / 100.0))))
             .collect::<Vec<_>>()
             .join("; "),
-        svg: charts::line(&labels, &sla, 100.0, "% met", None)?,
+        svg: charts::line(&labels, &sla, 100.0, "% met", Some(target))?,
     })
 }
 
@@ -227,7 +230,7 @@ pub fn section(m: &Metrics, config: &Config) -> Result<Section> {
                 blocks.push(Block::Table { table: t });
             }
             blocks.push(Block::Chart { chart: histogram(&r.business, sla.never_touched, sla.waiting, config)? });
-            blocks.push(Block::Chart { chart: trend_chart(m)? });
+            blocks.push(Block::Chart { chart: trend_chart(m, config)? });
             for owners in [false, true] {
                 if let Some(t) = by(m, owners) {
                     blocks.push(Block::Table { table: t });
