@@ -280,10 +280,17 @@ fn findings(m: &Metrics, heads: &[Headline]) -> (Vec<String>, Vec<String>) {
                     duration(Some(v))
                 )
             }),
-            "contact_to_meeting" => w
-                .contact_to_meeting
-                .as_ref()
-                .map(|r| format!("{} of contacted leads reached a meeting", percent(r.rate))),
+            "contact_to_meeting" => {
+                let settled = &m.stages.settled;
+                settled.overall.contact_to_meeting.as_ref().map(|r| {
+                    format!(
+                        "{} of contacted leads captured {} to {} reached a meeting",
+                        percent(r.rate),
+                        settled.first_day,
+                        settled.last_day
+                    )
+                })
+            }
             "leakage" => m
                 .leakage
                 .overall
@@ -355,8 +362,16 @@ fn money_at_stake(m: &Metrics) -> Option<String> {
             (
                 m.pipeline.stale_value,
                 format!(
-                    "{} in proposals with no movement",
-                    money(Some(m.pipeline.stale_value), cur)
+                    "{} in {} proposals with no movement for over {:.0} days{}",
+                    money(Some(m.pipeline.stale_value), cur),
+                    m.pipeline.stale_proposals.len(),
+                    m.pipeline.stale_after_days,
+                    m.activity
+                        .weekly_won_revenue
+                        .filter(|w| *w > 0.0)
+                        .map_or(String::new(), |w| {
+                            format!(", {:.1} weeks of won revenue", m.pipeline.stale_value / w)
+                        })
                 ),
             )
         }),

@@ -22,10 +22,7 @@ fn verdict_text(m: &Metrics) -> String {
         parts.push(format!("The most money at stake: {money}."));
     }
     if !v.closed_days.is_empty() {
-        parts.push(format!(
-            "{}, so fewer leads were expected.",
-            v.closed_days.join("; ")
-        ));
+        parts.push(format!("{}.", v.closed_days.join("; ")));
     }
     if parts.is_empty() {
         parts.push("No leads in this period.".into());
@@ -53,6 +50,28 @@ fn card(
         comparison,
         detail,
     }
+}
+
+/// The card's detail: the week so far, and the settled leads the target judges.
+fn settled_text(m: &Metrics, now: &Week) -> String {
+    let settled = &m.stages.settled;
+    let so_far = now.contact_to_meeting.as_ref().map_or(String::new(), |r| {
+        format!("this week {} of {} so far; ", r.k, r.n)
+    });
+    settled
+        .overall
+        .contact_to_meeting
+        .as_ref()
+        .map_or(so_far.clone(), |r| {
+            format!(
+                "{so_far}settled leads ({} to {}): {} ({} of {}), judged against the target",
+                settled.first_day,
+                settled.last_day,
+                percent(r.rate),
+                r.k,
+                r.n
+            )
+        })
 }
 
 fn cards(m: &Metrics) -> Vec<Card> {
@@ -117,9 +136,10 @@ fn cards(m: &Metrics) -> Vec<Card> {
                 }),
             wall.map_or(String::new(), |w| {
                 format!(
-                    "wall clock {}; {} of leads arrive after hours",
+                    "wall clock {}; {} of leads arrive after hours; the {} still untouched are not in the median",
                     duration(Some(w)),
-                    percent(after.rate)
+                    percent(after.rate),
+                    m.sla.as_ref().map_or(0, |s| s.never_touched + s.waiting)
                 )
             }),
         ),
@@ -131,9 +151,7 @@ fn cards(m: &Metrics) -> Vec<Card> {
             before
                 .and_then(c2m)
                 .map_or(String::new(), |p| format!("last week at the same age {p}")),
-            now.contact_to_meeting
-                .as_ref()
-                .map_or(String::new(), |r| format!("{} of {} so far", r.k, r.n)),
+            settled_text(m, now),
         ),
         card(
             m,
