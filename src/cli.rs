@@ -56,7 +56,8 @@ Examples:
   handoff scorecard --data sample-data --week 2026-W46 --out out
   handoff scorecard --data client/ --from 2026-11-01 --to 2026-11-30 --out audit/
 
-Writes into --out: ledger.csv, orphans.csv, rejects.csv (as `handoff ledger`),
+Writes into --out: ledger.csv (the period's leads and every lead on an action
+list; --full-ledger for all), orphans.csv, rejects.csv (as `handoff ledger`),
 metrics.json (every figure, documented in docs/metrics.md), and the action lists
 sla_breaches.csv, never_touched.csv (untouched past the due time), waiting.csv
 (untouched, not yet due), under_worked.csv, lost_without_reason.csv,
@@ -197,6 +198,10 @@ pub struct ScorecardArgs {
     /// Mask names, phones and emails in every output, for reports that leave the company.
     #[arg(long)]
     pub mask_pii: bool,
+    /// Write every lead of every week to ledger.csv (as `handoff ledger` does),
+    /// not only the week's leads and those on an action list.
+    #[arg(long)]
+    pub full_ledger: bool,
 }
 
 impl ScorecardArgs {
@@ -225,6 +230,7 @@ impl ScorecardArgs {
         };
         let mut job = ledger.into_job()?;
         job.period = Some(period);
+        job.full_ledger = self.full_ledger;
         Ok(job)
     }
 }
@@ -333,6 +339,7 @@ impl LedgerArgs {
             sheet: self.input.sheet,
             out: self.out,
             mask_pii: self.mask_pii,
+            full_ledger: true,
         })
     }
 }

@@ -60,6 +60,9 @@ pub struct LedgerJob {
     pub out: PathBuf,
     /// Mask names, phones and emails in every output.
     pub mask_pii: bool,
+    /// Write every lead to ledger.csv; otherwise a scorecard writes the
+    /// period's leads and the leads of its action lists.
+    pub full_ledger: bool,
 }
 
 /// The frames a run produced, before anything is written.
@@ -367,12 +370,37 @@ fn load_all(job: &LedgerJob, timings: &mut Timings) -> Result<Vec<Loaded>> {
     Ok(loaded)
 }
 
+/// The leads a scorecard's ledger.csv holds: the period's, and every lead
+/// on an action list (the stale proposals are of any week).
+fn reported_leads(ledger: &Ledger, job: &LedgerJob) -> Result<Option<DataFrame>> {
+    let Some(period) = ledger.period.as_ref().filter(|_| !job.full_ledger) else {
+        return Ok(None);
+    };
+    let in_period = col(model::CAPTURED_AT)
+        .gt_eq(lit(period.start))
+        .and(col(model::CAPTURED_AT).lt(lit(period.end)));
+    let stale = metrics::pipeline::stale(ledger.as_of, job.config.pipeline.stale_after.as_ms());
+    ledger
+        .ledger
+        .clone()
+        .lazy()
+        .filter(in_period.or(stale))
+        .collect()
+        .map(Some)
+        .map_err(HandoffError::engine("selecting the reported leads"))
+}
+
 /// Stages `ledger.csv`, `orphans.csv` and `rejects.csv` in the output folder.
 fn stage_ledger(ledger: &Ledger, job: &LedgerJob) -> Result<Vec<report::Staged>> {
     let dir = report::ensure_dir(&job.out)?;
     let times = clocks::time_columns();
+    let reported = reported_leads(ledger, job)?;
     let outputs: [(&str, &DataFrame, &[&str]); 3] = [
-        ("ledger.csv", &ledger.ledger, &times),
+        (
+            "ledger.csv",
+            reported.as_ref().unwrap_or(&ledger.ledger),
+            &times,
+        ),
         ("orphans.csv", &ledger.orphans, &["at"]),
         ("rejects.csv", &ledger.rejects, &[]),
     ];

@@ -37,20 +37,22 @@ pub struct PipelineRisk {
     pub unowned: u64,
 }
 
+/// Open, with a proposal older than the threshold.
+pub fn stale(as_of: i64, stale_ms: i64) -> Expr {
+    col(STATUS_FINAL)
+        .eq(lit(OPEN))
+        .and(col(PROPOSAL_AT).lt_eq(lit(as_of - stale_ms)))
+        .fill_null(lit(false))
+}
+
 /// Open leads whose proposal is older than the threshold, largest value first.
 pub fn stale_frame(ledger: LazyFrame, as_of: i64, stale_ms: i64) -> LazyFrame {
-    ledger
-        .filter(
-            col(STATUS_FINAL)
-                .eq(lit("open"))
-                .and(col(PROPOSAL_AT).lt_eq(lit(as_of - stale_ms))),
-        )
-        .sort(
-            [DEAL_VALUE, LEAD_ID],
-            SortMultipleOptions::default()
-                .with_order_descending_multi([true, false])
-                .with_nulls_last(true),
-        )
+    ledger.filter(stale(as_of, stale_ms)).sort(
+        [DEAL_VALUE, LEAD_ID],
+        SortMultipleOptions::default()
+            .with_order_descending_multi([true, false])
+            .with_nulls_last(true),
+    )
 }
 
 pub fn compute(ctx: &Ctx) -> Result<PipelineRisk> {

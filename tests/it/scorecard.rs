@@ -250,3 +250,30 @@ fn a_week_with_no_leads_is_reported_not_failed() {
     assert_eq!(m["sla"]["overall"]["compliance"]["rate"], Value::Null);
     assert!(stdout(&o).contains("leads handed off"), "{}", stdout(&o));
 }
+
+#[test]
+fn the_scorecard_ledger_holds_the_weeks_leads_unless_asked_for_all() {
+    // The week's cohort is L1, L2, L5, L6, L7, L8; L3 and L4 came the week
+    // after, and no proposal is stale.
+    let (_, dir) = metrics();
+    let ids: Vec<String> = read_csv(&dir.path().join("ledger.csv"))
+        .into_iter()
+        .map(|r| r["lead_id"].clone())
+        .collect();
+    assert_eq!(ids, ["L1", "L2", "L5", "L6", "L7", "L8"]);
+    let out = tempfile::tempdir().unwrap();
+    let o = handoff(&[
+        "scorecard",
+        "--data",
+        fixture().to_str().unwrap(),
+        "--week",
+        "2026-W46",
+        "--as-of",
+        "2026-11-18T12:00",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--full-ledger",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read_csv(&out.path().join("ledger.csv")).len(), 8);
+}
