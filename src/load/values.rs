@@ -230,16 +230,26 @@ pub fn parse_datetime(
     let zone_minutes = int(zone_digits.clone().str().slice(lit(1i64), lit(2u64))) * lit(60i64)
         + int(zone_digits.str().slice(lit(3i64), lit(2u64))).fill_null(lit(0i64));
     let local_ms = days_from_civil(c(&y), c(&m), c(&d)) * lit(MS_PER_DAY) + c(&time_ms);
-    let from_local = local_ms
-        .clone()
-        .cast(DataType::Datetime(TimeUnit::Milliseconds, None))
-        .dt()
-        .replace_time_zone(
-            Some(TimeZone::from_chrono(&tz)),
-            lit("earliest"),
-            NonExistent::Null,
-        )
-        .cast(DataType::Int64);
+    let to_utc = |local: Expr| {
+        local
+            .cast(DataType::Datetime(TimeUnit::Milliseconds, None))
+            .dt()
+            .replace_time_zone(
+                Some(TimeZone::from_chrono(&tz)),
+                lit("earliest"),
+                NonExistent::Null,
+            )
+            .cast(DataType::Int64)
+    };
+    // A date without a time on a day whose midnight the clocks skip (daylight
+    // saving starting at midnight, as in Sao Paulo until 2019) is the first
+    // instant of that day: an hour after the missing midnight.
+    let from_local = when(f("h").is_null())
+        .then(coalesce(&[
+            to_utc(local_ms.clone()),
+            to_utc(local_ms.clone() + lit(3_600_000i64)),
+        ]))
+        .otherwise(to_utc(local_ms.clone()));
 
     vec![
         vec![col(src).alias(s.as_str())],
@@ -1389,6 +1399,22 @@ mod tests {
         }
         assert_eq!(v[9], Some(utc(2026, 11, 15, 18, 30, 0)));
         assert_eq!(v[10], Some(utc(2026, 11, 15, 18, 35, 0)));
+    }
+
+    #[test]
+    fn a_date_at_a_skipped_midnight_is_the_first_instant_of_its_day() {
+        // Sao Paulo's clocks went from 00:00 to 01:00 on 4 Nov 2018 (UTC-2 from then).
+        let got = run(
+            &[Some("2018-11-04"), Some("2018-11-05")],
+            parse_datetime("v", "out", "problem", None, chrono_tz::America::Sao_Paulo),
+        );
+        assert_eq!(
+            ints(&got),
+            vec![
+                Some(utc(2018, 11, 4, 3, 0, 0)),
+                Some(utc(2018, 11, 5, 2, 0, 0))
+            ]
+        );
     }
 
     #[test]
