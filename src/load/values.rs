@@ -891,9 +891,20 @@ pub fn without_invisible(e: Expr) -> Expr {
     clean_text(e.str().replace_all(lit(INVISIBLE), lit(""), false))
 }
 
-/// A key column: trimmed, invisible characters removed, empty as null.
+/// A Salesforce null id (`000000000000000AAA`, or its 15-character form):
+/// "no record", not a record whose id is zeros.
+const NULL_ID: &str = "^0{15}(?:AAA)?$";
+
+/// A key column: trimmed, invisible characters removed, empty (or a vendor's
+/// null id) as null.
 pub fn parse_key(src: &str, out: &str) -> Stages {
-    vec![vec![without_invisible(col(src)).alias(out)]]
+    let key = without_invisible(col(src));
+    vec![vec![
+        when(key.clone().str().contains(lit(NULL_ID), false))
+            .then(null_str())
+            .otherwise(key)
+            .alias(out),
+    ]]
 }
 
 /// A phone extension at the end of a number (`#4`, `ext 12`, `ext. 12`,
