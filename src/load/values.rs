@@ -886,9 +886,14 @@ pub fn parse_text(src: &str, out: &str) -> Stages {
 /// make `L1` and `L1\u{200b}` two keys.
 pub const INVISIBLE: &str = "[\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}]";
 
-/// A key (an id or an email): text without invisible characters, empty as null.
+/// A key (an id or an email): text without invisible characters, empty as
+/// null. Only the rare cells holding one are rewritten (a rewrite copies).
 pub fn without_invisible(e: Expr) -> Expr {
-    clean_text(e.str().replace_all(lit(INVISIBLE), lit(""), false))
+    clean_text(
+        when(e.clone().str().contains(lit(INVISIBLE), false))
+            .then(e.clone().str().replace_all(lit(INVISIBLE), lit(""), false))
+            .otherwise(e),
+    )
 }
 
 /// A Salesforce null id (`000000000000000AAA`, or its 15-character form):
@@ -1108,14 +1113,19 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
         .then(lit(NULL).cast(DataType::Int64))
         .otherwise(drop);
     vec![
-        vec![
-            col(src)
-                .str()
-                .strip_prefix(lit("p:"))
-                .str()
-                .replace(lit(PHONE_EXTENSION), lit(""), false)
-                .alias(s.as_str()),
-        ],
+        vec![{
+            let phone = col(src).str().strip_prefix(lit("p:"));
+            // Only cells with a `#` or an `x` can hold an extension.
+            when(phone.clone().str().contains(lit("[#xX]"), false))
+                .then(
+                    phone
+                        .clone()
+                        .str()
+                        .replace(lit(PHONE_EXTENSION), lit(""), false),
+                )
+                .otherwise(phone)
+                .alias(s.as_str())
+        }],
         vec![
             c(&s)
                 .str()

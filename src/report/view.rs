@@ -10,6 +10,9 @@ use crate::metrics::stats::Rate;
 
 /// Rows a table or action list shows before the rest fold into `<details>`.
 pub const VISIBLE_ROWS: usize = 10;
+/// Rows a table holds in the page at most: a week of thousands of breaches
+/// would make a file too large to mail; the rest are in the CSV beside it.
+pub const PAGE_ROWS: usize = 1_000;
 
 /// A headline number: its value, the target and a like-for-like comparison,
 /// and whether it is good.
@@ -53,6 +56,8 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// The rest, inside `<details>`.
     pub more: Vec<Row>,
+    /// Rows beyond [`PAGE_ROWS`], left to the CSV.
+    pub left_out: usize,
     /// A CSV beside the report with the same rows, when there is one.
     pub file: Option<String>,
 }
@@ -65,6 +70,8 @@ impl Table {
         rows: Vec<Row>,
     ) -> Self {
         let mut rows = rows;
+        let left_out = rows.len().saturating_sub(PAGE_ROWS);
+        rows.truncate(PAGE_ROWS);
         let more = if rows.len() > VISIBLE_ROWS {
             rows.split_off(VISIBLE_ROWS)
         } else {
@@ -76,6 +83,7 @@ impl Table {
             head: head.iter().map(|h| h.to_string()).collect(),
             rows,
             more,
+            left_out,
             file: None,
         }
     }
