@@ -244,12 +244,17 @@ pub fn parse_datetime(
     // A date without a time on a day whose midnight the clocks skip (daylight
     // saving starting at midnight, as in Sao Paulo until 2019) is the first
     // instant of that day: an hour after the missing midnight.
-    let from_local = when(f("h").is_null())
-        .then(coalesce(&[
-            to_utc(local_ms.clone()),
-            to_utc(local_ms.clone() + lit(3_600_000i64)),
-        ]))
-        .otherwise(to_utc(local_ms.clone()));
+    // The second conversion sees only date-only values that failed the first
+    // (the rest are null, which costs nothing): timed values convert once.
+    let first = to_utc(local_ms.clone());
+    let from_local = coalesce(&[
+        first.clone(),
+        to_utc(
+            when(f("h").is_null().and(first.is_null()))
+                .then(local_ms.clone() + lit(3_600_000i64))
+                .otherwise(null_i64()),
+        ),
+    ]);
 
     vec![
         vec![col(src).alias(s.as_str())],
@@ -886,29 +891,28 @@ pub fn parse_text(src: &str, out: &str) -> Stages {
 /// make `L1` and `L1\u{200b}` two keys.
 pub const INVISIBLE: &str = "[\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}]";
 
-/// A key (an id or an email): text without invisible characters, empty as
-/// null. Only the rare cells holding one are rewritten (a rewrite copies).
+/// A key (an id or an email): text without invisible characters, empty as null.
 pub fn without_invisible(e: Expr) -> Expr {
-    clean_text(
-        when(e.clone().str().contains(lit(INVISIBLE), false))
-            .then(e.clone().str().replace_all(lit(INVISIBLE), lit(""), false))
-            .otherwise(e),
-    )
+    clean_text(e.str().replace_all(lit(INVISIBLE), lit(""), false))
 }
 
 /// A Salesforce null id (`000000000000000AAA`, or its 15-character form):
 /// "no record", not a record whose id is zeros.
-const NULL_ID: &str = "^0{15}(?:AAA)?$";
+const NULL_ID: [&str; 2] = ["000000000000000", "000000000000000AAA"];
 
 /// A key column: trimmed, invisible characters removed, empty (or a vendor's
 /// null id) as null.
 pub fn parse_key(src: &str, out: &str) -> Stages {
     let key = without_invisible(col(src));
     vec![vec![
-        when(key.clone().str().contains(lit(NULL_ID), false))
-            .then(null_str())
-            .otherwise(key)
-            .alias(out),
+        when(
+            key.clone()
+                .eq(lit(NULL_ID[0]))
+                .or(key.clone().eq(lit(NULL_ID[1]))),
+        )
+        .then(null_str())
+        .otherwise(key)
+        .alias(out),
     ]]
 }
 
@@ -1114,16 +1118,11 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
         .otherwise(drop);
     vec![
         vec![{
-            let phone = col(src).str().strip_prefix(lit("p:"));
-            // Only cells with a `#` or an `x` can hold an extension.
-            when(phone.clone().str().contains(lit("[#xX]"), false))
-                .then(
-                    phone
-                        .clone()
-                        .str()
-                        .replace(lit(PHONE_EXTENSION), lit(""), false),
-                )
-                .otherwise(phone)
+            col(src)
+                .str()
+                .strip_prefix(lit("p:"))
+                .str()
+                .replace(lit(PHONE_EXTENSION), lit(""), false)
                 .alias(s.as_str())
         }],
         vec![
