@@ -149,8 +149,36 @@ fn inspect_one(path: &Path, job: &InspectJob) -> Result<String> {
     {
         let _ = writeln!(s, "  note:        {}", p.notes);
     }
+    s.push_str(&unmeasured(input, &loaded.frame, st, &job.config));
     s.push_str(&snippet(input, st, &job.config));
     Ok(s)
+}
+
+/// What this file alone leaves unmeasured, among the figures it could feed
+/// (a leads file without a first-contact column cannot time the first
+/// response unless a call log is added).
+fn unmeasured(
+    input: Input,
+    frame: &polars::prelude::DataFrame,
+    st: &FileStats,
+    config: &Config,
+) -> String {
+    let facts = crate::coverage::facts(input, frame, st);
+    let coverage = crate::coverage::Coverage::judge(&facts, config.leakage.average_deal.is_some());
+    let mut s = String::new();
+    for b in coverage
+        .missing()
+        .filter(|b| b.basis.sources().iter().any(|(i, _)| *i == input))
+    {
+        let _ = writeln!(
+            s,
+            "  cannot measure: {} ({}); {}",
+            b.basis.figures(),
+            b.reason.as_deref().unwrap_or(""),
+            b.basis.fix()
+        );
+    }
+    s
 }
 
 /// The input a file most likely is: a vendor preset first, else the input whose

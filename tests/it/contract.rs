@@ -273,3 +273,24 @@ fn an_empty_column_is_not_measured_with_its_count() {
         "first_contact_at in the leads file is empty in all 5 rows; no calls file was given"
     );
 }
+
+#[test]
+fn inspect_says_what_a_file_cannot_measure() {
+    let data = tempfile::tempdir().unwrap();
+    write(data.path(), "leads.csv", NO_TOUCH);
+    let o = handoff(&["inspect", data.path().join("leads.csv").to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        out.contains("cannot measure: response times, SLA compliance and untouched leads (the leads file has no first_contact_at column"),
+        "{out}"
+    );
+    assert!(
+        out.contains("cannot measure: routing lag and rep response"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("cannot measure: the qualified stage"),
+        "qualified_at is there: {out}"
+    );
+}
