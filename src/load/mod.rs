@@ -857,6 +857,20 @@ fn user_map(input: Input, config: &Config) -> Result<BTreeMap<String, &'static s
     Ok(out)
 }
 
+/// Whether a header row reads as a data row: at least half of its cells (and
+/// two or more) are dates, times, numbers, phones or emails, which headers
+/// never are.
+fn looks_like_data(headers: &[String]) -> bool {
+    let data_like = |h: &&String| {
+        let t = h.trim();
+        let digits = t.chars().filter(char::is_ascii_digit).count();
+        t.contains('@')
+            || (digits > 0 && digits * 2 >= t.chars().filter(|c| !c.is_whitespace()).count())
+    };
+    let n = headers.iter().filter(data_like).count();
+    n >= 2 && n * 2 >= headers.len()
+}
+
 fn missing_column(
     input: Input,
     file: &str,
@@ -905,6 +919,13 @@ fn missing_column(
             )
         }
     };
+    if looks_like_data(headers) {
+        hint = format!(
+            "The first row looks like data, not a header (its cells are dates, numbers, phones or emails): \
+             the file seems to have no header row. Add one naming the columns (e.g. lead_id,created_at,...), \
+             or export again with headers. {hint}"
+        );
+    }
     if let Some(p) = preset {
         hint.push_str(&format!(
             "\nRead with the {} preset `{}` ({}); export it again with the column that holds {}.",

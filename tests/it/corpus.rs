@@ -76,7 +76,7 @@ fn cases() -> Vec<Case> {
             "no header",
             vec![("leads.csv", b"L1,2026-11-12 10:00\nL2,2026-11-13 10:00\n".to_vec())],
             &[],
-            Fails(4, &["`lead_id` is missing", "Headers present: L1, 2026-11-12 10:00"]),
+            Fails(4, &["`lead_id` is missing", "looks like data, not a header", "Headers present: L1, 2026-11-12 10:00"]),
         ),
         case(
             "required column missing, closest header named",
