@@ -792,6 +792,7 @@ fn map_columns(
         }
     }
     // 3. Canonical names and their aliases.
+    let first_alias = out.len();
     for (index, header) in headers.iter().enumerate() {
         if used(&out).contains(&index) {
             continue;
@@ -802,15 +803,28 @@ fn map_columns(
             .find(|s| s.name == norm)
             .or_else(|| specs.iter().find(|s| s.aliases.contains(&norm.as_str())))
             .copied();
-        if let Some(spec) = spec
-            && !taken(&out, spec.name)
-        {
-            out.push(Mapped {
+        let Some(spec) = spec else { continue };
+        // Several headers of one column (a re-saved export's two `Create
+        // Date`s, or two aliases): each row takes the first non-empty value,
+        // in column order. A column the user or a preset mapped stays theirs.
+        let earlier = out.iter().position(|m| m.spec.name == spec.name);
+        match earlier {
+            Some(i) if first_alias <= i => {
+                let m = &mut out[i];
+                m.header = format!("{}, else {}", m.header, header);
+                m.sources.push(index);
+                m.expr = coalesce(&[
+                    values::clean_text(m.expr.clone()),
+                    values::clean_text(h.text(index)),
+                ]);
+            }
+            Some(_) => {}
+            None => out.push(Mapped {
                 header: header.clone(),
                 spec,
                 sources: vec![index],
                 expr: h.text(index),
-            });
+            }),
         }
     }
     out.sort_by_key(|m| {

@@ -292,6 +292,7 @@ fn cases() -> Vec<Case> {
         case("a megabyte of NUL bytes", vec![("leads.csv", vec![0u8; 1 << 20])], as_of, Fails(4, &["binary"])),
         case("two amounts in one cell", vec![("leads.csv", b"lead_id,created_at,deal_value\nL1,2026-11-12 10:00,\xe2\x82\xb95 $5\nL2,2026-11-12 10:00,500\n".to_vec())], as_of, Completes(&[("leads", 2, 1, 1)], &["not an amount of money"])),
         case("a phone with an extension", vec![("leads.csv", leads("L1,2026-11-12 10:00,Asha,+91 98765 43210 #4,\n"))], as_of, Completes(&[("leads", 1, 1, 0)], &[])),
+        case("two headers of one column, the first one empty", vec![("leads.csv", b"lead_id,created_at,Created Date\nL1,,2026-11-12 10:00\nL2,2026-11-13 10:00,\n".to_vec())], as_of, Completes(&[("leads", 2, 2, 0)], &[])),
         case("a Salesforce null id is no id", vec![("leads.csv", b"lead_id,created_at,deal_id\nL1,2026-11-12 10:00,000000000000000AAA\n000000000000000AAA,2026-11-12 10:00,\n".to_vec())], as_of, Completes(&[("leads", 2, 1, 1)], &["required value `lead_id` is empty"])),
         case("a zero-width space in an id", vec![("leads.csv", leads("L1\u{200b},2026-11-12 10:00,,,\nL1,2026-11-12 10:00,,,\n"))], as_of, Completes(&[("leads", 2, 2, 0)], &[])),
         case(
