@@ -79,6 +79,7 @@ fn inspect_one(path: &Path, job: &InspectJob) -> Result<String> {
         }
     }
     let where_ = match &st.sheet {
+        Some(records) if st.encoding == "JSON" => format!("JSON, {records}"),
         Some(sheet) => format!("sheet `{sheet}`"),
         None => format!("{}, {}-delimited", st.encoding, st.delimiter),
     };

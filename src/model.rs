@@ -226,7 +226,12 @@ pub const CALLS_COLUMNS: &[ColumnSpec] = &[
         PHONE,
         Phone,
         false,
-        &["customer_number", "caller_number", "number"],
+        &[
+            "customer_number",
+            "caller_number",
+            "number",
+            "customer_phone_number",
+        ],
     ),
     col(LEAD_ID, Text, false, &[]),
     col(CALL_ID, Text, false, &["id"]),

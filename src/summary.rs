@@ -23,6 +23,7 @@ fn accounting(ledger: &Ledger, tz: chrono_tz::Tz) -> String {
     );
     for f in &ledger.files {
         let how = match &f.sheet {
+            Some(records) if f.encoding == "JSON" => format!("JSON, {records}"),
             Some(sheet) => format!("sheet {sheet}"),
             None => format!("{}, {}", f.encoding, f.delimiter),
         };

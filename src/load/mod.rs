@@ -3,6 +3,7 @@
 //! into used and rejected. Rows read = rows used + rows rejected, always.
 
 mod chunks;
+pub mod json;
 pub mod normalise;
 pub mod presets;
 pub mod text;
@@ -132,6 +133,20 @@ enum Body<'a> {
 }
 
 fn open<'a>(path: &'a Path, opts: &ReadOptions) -> Result<Opened<'a>> {
+    if !xlsx::is_workbook(path) && json::is_json(path) {
+        let records = json::read(path)?;
+        return Ok(Opened {
+            headers: records.headers,
+            body: Body::Sheet(RawFrame {
+                frame: records.frame,
+                lines: records.lines,
+            }),
+            encoding: "JSON",
+            delimiter: "records",
+            sheet: Some(records.sheet),
+            workbook: false,
+        });
+    }
     if xlsx::is_workbook(path) {
         let sheet = xlsx::read(path, opts.sheet.as_deref())?;
         return Ok(Opened {

@@ -294,3 +294,36 @@ fn inspect_says_what_a_file_cannot_measure() {
         "qualified_at is there: {out}"
     );
 }
+
+#[test]
+fn a_callrail_api_page_reads_as_the_call_log() {
+    // CallRail's API v3 calls.json: an object whose "calls" field holds the
+    // records; start_time carries its offset (fixture made from the
+    // documented field names, no real person's data).
+    let data = tempfile::tempdir().unwrap();
+    write(
+        data.path(),
+        "leads.csv",
+        "lead_id,created_at,phone\nL1,2026-11-12 10:00,9876543210\n",
+    );
+    write(data.path(), "handoff.toml", CONFIG);
+    let calls = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/presets/callrail-api-calls.json");
+    let out = tempfile::tempdir().unwrap();
+    let o = ledger_at(
+        data.path(),
+        "2026-11-18T12:00",
+        out.path(),
+        &["--calls", calls.to_str().unwrap()],
+    );
+    let summary = stdout(&o);
+    assert!(
+        summary.contains("JSON, the records under \"calls\""),
+        "{summary}"
+    );
+    let l = by_lead(read_csv(&out.path().join("ledger.csv")));
+    // The outbound call at 10:03 is L1's first touch: 3 business minutes.
+    assert_eq!(l["L1"]["first_touch_at"], "2026-11-12T10:03:00+05:30");
+    assert_eq!(l["L1"]["calls_total"], "2");
+    assert_eq!(l["L1"]["inbound_calls"], "1");
+}
