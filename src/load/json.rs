@@ -37,8 +37,7 @@ fn first_char(path: &Path) -> Option<u8> {
     head[..n]
         .iter()
         .copied()
-        .skip_while(|b| b.is_ascii_whitespace() || *b == 0xEF || *b == 0xBB || *b == 0xBF)
-        .next()
+        .find(|b| !(b.is_ascii_whitespace() || *b == 0xEF || *b == 0xBB || *b == 0xBF))
 }
 
 /// A value as the text a CSV cell would hold; `None` for null.
