@@ -124,11 +124,11 @@ pub fn read(path: &Path) -> Result<SheetText, HandoffError> {
     })
 }
 
+/// Records, their line numbers, and how the file held them.
+type Records = (Vec<Map<String, Value>>, Vec<u32>, String);
+
 /// JSON Lines: one record per non-blank line.
-fn json_lines(
-    path: &Path,
-    raw: &str,
-) -> Result<(Vec<Map<String, Value>>, Vec<u32>, String), HandoffError> {
+fn json_lines(path: &Path, raw: &str) -> Result<Records, HandoffError> {
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     for (i, line) in raw.lines().enumerate() {
