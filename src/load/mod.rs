@@ -964,7 +964,7 @@ fn missing_column(
         let keys: Vec<String> = headers.iter().map(|h| fold_key(h)).collect();
         if let Some(p) = presets::detect(None, &keys) {
             hint.push_str(&format!(
-                "\nThis looks like a {} {} export: pass it as --{} with --preset {}.",
+                "\nThis looks like the {} {}: pass it as --{} with --preset {}.",
                 p.vendor,
                 p.export,
                 p.input.name(),
