@@ -893,7 +893,10 @@ const META_LEADS_CENTER: Preset = Preset {
         rule(SUBMITTED_AT, Any(&["created"])),
         rule(NAME, Any(&["name"])),
         rule(EMAIL, Any(&["email_address", "email"])),
-        rule(PHONE, Any(&["phone_number", "phone"])),
+        rule(
+            PHONE,
+            Any(&["phone_number", "phone", "phone_number_recommended"]),
+        ),
         rule(CITY, Any(&["city"])),
         rule(FORM, Any(&["form"])),
         rule(CHANNEL, Const("meta_lead_ads")),

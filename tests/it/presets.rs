@@ -406,6 +406,15 @@ fn meta_leads_center_reads_day_first() {
 }
 
 #[test]
+fn meta_leads_center_reads_its_recommended_phone_column() {
+    // Newer downloads head the phone column "Phone number (recommended)".
+    let l = loaded(Input::Forms, "meta-leads-center-recommended-phone.csv");
+    balanced(&l);
+    assert_eq!(preset_of(&l).0, "meta-leads-center");
+    assert_eq!(texts(&l, "phone"), ["+919876543210", "+919800000003"]);
+}
+
+#[test]
 fn google_forms_and_typeform_questions_found_by_their_words() {
     let g = loaded(Input::Forms, "google-forms.csv");
     balanced(&g);
