@@ -886,6 +886,48 @@ fn user_map(input: Input, config: &Config) -> Result<BTreeMap<String, &'static s
     Ok(out)
 }
 
+/// Whether a header could hold the canonical column, judged by its words: a
+/// date column's header speaks of a date or time, an id's of an id, key or
+/// number, and a yes/no question (`Is Lead Active?`) holds neither. Only such
+/// headers are suggested for a missing column.
+fn compatible(spec: &ColumnSpec, header: &str) -> bool {
+    let key = fold_key(header);
+    let words: Vec<&str> = key.split('_').collect();
+    let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
+    let question = header.trim_end().ends_with('?')
+        || words
+            .first()
+            .is_some_and(|w| matches!(*w, "is" | "has" | "was"));
+    if question {
+        return false;
+    }
+    match spec.kind {
+        Kind::Datetime => {
+            has(&[
+                "date",
+                "time",
+                "at",
+                "on",
+                "created",
+                "modified",
+                "updated",
+                "timestamp",
+                "day",
+                "when",
+                "submitted",
+                "started",
+            ]) || key.ends_with("date")
+                || key.ends_with("time")
+        }
+        Kind::Text if spec.name.ends_with("_id") => {
+            has(&["id", "key", "number", "no", "ref", "reference", "code"])
+                || key.ends_with("id")
+                || key.ends_with("key")
+        }
+        _ => true,
+    }
+}
+
 /// Whether a header row reads as a data row: at least half of its cells (and
 /// two or more) are dates, times, numbers, phones or emails, which headers
 /// never are.
@@ -909,6 +951,7 @@ fn missing_column(
 ) -> HandoffError {
     let closest = headers
         .iter()
+        .filter(|h| compatible(spec, h))
         .map(|h| {
             let n = normalise_header(h);
             let score = std::iter::once(spec.name)
@@ -1668,4 +1711,46 @@ pub fn empty_rejects() -> DataFrame {
         })
         .collect();
     DataFrame::empty_with_schema(&schema)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(input: Input, name: &str) -> ColumnSpec {
+        *input.columns().iter().find(|s| s.name == name).unwrap()
+    }
+
+    #[test]
+    fn only_headers_of_a_compatible_kind_are_suggested() {
+        let (id, created) = (
+            spec(Input::Leads, model::LEAD_ID),
+            spec(Input::Leads, model::CREATED_AT),
+        );
+        for h in ["Is Lead Active?", "Deal Name", "Has Email"] {
+            assert!(!compatible(&id, h), "{h} for lead_id");
+        }
+        for h in ["Deal Name", "Is Converted?", "Lead Source"] {
+            assert!(!compatible(&created, h), "{h} for created_at");
+        }
+        for h in ["Record ID", "Lead Number", "LeadKey"] {
+            assert!(compatible(&id, h), "{h} for lead_id");
+        }
+        for h in ["Date Added", "Created On", "Submission Time", "CreatedDate"] {
+            assert!(compatible(&created, h), "{h} for created_at");
+        }
+        // The message names no incompatible header as the closest.
+        let err = missing_column(
+            Input::Leads,
+            "leads.csv",
+            &id,
+            &["Is Lead Active?".to_string(), "Lead Owner".to_string()],
+            None,
+        )
+        .to_string();
+        assert!(
+            !err.contains("closest header present is `Is Lead Active?`"),
+            "{err}"
+        );
+    }
 }
