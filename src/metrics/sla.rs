@@ -171,37 +171,6 @@ const COUNTED: [SlaState; 4] = [
     SlaState::Unknown,
 ];
 
-impl Sla {
-    /// No lead at all (for readers of a section that is not measured).
-    pub fn empty() -> Self {
-        let counts = SlaCounts {
-            segment: "all".into(),
-            met: 0,
-            breached: 0,
-            not_due: 0,
-            unknown: 0,
-            compliance: Rate::new(0, 0),
-        };
-        Self {
-            overall: counts,
-            by_tier: Vec::new(),
-            by_owner: Vec::new(),
-            by_source: Vec::new(),
-            escalated: 0,
-            reassign_candidates: 0,
-            never_touched: 0,
-            waiting: 0,
-            touched_time_unknown: 0,
-            under_worked: None,
-            attempts: None,
-            breaches: Vec::new(),
-            never_touched_leads: Vec::new(),
-            waiting_leads: Vec::new(),
-            under_worked_leads: Vec::new(),
-        }
-    }
-}
-
 fn aggs() -> Vec<Expr> {
     COUNTED
         .iter()
