@@ -11,13 +11,10 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::Ctx;
-use super::stats::{self, NONE};
+use super::stats::{self, NONE, SMALL_SAMPLE};
 use crate::coverage::Basis;
 use crate::error::Result;
 use crate::model::*;
-
-/// Rows resting on fewer leads than this are small samples.
-pub const SMALL_SAMPLE: u64 = 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MoneyRow {
@@ -35,7 +32,7 @@ pub struct MoneyRow {
     pub won_value: f64,
     pub cost_per_lead: Option<f64>,
     pub cost_per_meeting: Option<f64>,
-    /// Fewer than [`SMALL_SAMPLE`] leads.
+    /// Fewer than [`stats::SMALL_SAMPLE`] leads.
     pub small: bool,
 }
 

@@ -10,6 +10,9 @@ use crate::error::{HandoffError, Result};
 /// A group key that is null is reported as this.
 pub const NONE: &str = "(none)";
 
+/// Rates resting on fewer leads than this are marked as small samples.
+pub const SMALL_SAMPLE: u64 = 20;
+
 /// A proportion with its count, its size and a Wilson 95% interval.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rate {

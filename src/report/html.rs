@@ -13,11 +13,9 @@ use crate::config::Config;
 use crate::error::{HandoffError, Result};
 use crate::format::when;
 use crate::metrics::Metrics;
+use crate::metrics::stats::SMALL_SAMPLE;
 
 const TEMPLATE: &str = include_str!("../../templates/scorecard.html");
-
-/// Below this many leads in the week, every rate is a small sample.
-const SMALL_WEEK: u64 = 20;
 
 #[derive(Serialize)]
 struct Page<'a> {
@@ -55,7 +53,7 @@ fn warnings(m: &Metrics) -> Vec<String> {
             ));
         }
     }
-    if m.volume.handed_off > 0 && m.volume.handed_off < SMALL_WEEK {
+    if m.volume.handed_off > 0 && m.volume.handed_off < SMALL_SAMPLE {
         out.push(format!(
             "Only {} leads in the week: every rate below rests on a small sample.",
             m.volume.handed_off

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::format::{duration, money, percent};
 use crate::metrics::Metrics;
 use crate::metrics::quality::Completeness;
+use crate::metrics::stats::SMALL_SAMPLE;
 use crate::report::view::{Block, NOT_MEASURED, Row, Section, Table, rate_text};
 
 /// Forms should reach the CRM within this many minutes.
@@ -30,7 +31,7 @@ fn completeness(title: &str, list: &[&Completeness]) -> Table {
             ];
             cells.extend(c.fields.iter().map(|f| percent(f.1.rate)));
             Row {
-                small: c.leads < 20,
+                small: c.leads < SMALL_SAMPLE,
                 cells,
             }
         })

@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::format::money;
 use crate::metrics::Metrics;
 use crate::metrics::marketing::{MoneyRow, MoneyWindow};
+use crate::metrics::stats::SMALL_SAMPLE;
 use crate::report::view::{Block, NOT_MEASURED, Row, Section, Table};
 
 fn cells(r: &MoneyRow, currency: &str, campaign: bool) -> Vec<String> {
@@ -86,7 +87,7 @@ fn table(w: &MoneyWindow, currency: &str, campaign: bool) -> Table {
             w.first_day
         ),
         format!(
-            "Most meetings first. A meeting implies a qualified lead; cost per meeting = spend / meetings. Pale rows rest on fewer than 20 leads.{dry}"
+            "Most meetings first. A meeting implies a qualified lead; cost per meeting = spend / meetings. Pale rows rest on fewer than {SMALL_SAMPLE} leads.{dry}"
         ),
         &head,
         rows,

@@ -6,7 +6,7 @@ use crate::config::{Config, Due};
 use crate::error::Result;
 use crate::format::{duration, percent};
 use crate::metrics::Metrics;
-use crate::metrics::stats::{BUCKETS, Distribution};
+use crate::metrics::stats::{BUCKETS, Distribution, SMALL_SAMPLE};
 use crate::report::charts::{self, BLUE, GREEN, ORANGE, VERMILLION};
 use crate::report::view::{Block, Chart, NOT_MEASURED, Row, Section, Table, rate_range};
 
@@ -150,7 +150,7 @@ fn by(m: &Metrics, owners: bool) -> Option<Table> {
             let r = segs.iter().find(|r| r.segment == s.segment);
             let leads = s.met + s.breached + s.not_due + s.unknown;
             Row {
-                small: leads < 20,
+                small: leads < SMALL_SAMPLE,
                 cells: vec![
                     s.segment.clone(),
                     leads.to_string(),
@@ -163,7 +163,9 @@ fn by(m: &Metrics, owners: bool) -> Option<Table> {
         .collect();
     Some(Table::new(
         if owners { "By rep" } else { "By source" },
-        "Pale rows rest on fewer than 20 leads: read them as a hint, not a finding.",
+        format!(
+            "Pale rows rest on fewer than {SMALL_SAMPLE} leads: read them as a hint, not a finding."
+        ),
         &[
             if owners { "Owner" } else { "Source" },
             "Leads",
@@ -191,7 +193,7 @@ fn routing(m: &Metrics) -> Table {
         .by_owner
         .iter()
         .map(|o| Row {
-            small: o.leads < 20,
+            small: o.leads < SMALL_SAMPLE,
             cells: vec![
                 o.segment.clone(),
                 o.leads.to_string(),
