@@ -113,13 +113,28 @@ fn under_worked(config: &Config, attempts_measured: bool) -> Expr {
 /// A process loss: lost with a process-class reason, or untouched with its
 /// SLA breached at as-of (an untouched lead not yet due is waiting).
 fn process_loss() -> Expr {
-    let lost = col(IS_LOST)
+    lost_for_process().or(untouched_past_due())
+}
+
+/// Lost with a process-class reason.
+pub fn lost_for_process() -> Expr {
+    col(IS_LOST)
         .and(col(LOST_CLASS).eq(lit(PROCESS)))
-        .fill_null(lit(false));
-    let untouched_past_due = col(NEVER_TOUCHED)
+        .fill_null(lit(false))
+}
+
+/// Untouched past the due time: a process loss the owner must act on.
+pub fn untouched_past_due() -> Expr {
+    col(NEVER_TOUCHED)
         .and(col(SLA_STATUS).eq(lit(SlaState::Breached.as_str())))
-        .fill_null(lit(false));
-    lost.or(untouched_past_due)
+        .fill_null(lit(false))
+}
+
+/// Untouched, the first response not yet due: waiting, not lost.
+pub fn waiting() -> Expr {
+    col(NEVER_TOUCHED)
+        .and(col(SLA_STATUS).eq(lit(SlaState::NotDue.as_str())))
+        .fill_null(lit(false))
 }
 
 /// Due time by tier: N business minutes on, or the close of the business day.

@@ -562,10 +562,10 @@ fn action_list(name: &str, cohort: LazyFrame, ledger: &Ledger, job: &LedgerJob) 
                 stale,
             );
         }
-        "never_touched.csv" => metrics::sla::untouched_past_due_expr(),
+        "never_touched.csv" => clocks::untouched_past_due(),
         "waiting.csv" => {
             return cohort
-                .filter(metrics::sla::waiting_expr())
+                .filter(clocks::waiting())
                 .sort([SLA_DUE_AT, LEAD_ID], SortMultipleOptions::default());
         }
         "under_worked.csv" => col(UNDER_WORKED).fill_null(lit(false)),

@@ -9,8 +9,8 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::Ctx;
-use super::sla::untouched_past_due_expr;
 use super::stats::{self, Rate};
+use crate::clocks;
 use crate::coverage::Basis;
 use crate::error::Result;
 use crate::model::*;
@@ -88,13 +88,8 @@ fn aggs() -> Vec<Expr> {
     vec![
         len().cast(DataType::UInt64).alias("n"),
         count(col(PROCESS_LOSS), "process"),
-        count(
-            col(IS_LOST)
-                .and(col(LOST_CLASS).eq(lit(PROCESS)))
-                .fill_null(lit(false)),
-            "lost_process",
-        ),
-        count(untouched_past_due_expr(), "untouched"),
+        count(clocks::lost_for_process(), "lost_process"),
+        count(clocks::untouched_past_due(), "untouched"),
         count(col(IS_LOST), "lost"),
     ]
 }

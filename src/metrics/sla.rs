@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use super::stats::{self, Rate};
+use crate::clocks;
 use crate::coverage::Basis;
 use crate::error::Result;
 use crate::model::*;
@@ -86,25 +87,11 @@ pub struct Waiting {
     pub due_at: Option<String>,
 }
 
-/// Untouched, SLA not yet due: waiting.
-pub fn waiting_expr() -> Expr {
-    col(NEVER_TOUCHED)
-        .and(col(SLA_STATUS).eq(lit(SlaState::NotDue.as_str())))
-        .fill_null(lit(false))
-}
-
-/// Untouched past the due time: a process loss the owner must act on.
-pub fn untouched_past_due_expr() -> Expr {
-    col(NEVER_TOUCHED)
-        .and(col(SLA_STATUS).eq(lit(SlaState::Breached.as_str())))
-        .fill_null(lit(false))
-}
-
 fn waiting(ctx: &Ctx) -> Result<Vec<Waiting>> {
     let tz = ctx.config.calendar.time_zone.0;
     let df = ctx
         .cohort()
-        .filter(waiting_expr())
+        .filter(clocks::waiting())
         .sort([SLA_DUE_AT, LEAD_ID], SortMultipleOptions::default())
         .collect()
         .map_err(crate::error::HandoffError::engine("listing waiting leads"))?;
@@ -256,8 +243,8 @@ pub fn compute(ctx: &Ctx) -> Result<Sla> {
     all.extend([
         count(col(ESCALATED), ESCALATED),
         count(col(REASSIGN), REASSIGN),
-        count(untouched_past_due_expr(), "untouched_past_due"),
-        count(waiting_expr(), "waiting"),
+        count(clocks::untouched_past_due(), "untouched_past_due"),
+        count(clocks::waiting(), "waiting"),
         count(
             col("reached_contacted").and(col(FIRST_TOUCH_AT).is_null()),
             "time_unknown",
@@ -298,7 +285,7 @@ pub fn compute(ctx: &Ctx) -> Result<Sla> {
             })
             .transpose()?,
         breaches: breaches(ctx)?,
-        never_touched_leads: lead_refs(ctx.cohort().filter(untouched_past_due_expr()), tz)?,
+        never_touched_leads: lead_refs(ctx.cohort().filter(clocks::untouched_past_due()), tz)?,
         waiting_leads: waiting(ctx)?,
         under_worked_leads: lead_refs(ctx.cohort().filter(col(UNDER_WORKED)), tz)?,
     })
