@@ -61,29 +61,26 @@ pub fn lead_refs(lf: LazyFrame, tz: chrono_tz::Tz) -> Result<Vec<LeadRef>> {
         .sort([CAPTURED_AT, LEAD_ID], SortMultipleOptions::default())
         .collect()
         .map_err(crate::error::HandoffError::engine("listing leads"))?;
-    (0..df.height())
-        .map(|i| {
-            Ok(LeadRef {
-                lead_id: stats::str_at(&df, LEAD_ID, i)?.unwrap_or_default(),
-                name: stats::str_at(&df, NAME, i)?,
-                phone: stats::str_at(&df, PHONE, i)?,
-                owner: stats::str_at(&df, OWNER, i)?,
-                source: stats::str_at(&df, FT_SOURCE, i)?,
-                captured_at: stats::time_at(&df, CAPTURED_AT, i, tz)?.unwrap_or_default(),
-            })
-        })
-        .collect()
+    (0..df.height()).map(|i| lead_ref(&df, i, tz)).collect()
+}
+
+/// Row `i` of a frame of ledger rows as a [`LeadRef`].
+fn lead_ref(df: &DataFrame, i: usize, tz: chrono_tz::Tz) -> Result<LeadRef> {
+    Ok(LeadRef {
+        lead_id: stats::str_at(df, LEAD_ID, i)?.unwrap_or_default(),
+        name: stats::str_at(df, NAME, i)?,
+        phone: stats::str_at(df, PHONE, i)?,
+        owner: stats::str_at(df, OWNER, i)?,
+        source: stats::str_at(df, FT_SOURCE, i)?,
+        captured_at: stats::time_at(df, CAPTURED_AT, i, tz)?.unwrap_or_default(),
+    })
 }
 
 /// An untouched lead whose first response is not yet due.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Waiting {
-    pub lead_id: String,
-    pub name: Option<String>,
-    pub phone: Option<String>,
-    pub owner: Option<String>,
-    pub source: Option<String>,
-    pub captured_at: String,
+    #[serde(flatten)]
+    pub lead: LeadRef,
     pub due_at: Option<String>,
 }
 
@@ -98,12 +95,7 @@ fn waiting(ctx: &Ctx) -> Result<Vec<Waiting>> {
     (0..df.height())
         .map(|i| {
             Ok(Waiting {
-                lead_id: stats::str_at(&df, LEAD_ID, i)?.unwrap_or_default(),
-                name: stats::str_at(&df, NAME, i)?,
-                phone: stats::str_at(&df, PHONE, i)?,
-                owner: stats::str_at(&df, OWNER, i)?,
-                source: stats::str_at(&df, FT_SOURCE, i)?,
-                captured_at: stats::time_at(&df, CAPTURED_AT, i, tz)?.unwrap_or_default(),
+                lead: lead_ref(&df, i, tz)?,
                 due_at: stats::time_at(&df, SLA_DUE_AT, i, tz)?,
             })
         })
@@ -365,7 +357,11 @@ mod tests {
             .map(|l| (l.lead_id.as_str(), l.owner.as_deref()))
             .collect();
         assert_eq!(never, [("c", Some("Ravi"))]);
-        let waiting: Vec<&str> = s.waiting_leads.iter().map(|w| w.lead_id.as_str()).collect();
+        let waiting: Vec<&str> = s
+            .waiting_leads
+            .iter()
+            .map(|w| w.lead.lead_id.as_str())
+            .collect();
         assert_eq!(waiting, ["d"]);
         assert!(s.under_worked_leads.is_empty());
         assert_eq!(s.breaches[0].first_touch_at, None);

@@ -27,20 +27,21 @@ fn person(name: Option<&String>, phone: Option<&String>) -> [String; 2] {
     ]
 }
 
+/// A lead's cells under [`LEAD_HEAD`].
+fn lead_cells(l: &LeadRef) -> Vec<String> {
+    let [name, phone] = person(l.name.as_ref(), l.phone.as_ref());
+    vec![
+        l.lead_id.clone(),
+        name,
+        phone,
+        or_none(l.owner.as_ref()),
+        or_none(l.source.as_ref()),
+        at(Some(&l.captured_at)),
+    ]
+}
+
 fn lead_rows(list: &[LeadRef]) -> Vec<Row> {
-    list.iter()
-        .map(|l| {
-            let [name, phone] = person(l.name.as_ref(), l.phone.as_ref());
-            Row::new(vec![
-                l.lead_id.clone(),
-                name,
-                phone,
-                or_none(l.owner.as_ref()),
-                or_none(l.source.as_ref()),
-                at(Some(&l.captured_at)),
-            ])
-        })
-        .collect()
+    list.iter().map(|l| Row::new(lead_cells(l))).collect()
 }
 
 const LEAD_HEAD: [&str; 6] = ["Lead", "Name", "Phone", "Owner", "Source", "Captured"];
@@ -104,16 +105,9 @@ fn sla_lists(m: &Metrics, out: &mut Vec<Block>) {
         .waiting_leads
         .iter()
         .map(|w| {
-            let [name, phone] = person(w.name.as_ref(), w.phone.as_ref());
-            Row::new(vec![
-                w.lead_id.clone(),
-                name,
-                phone,
-                or_none(w.owner.as_ref()),
-                or_none(w.source.as_ref()),
-                at(Some(&w.captured_at)),
-                at(w.due_at.as_deref()),
-            ])
+            let mut cells = lead_cells(&w.lead);
+            cells.push(at(w.due_at.as_deref()));
+            Row::new(cells)
         })
         .collect();
     out.push(Block::Table {
