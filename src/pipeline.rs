@@ -266,17 +266,21 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
     timings.mark("join");
     timings.starting("computing response times and SLA");
     let ledger = clocks::ledger(joined.leads, as_of, &job.config, &coverage)?;
-    // Masked before any figure is made from it, so metrics.json, the
-    // scorecard and every CSV show only masked names, phones and emails.
-    let ledger = if job.mask_pii {
-        report::csv::mask_pii(&ledger)?
-    } else {
-        ledger
+    // Every frame is masked once, here, before any figure or output is made
+    // from it: metrics.json, the scorecard and every CSV show only masked
+    // names, phones and emails.
+    let mask = |df: DataFrame| {
+        if job.mask_pii {
+            report::csv::mask_pii(&df)
+        } else {
+            Ok(df)
+        }
     };
+    let (ledger, orphans, rejects) = (mask(ledger)?, mask(joined.orphans)?, mask(rejects)?);
     timings.mark("clocks");
     Ok(Ledger {
         ledger,
-        orphans: joined.orphans,
+        orphans,
         rejects,
         spend,
         files,
@@ -288,20 +292,15 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
     })
 }
 
-/// Streams `df` as CSV into a staged temporary for `path`: `times` as local
-/// instants, masked first when the job asks for it.
+/// Streams `df` as CSV into a staged temporary for `path`, `times` as local
+/// instants (the frames were masked in [`build`] when the job asks for it).
 fn stage_csv(
     path: &Path,
     df: &DataFrame,
     times: &[&str],
     job: &LedgerJob,
 ) -> Result<report::Staged> {
-    let tz = job.config.calendar.time_zone.0;
-    let mut frame = if job.mask_pii {
-        report::csv::prepare(&report::csv::mask_pii(df)?, times, tz)?
-    } else {
-        report::csv::prepare(df, times, tz)?
-    };
+    let mut frame = report::csv::prepare(df, times, job.config.calendar.time_zone.0)?;
     report::stage_with(path, |w| report::csv::write(&mut frame, w))
 }
 
