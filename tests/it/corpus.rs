@@ -320,20 +320,6 @@ fn run(case: &Case, dir: &Path) -> std::process::Output {
     handoff(&args)
 }
 
-/// The accounting line of an input: (read, used, rejected).
-fn accounting(summary: &str, input: &str) -> Option<(usize, usize, usize)> {
-    let line = summary
-        .lines()
-        .find(|l| l.split_whitespace().next() == Some(input))?;
-    let n: Vec<usize> = line
-        .split_whitespace()
-        .skip(1)
-        .take(3)
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    (n.len() == 3).then(|| (n[0], n[1], n[2]))
-}
-
 #[test]
 fn every_corpus_case_has_its_expected_outcome() {
     let mut failures = Vec::new();

@@ -88,18 +88,7 @@ fn the_page_is_byte_identical_across_runs() {
 #[test]
 fn golden_scorecard_of_the_fixture() {
     let out = tempfile::tempdir().unwrap();
-    let o = handoff(&[
-        "scorecard",
-        "--data",
-        fixture().to_str().unwrap(),
-        "--week",
-        "2026-W46",
-        "--as-of",
-        "2026-11-18T12:00",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    scorecard_w46(&fixture(), out.path(), &[]);
     let got = fs::read_to_string(out.path().join("scorecard.html")).unwrap();
     let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden/scorecard-fixture-2026-W46.html");
@@ -136,18 +125,7 @@ fn fixture_page(extra_config: Option<&str>) -> (String, tempfile::TempDir) {
         std::fs::write(path, text).unwrap();
     }
     let out = tempfile::tempdir().unwrap();
-    let o = handoff(&[
-        "scorecard",
-        "--data",
-        data.path().to_str().unwrap(),
-        "--week",
-        "2026-W46",
-        "--as-of",
-        "2026-11-18T12:00",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    scorecard_w46(data.path(), out.path(), &[]);
     (
         std::fs::read_to_string(out.path().join("scorecard.html")).unwrap(),
         out,

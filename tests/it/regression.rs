@@ -35,20 +35,6 @@ fn ledger(dir: &Path, extra: &[&str]) -> std::process::Output {
     handoff(&args)
 }
 
-/// The `read used rejected` counts of an input in a run's summary.
-fn counts(summary: &str, input: &str) -> Option<(usize, usize, usize)> {
-    let line = summary
-        .lines()
-        .find(|l| l.split_whitespace().next() == Some(input))?;
-    let n: Vec<usize> = line
-        .split_whitespace()
-        .skip(1)
-        .take(3)
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    (n.len() == 3).then(|| (n[0], n[1], n[2]))
-}
-
 #[test]
 fn defect_01_old_mac_cr_only_line_ends_keep_every_row() {
     let dir = data(&[(
@@ -58,7 +44,7 @@ fn defect_01_old_mac_cr_only_line_ends_keep_every_row() {
     let o = ledger(dir.path(), &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
-        counts(&stdout(&o), "leads"),
+        accounting(&stdout(&o), "leads"),
         Some((2, 2, 0)),
         "{}",
         stdout(&o)
@@ -73,7 +59,7 @@ fn defect_02_four_digit_years_below_1990_are_rejected_not_read_as_20xx() {
     )]);
     let o = ledger(dir.path(), &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(counts(&stdout(&o), "leads"), Some((3, 1, 2)));
+    assert_eq!(accounting(&stdout(&o), "leads"), Some((3, 1, 2)));
     let rejects = fs::read_to_string(dir.path().join("out/rejects.csv")).unwrap();
     assert!(
         rejects.contains("0026-11-12 10:00,date before 1990"),
@@ -89,7 +75,7 @@ fn defect_03_blank_lines_are_skipped_and_counted_not_rejected() {
     let o = ledger(dir.path(), &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let summary = stdout(&o);
-    assert_eq!(counts(&summary, "leads"), Some((2, 2, 0)), "{summary}");
+    assert_eq!(accounting(&summary, "leads"), Some((2, 2, 0)), "{summary}");
     assert!(summary.contains("10002 blank line(s) skipped"), "{summary}");
     let rejects = fs::read_to_string(dir.path().join("out/rejects.csv")).unwrap();
     assert_eq!(rejects.lines().count(), 1, "only the header: {rejects}");

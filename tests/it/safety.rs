@@ -5,28 +5,10 @@ use std::path::Path;
 
 use crate::support::*;
 
-fn scorecard(data: &Path, out: &Path, extra: &[&str]) -> String {
-    let mut args = vec![
-        "scorecard",
-        "--data",
-        data.to_str().unwrap(),
-        "--week",
-        "2026-W46",
-        "--as-of",
-        "2026-11-18T12:00",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let o = handoff(&args);
-    assert!(o.status.success(), "{}", stderr(&o));
-    stdout(&o)
-}
-
 #[test]
 fn mask_pii_leaves_no_name_phone_or_email_in_any_output() {
     let out = tempfile::tempdir().unwrap();
-    scorecard(&fixture(), out.path(), &["--mask-pii"]);
+    scorecard_w46(&fixture(), out.path(), &["--mask-pii"]);
     let personal = [
         "Asha Rao",
         "Esha P",
@@ -73,8 +55,8 @@ fn reordered_input_rows_give_identical_figures() {
     )
     .unwrap();
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    scorecard(&fixture(), a.path(), &[]);
-    scorecard(shuffled.path(), b.path(), &[]);
+    scorecard_w46(&fixture(), a.path(), &[]);
+    scorecard_w46(shuffled.path(), b.path(), &[]);
     // Line numbers differ by construction (rejects, orphans); the figures must not.
     for name in ["ledger.csv", "sla_breaches.csv", "under_worked.csv"] {
         assert_eq!(

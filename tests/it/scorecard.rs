@@ -9,19 +9,7 @@ use crate::support::*;
 
 fn metrics() -> (Value, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let data = fixture();
-    let o = handoff(&[
-        "scorecard",
-        "--data",
-        data.to_str().unwrap(),
-        "--week",
-        "2026-W46",
-        "--as-of",
-        "2026-11-18T12:00",
-        "--out",
-        dir.path().to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    scorecard_w46(&fixture(), dir.path(), &[]);
     let text = std::fs::read_to_string(dir.path().join("metrics.json")).unwrap();
     (serde_json::from_str(&text).unwrap(), dir)
 }
@@ -262,18 +250,6 @@ fn the_scorecard_ledger_holds_the_weeks_leads_unless_asked_for_all() {
         .collect();
     assert_eq!(ids, ["L1", "L2", "L5", "L6", "L7", "L8"]);
     let out = tempfile::tempdir().unwrap();
-    let o = handoff(&[
-        "scorecard",
-        "--data",
-        fixture().to_str().unwrap(),
-        "--week",
-        "2026-W46",
-        "--as-of",
-        "2026-11-18T12:00",
-        "--out",
-        out.path().to_str().unwrap(),
-        "--full-ledger",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    scorecard_w46(&fixture(), out.path(), &["--full-ledger"]);
     assert_eq!(read_csv(&out.path().join("ledger.csv")).len(), 8);
 }

@@ -80,3 +80,38 @@ pub fn ledger_at(data: &Path, as_of: &str, out: &Path, extra: &[&str]) -> Output
     assert!(o.status.success(), "ledger failed: {}", stderr(&o));
     o
 }
+
+/// Runs the scorecard of week 2026-W46 on the exports in `data`, seen at
+/// Wed 2026-11-18 12:00 (the fixture's as-of), into `out`, with `extra`
+/// arguments; it must succeed. Returns the terminal summary.
+pub fn scorecard_w46(data: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "scorecard",
+        "--data",
+        data.to_str().expect("utf-8 path"),
+        "--week",
+        "2026-W46",
+        "--as-of",
+        "2026-11-18T12:00",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    let o = handoff(&args);
+    assert!(o.status.success(), "scorecard failed: {}", stderr(&o));
+    stdout(&o)
+}
+
+/// The `read used rejected` counts of an input in a run's summary.
+pub fn accounting(summary: &str, input: &str) -> Option<(usize, usize, usize)> {
+    let line = summary
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(input))?;
+    let n: Vec<usize> = line
+        .split_whitespace()
+        .skip(1)
+        .take(3)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    (n.len() == 3).then(|| (n[0], n[1], n[2]))
+}
