@@ -17,20 +17,10 @@ fn engine(stage: &'static str) -> impl FnOnce(PolarsError) -> HandoffError {
     HandoffError::engine(stage)
 }
 
-const INTENTS: [Intent; 3] = [Intent::High, Intent::Medium, Intent::Low];
-
-fn intent_name(i: Intent) -> &'static str {
-    match i {
-        Intent::High => "high",
-        Intent::Medium => "medium",
-        Intent::Low => "low",
-    }
-}
-
 /// Per-tier value chosen by the lead's intent.
 fn by_tier(f: impl Fn(Intent) -> Expr, otherwise: Expr) -> Expr {
-    INTENTS.iter().rev().fold(otherwise, |rest, i| {
-        when(col(INTENT).eq(lit(intent_name(*i))))
+    Intent::ALL.iter().rev().fold(otherwise, |rest, i| {
+        when(col(INTENT).eq(lit(i.name())))
             .then(f(*i))
             .otherwise(rest)
     })
@@ -48,7 +38,9 @@ pub fn ledger(
     let leads = leads
         .with_columns([
             col(INTENT).is_not_null().alias(INTENT_GIVEN),
-            col(INTENT).fill_null(lit("medium")).alias(INTENT),
+            col(INTENT)
+                .fill_null(lit(Intent::Medium.name()))
+                .alias(INTENT),
         ])
         .collect()
         .map_err(engine("preparing the clocks"))?;

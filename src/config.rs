@@ -448,6 +448,15 @@ pub enum Direction {
 
 impl Intent {
     pub const ALL: &[Intent] = &[Intent::High, Intent::Medium, Intent::Low];
+
+    /// The canonical word, as the ledger's `intent` and `sla_tier` hold it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Intent::High => "high",
+            Intent::Medium => "medium",
+            Intent::Low => "low",
+        }
+    }
 }
 
 impl Status {

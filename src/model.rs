@@ -448,6 +448,14 @@ pub const STAGE_AT: [&str; 7] = [
     WON_AT,
 ];
 
+/// The position of a stage in [`STAGES`].
+pub fn stage_index(stage: &str) -> usize {
+    STAGES
+        .iter()
+        .position(|s| *s == stage)
+        .expect("a stage of STAGES")
+}
+
 /// The flag column "reached_<stage>".
 pub fn reached(stage: &str) -> String {
     format!("reached_{stage}")

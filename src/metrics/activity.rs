@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::model::*;
 
 /// The trailing window behind the average week's won revenue.
-const WINDOW_DAYS: i64 = 90;
+const WINDOW_DAYS: i64 = stats::TRAILING_DAYS;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Activity {

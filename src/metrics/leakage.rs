@@ -17,7 +17,7 @@ use crate::model::*;
 
 /// Trailing window of won deals for the average deal, and of settled leads
 /// for the worked win rate.
-const WINDOW_MS: i64 = 90 * 86_400_000;
+const WINDOW_MS: i64 = stats::TRAILING_DAYS * 86_400_000;
 
 pub const FORMULA: &str = "expected leakage = process losses x worked win rate x average deal (likely range: the win rate's 95% interval); full-value leakage = process losses x average deal (upper bound); total lost value = lost leads x average deal";
 

@@ -16,7 +16,7 @@ use crate::model::*;
 const TIME_UNKNOWN: &str = "time unknown";
 
 /// The history window, ending at as-of.
-pub const WINDOW_DAYS: i64 = 90;
+pub const WINDOW_DAYS: i64 = stats::TRAILING_DAYS;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeedBucket {

@@ -132,12 +132,7 @@ fn read(df: &DataFrame, row: usize, segment: String, m: Measured) -> Result<Funn
             .then(|| Ok::<_, crate::error::HandoffError>(Rate::new(n(b)?, n(a)?)))
             .transpose()
     };
-    let stage = |name: &str| {
-        STAGES
-            .iter()
-            .position(|s| *s == name)
-            .expect("a stage of STAGES")
-    };
+    let stage = stage_index;
     Ok(Funnel {
         segment,
         reached: (0..STAGES.len())

@@ -10,6 +10,11 @@ use crate::error::{HandoffError, Result};
 /// A group key that is null is reported as this.
 pub const NONE: &str = "(none)";
 
+/// The trailing window, ending at as-of, of the history figures: the average
+/// deal, the worked win rate's capture window, the average week's won revenue
+/// and speed to lead.
+pub const TRAILING_DAYS: i64 = 90;
+
 /// Rates resting on fewer leads than this are marked as small samples.
 pub const SMALL_SAMPLE: u64 = 20;
 

@@ -65,14 +65,11 @@ fn week(ctx: &Ctx, period: &Period, price: Option<f64>, cutoff: i64) -> Result<W
                 .cast(DataType::UInt64)
                 .alias("breached"),
             col(BUSINESS_RESPONSE_MIN).median().alias("median"),
-            reached_by(
-                &[CONTACTED_AT, QUALIFIED_AT, MEETING_AT, PROPOSAL_AT, WON_AT],
-                cutoff,
-            )
-            .sum()
-            .cast(DataType::UInt64)
-            .alias("contacted"),
-            reached_by(&[MEETING_AT, PROPOSAL_AT, WON_AT], cutoff)
+            reached_by(&STAGE_AT[stage_index("contacted")..], cutoff)
+                .sum()
+                .cast(DataType::UInt64)
+                .alias("contacted"),
+            reached_by(&STAGE_AT[stage_index("meeting")..], cutoff)
                 .sum()
                 .cast(DataType::UInt64)
                 .alias("meeting"),

@@ -2,7 +2,7 @@
 //! clock, after-hours leads, by source and by rep, routing versus the rep,
 //! with the response distribution and the nine-week trend.
 
-use crate::config::{Config, Due};
+use crate::config::{Config, Due, Intent};
 use crate::error::Result;
 use crate::format::{duration, percent};
 use crate::metrics::Metrics;
@@ -20,12 +20,12 @@ fn medium_due(config: &Config) -> Option<f64> {
 }
 
 fn due_text(config: &Config, tier: &str) -> String {
-    let t = match tier {
-        "high" => &config.sla.high,
-        "low" => &config.sla.low,
-        _ => &config.sla.medium,
-    };
-    match t.due {
+    let intent = Intent::ALL
+        .iter()
+        .copied()
+        .find(|i| i.name() == tier)
+        .unwrap_or(Intent::Medium);
+    match config.tier(intent).due {
         Due::Within(d) => format!("{} of business time", duration(Some(f64::from(d.minutes)))),
         Due::EndOfDay => "by the end of the business day".into(),
     }
