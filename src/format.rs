@@ -146,30 +146,6 @@ pub fn when(iso: &str) -> String {
         .unwrap_or_else(|_| iso.to_string())
 }
 
-/// Money in lakh and crore for INR (`₹8.3 lakh`, `₹1.6 crore`), else in
-/// thousands and millions (`$82k`, `$1.6M`): for chart axes and short labels.
-pub fn money_short(value: f64, currency: &str) -> String {
-    let (symbol, indian) = currency_style(currency);
-    let v = value.abs();
-    let sign = if value < 0.0 { "-" } else { "" };
-    let text = if indian {
-        match v {
-            v if v >= 1e7 => format!("{:.1} crore", v / 1e7),
-            v if v >= 1e5 => format!("{:.1} lakh", v / 1e5),
-            v if v >= 1e3 => format!("{:.0}k", v / 1e3),
-            v => format!("{v:.0}"),
-        }
-    } else {
-        match v {
-            v if v >= 1e9 => format!("{:.1}B", v / 1e9),
-            v if v >= 1e6 => format!("{:.1}M", v / 1e6),
-            v if v >= 1e3 => format!("{:.0}k", v / 1e3),
-            v => format!("{v:.0}"),
-        }
-    };
-    format!("{sign}{symbol}{text}")
-}
-
 /// Local ISO 8601 with the offset, as every output writes instants.
 pub const ISO_LOCAL: &str = "%Y-%m-%dT%H:%M:%S%:z";
 /// One epoch-ms instant as local ISO 8601 text, for messages and summaries.

@@ -181,26 +181,6 @@ pub fn line(
     })
 }
 
-/// A rate per label with its interval as a whisker: `(low, rate, high)` in percent.
-pub fn intervals(labels: &[String], values: &[(f64, f64, f64)], y_label: &str) -> Result<String> {
-    let top = values.iter().map(|v| v.2).fold(1.0_f64, f64::max) * 1.1;
-    canvas(labels, top, y_label, 10, |chart| {
-        chart
-            .draw_series(values.iter().enumerate().map(|(i, (low, rate, high))| {
-                ErrorBar::new_vertical(
-                    SegmentValue::CenterOf(i as u32),
-                    *low,
-                    *rate,
-                    *high,
-                    BLUE.filled(),
-                    10,
-                )
-            }))
-            .map_err(chart_error)?;
-        Ok(())
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,8 +27,6 @@ fn local_time(e: Expr, tz: Tz) -> Expr {
     .convert_time_zone(TimeZone::from_chrono(&tz))
 }
 
-pub use crate::format::local_iso_text;
-
 /// The first characters that make a spreadsheet run a cell as a formula.
 const FORMULA_CHARS: [&str; 6] = ["=", "+", "-", "@", "\t", "\r"];
 

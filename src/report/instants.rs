@@ -131,7 +131,7 @@ impl InstantText {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::csv::local_iso_text;
+    use crate::format::local_iso_text;
     use chrono_tz::Tz;
 
     fn instants(ms: &[Option<i64>], tz: Tz) -> DataFrame {
