@@ -925,11 +925,11 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
-        if crate::load::values::PhonePlan::for_country(&self.business.phone_country).is_none() {
+        if crate::phone::PhonePlan::for_country(&self.business.phone_country).is_none() {
             return Err(format!(
-                "business.phone_country: `{}` is not a supported country; use one of {}",
+                "business.phone_country: `{}` is not a country code; use the two-letter ISO 3166 code \
+                 of the country whose national numbers the exports hold, such as \"IN\", \"US\", \"GB\" or \"AE\"",
                 self.business.phone_country,
-                crate::load::values::PhonePlan::supported().join(", ")
             ));
         }
         let cur = &self.business.currency;

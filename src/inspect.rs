@@ -114,6 +114,9 @@ fn inspect_one(path: &Path, job: &InspectJob) -> Result<String> {
             let _ = writeln!(s, "  dates:       {column} read {how}");
         }
     }
+    for w in &st.warnings {
+        let _ = writeln!(s, "  warning:     {w}");
+    }
     s.push_str(&problems(&loaded.rejects)?);
     for (column, n) in &st.unusable_values {
         if st.unknown_values.contains_key(column) {

@@ -19,6 +19,7 @@ pub mod lost;
 pub mod metrics;
 pub mod model;
 pub mod period;
+pub mod phone;
 pub mod pipeline;
 pub mod report;
 pub mod sample;

@@ -101,6 +101,9 @@ fn file_notes(f: &crate::load::FileStats) -> String {
     for (what, n) in &f.cleaned {
         let _ = writeln!(s, "{pad:<8} {n} value(s) repaired: {what}");
     }
+    for w in &f.warnings {
+        let _ = writeln!(s, "{pad:<8} warning: {w}");
+    }
     if let Some(first) = f.footer.first() {
         let _ = writeln!(
             s,

@@ -6,6 +6,7 @@
 use polars::prelude::*;
 
 use crate::config::DateOrder;
+use crate::phone::PhonePlan;
 
 /// How to compute a parsed column: stages of expressions, each stage reading
 /// only columns made by earlier stages (or the source), so every intermediate
@@ -920,148 +921,13 @@ pub fn parse_key(src: &str, out: &str) -> Stages {
 /// `x12`, `extension 7`): not part of the number.
 pub const PHONE_EXTENSION: &str = r"(?i)\s*(?:#|ext\.?|extension|x)\s*[0-9]{1,6}\s*$";
 
-/// A country's numbering plan, enough to complete national numbers to E.164.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PhonePlan {
-    pub country: &'static str,
-    pub calling_code: &'static str,
-    /// Digits of a national significant number.
-    pub national_len: usize,
-    /// The trunk prefix dialled before a national number (`0`, `8` in Russia, `1` in NANP).
-    pub trunk: &'static str,
-}
-
-const PLANS: &[PhonePlan] = &[
-    PhonePlan {
-        country: "IN",
-        calling_code: "91",
-        national_len: 10,
-        trunk: "0",
-    },
-    PhonePlan {
-        country: "US",
-        calling_code: "1",
-        national_len: 10,
-        trunk: "1",
-    },
-    PhonePlan {
-        country: "CA",
-        calling_code: "1",
-        national_len: 10,
-        trunk: "1",
-    },
-    PhonePlan {
-        country: "GB",
-        calling_code: "44",
-        national_len: 10,
-        trunk: "0",
-    },
-    PhonePlan {
-        country: "RU",
-        calling_code: "7",
-        national_len: 10,
-        trunk: "8",
-    },
-    PhonePlan {
-        country: "KZ",
-        calling_code: "7",
-        national_len: 10,
-        trunk: "8",
-    },
-    PhonePlan {
-        country: "AE",
-        calling_code: "971",
-        national_len: 9,
-        trunk: "0",
-    },
-    PhonePlan {
-        country: "SA",
-        calling_code: "966",
-        national_len: 9,
-        trunk: "0",
-    },
-    PhonePlan {
-        country: "AU",
-        calling_code: "61",
-        national_len: 9,
-        trunk: "0",
-    },
-    PhonePlan {
-        country: "FR",
-        calling_code: "33",
-        national_len: 9,
-        trunk: "0",
-    },
-    PhonePlan {
-        country: "ES",
-        calling_code: "34",
-        national_len: 9,
-        trunk: "",
-    },
-    PhonePlan {
-        country: "IT",
-        calling_code: "39",
-        national_len: 10,
-        trunk: "",
-    },
-    PhonePlan {
-        country: "BR",
-        calling_code: "55",
-        national_len: 11,
-        trunk: "0",
-    },
-    PhonePlan {
-        country: "SG",
-        calling_code: "65",
-        national_len: 8,
-        trunk: "",
-    },
-    PhonePlan {
-        country: "PK",
-        calling_code: "92",
-        national_len: 10,
-        trunk: "0",
-    },
-    PhonePlan {
-        country: "BD",
-        calling_code: "880",
-        national_len: 10,
-        trunk: "0",
-    },
-    PhonePlan {
-        country: "NG",
-        calling_code: "234",
-        national_len: 10,
-        trunk: "0",
-    },
-    PhonePlan {
-        country: "ZA",
-        calling_code: "27",
-        national_len: 9,
-        trunk: "0",
-    },
-];
-
-impl PhonePlan {
-    pub fn for_country(code: &str) -> Option<PhonePlan> {
-        PLANS
-            .iter()
-            .copied()
-            .find(|p| p.country.eq_ignore_ascii_case(code))
-    }
-
-    pub fn supported() -> Vec<&'static str> {
-        PLANS.iter().map(|p| p.country).collect()
-    }
-}
-
 /// Normalises phone column `src` to E.164 under `plan` into `out`; null when it
 /// cannot be a phone (the contract's rule: such a row cannot match by phone).
-pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
+pub fn parse_phone(src: &str, out: &str, plan: &PhonePlan) -> Stages {
     let (s, digits, len) = (tmp(src, "s"), tmp(src, "digits"), tmp(src, "len"));
     let (prefix, skip) = (tmp(src, "prefix"), tmp(src, "skip"));
     let has_letters = tmp(src, "letters");
-    let cc = plan.calling_code;
+    let cc = plan.calling_code.as_str();
     let n = plan.national_len as i64;
     let none = || lit(NULL).cast(DataType::String);
     // Each rule picks a prefix and how many leading digits to drop; one
@@ -1097,7 +963,7 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
         rules.push((
             c(&len)
                 .eq(lit(n + plan.trunk.len() as i64))
-                .and(c(&digits).str().starts_with(lit(plan.trunk))),
+                .and(c(&digits).str().starts_with(lit(plan.trunk.clone()))),
             "",
             plan.trunk.len() as i64,
         ));
@@ -1123,6 +989,9 @@ pub fn parse_phone(src: &str, out: &str, plan: PhonePlan) -> Stages {
                 .strip_prefix(lit("p:"))
                 .str()
                 .replace(lit(PHONE_EXTENSION), lit(""), false)
+                // `+44 (0) 20 ...`: the trunk prefix shown in brackets is not dialled.
+                .str()
+                .replace(lit("(0)"), lit(""), true)
                 .alias(s.as_str())
         }],
         vec![
@@ -1271,7 +1140,7 @@ mod tests {
                 Some("rahul@example.com"),
                 None,
             ],
-            parse_phone("v", "out", plan),
+            parse_phone("v", "out", &plan),
         );
         let want = "+919876543210".to_string();
         assert_eq!(
@@ -1296,7 +1165,7 @@ mod tests {
         let plan = PhonePlan::for_country("IN").unwrap();
         let got = run(
             &[Some("0𐒠𞅀"), Some("९८७६५४३२१०")],
-            parse_phone("v", "out", plan),
+            parse_phone("v", "out", &plan),
         );
         assert_eq!(strings(&got), vec![None, None]);
         let got = run_col(
@@ -1312,7 +1181,7 @@ mod tests {
         let ru = PhonePlan::for_country("RU").unwrap();
         let got = run(
             &[Some("8 (916) 123-45-67"), Some("+7 916 123 45 67")],
-            parse_phone("v", "out", ru),
+            parse_phone("v", "out", &ru),
         );
         assert_eq!(
             strings(&got),
@@ -1321,7 +1190,7 @@ mod tests {
         let us = PhonePlan::for_country("US").unwrap();
         let got = run(
             &[Some("(212) 555-0142"), Some("1-212-555-0142")],
-            parse_phone("v", "out", us),
+            parse_phone("v", "out", &us),
         );
         assert_eq!(
             strings(&got),

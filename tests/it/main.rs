@@ -7,6 +7,7 @@ mod contract;
 mod corpus;
 mod html;
 mod ledger;
+mod phones;
 mod presets;
 mod properties;
 mod regression;

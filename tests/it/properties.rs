@@ -3,8 +3,9 @@
 //! silently dropped.
 
 use handoff::config::{Config, DateOrder};
-use handoff::load::values::{self, PhonePlan};
+use handoff::load::values;
 use handoff::model::Input;
+use handoff::phone::PhonePlan;
 use polars::prelude::*;
 use proptest::prelude::*;
 
@@ -83,7 +84,7 @@ proptest! {
     fn phones_are_e164_or_absent(values in prop::collection::vec(cell(), 1..40)) {
         for country in ["IN", "US", "RU", "AE"] {
             let plan = PhonePlan::for_country(country).unwrap();
-            let df = run(&values, values::parse_phone("v", "out", plan));
+            let df = run(&values, values::parse_phone("v", "out", &plan));
             for p in df.column("out").unwrap().str().unwrap().iter().flatten() {
                 prop_assert!(p.starts_with('+') && p[1..].chars().all(|c| c.is_ascii_digit()), "{p}");
                 prop_assert!((9..=16).contains(&p.len()), "{p}");
