@@ -306,8 +306,183 @@ def workbooks():
     book.save(os.path.join(OUT, "legacy-leads.xls"))
 
 
+def round2():
+    """Issue 17's exports: each from the vendor's public description (docs/research)."""
+    # HubSpot contacts in a list export with the associated company's properties,
+    # re-saved by Excel (US locale): `Record ID - Contact`, repeated headers (the
+    # contact's first), M/D/YY H:mm dates, literal null cells.
+    write_csv("hubspot-contacts-excel.csv", [
+        ["Record ID - Contact", "First Name", "Last Name", "Email", "Phone Number", "Contact owner",
+         "Last Activity Date", "Lead Status", "Create Date", "Record ID - Company", "Company name",
+         "Company owner", "Create Date", "Phone Number", "Last Activity Date"],
+        ["701", "Kavya", "Nair", "kavya@example.in", "+91 98450 11111", "Aman Verma", "11/16/26 11:30", "New",
+         "11/16/26 10:00", "9001", "Nair Foods", "Aman Verma", "3/2/24 9:00", "+91 80 4000 1111", "11/16/26 11:30"],
+        ["702", "Dev", "Patel", "dev@example.in", "+91 98450 22222", "", "null", "", "11/17/26 9:15",
+         "null", "null", "null", "null", "null", "null"],
+        ["703", "Meera", "Iyer", "meera@example.in", "+91 98450 33333", "Neha Joshi", "11/18/26 13:00",
+         "Connected", "11/17/26 16:45", "9002", "Iyer Studio", "Neha Joshi", "1/15/24 14:20", "+91 80 4000 3333",
+         "11/18/26 17:05"],
+    ])
+    # Zoho's older export (API v1 labels), times in the user's zone, literal null.
+    write_csv("zoho-Leads-v1.csv", [
+        ["LEADID", "SMOWNERID", "Lead Owner", "Company", "First Name", "Last Name", "Email", "Phone",
+         "Lead Source", "Lead Status", "SMCREATORID", "Created By", "Created Time", "Modified Time",
+         "Last Activity Time"],
+        ["2000000022020", "2000000018005", "Aman Verma", "Rao Interiors", "Sunil", "Rao", "sunil@example.in",
+         "9845011111", "Web Download", "Contacted", "2000000018005", "Aman Verma", "2026-11-16 10:00:00",
+         "2026-11-16 11:00:00", "2026-11-16 11:00:00"],
+        ["2000000022021", "2000000018006", "Neha Joshi", "Gill Traders", "Harpreet", "Gill", "harpreet@example.in",
+         "9845022222", "Advertisement", "Not Contacted", "2000000018005", "Aman Verma", "2026-11-17 09:15:00",
+         "2026-11-17 09:15:00", "null"],
+        ["2000000022022", "2000000018005", "Aman Verma", "Das & Co", "Rina", "Das", "rina@example.in",
+         "9845033333", "Cold Call", "Junk Lead", "2000000018006", "Neha Joshi", "2026-11-18 16:45:00",
+         "2026-11-19 08:00:00", "2026-11-19 08:00:00"],
+    ])
+    write_csv("zoho-Potentials-v1.csv", [
+        ["POTENTIALID", "SMOWNERID", "Potential Owner", "Potential Name", "Account Name", "Stage", "Amount",
+         "Closing Date", "Lead Source", "Created Time"],
+        ["2000000030001", "2000000018005", "Aman Verma", "Rao Interiors - Kitchen", "Rao Interiors",
+         "Closed Won", "120000", "2026-12-01", "Web Download", "2026-11-18 10:00:00"],
+        ["2000000030002", "2000000018006", "Neha Joshi", "Gill Traders - Wardrobe", "Gill Traders",
+         "Negotiation/Review", "80000", "2026-12-10", "Advertisement", "2026-11-19 12:00:00"],
+    ])
+    write_csv("zoho-Events.csv", [
+        ["Event Owner", "Title", "Start DateTime", "End DateTime", "Related To", "Created Time"],
+        ["Aman Verma", "Site visit: Rao Interiors", "2026-11-18 11:00:00", "2026-11-18 12:00:00",
+         "Rao Interiors - Kitchen", "2026-11-17 09:00:00"],
+    ])
+    write_csv("zoho-Campaigns.csv", [
+        ["Campaign Owner", "Campaign Name", "Type", "Status", "Start Date", "End Date", "Budgeted Cost",
+         "Actual Cost", "Expected Revenue", "Created Time"],
+        ["Aman Verma", "Diwali kitchens", "Advertisement", "Active", "2026-10-20", "2026-11-20", "200000",
+         "185000", "2500000", "2026-10-15 10:00:00"],
+    ])
+    # Bitrix24 REST pages, as saved from crm.lead.list / crm.deal.list (PHONE and
+    # EMAIL are multi-fields; numbers and ids are strings; times carry the portal's offset).
+    import json
+    leads = [
+        {"ID": "11", "TITLE": "Kitchen request", "NAME": "Oleg", "LAST_NAME": "Petrov", "STATUS_ID": "CONVERTED",
+         "STATUS_SEMANTIC_ID": "S", "SOURCE_ID": "WEB", "ASSIGNED_BY_ID": "7", "DATE_CREATE": "2026-11-16T10:00:00+03:00",
+         "DATE_MODIFY": "2026-11-17T12:00:00+03:00", "DATE_CLOSED": "2026-11-17T12:00:00+03:00", "OPPORTUNITY": "150000.00",
+         "CURRENCY_ID": "RUB", "HAS_PHONE": "Y", "UTM_SOURCE": "google", "UTM_MEDIUM": "cpc", "UTM_CAMPAIGN": "kitchens",
+         "STATUS_DESCRIPTION": None,
+         "PHONE": [{"ID": "21", "VALUE_TYPE": "WORK", "VALUE": "+7 912 345-67-01", "TYPE_ID": "PHONE"}],
+         "EMAIL": [{"ID": "22", "VALUE_TYPE": "WORK", "VALUE": "oleg@example.ru", "TYPE_ID": "EMAIL"}]},
+        {"ID": "12", "TITLE": "Call back", "NAME": "Irina", "LAST_NAME": "Smirnova", "STATUS_ID": "JUNK",
+         "STATUS_SEMANTIC_ID": "F", "SOURCE_ID": "CALL", "ASSIGNED_BY_ID": "9", "DATE_CREATE": "2026-11-16T11:30:00+03:00",
+         "DATE_MODIFY": "2026-11-16T11:45:00+03:00", "DATE_CLOSED": "2026-11-16T11:45:00+03:00", "OPPORTUNITY": "0.00",
+         "CURRENCY_ID": "RUB", "HAS_PHONE": "Y", "UTM_SOURCE": None, "UTM_MEDIUM": None, "UTM_CAMPAIGN": None,
+         "STATUS_DESCRIPTION": "wrong number",
+         "PHONE": [{"ID": "23", "VALUE_TYPE": "MOBILE", "VALUE": "89123456702", "TYPE_ID": "PHONE"}]},
+        {"ID": "13", "TITLE": "Form: wardrobe", "NAME": "Pavel", "LAST_NAME": "Orlov", "STATUS_ID": "UC_K2X4",
+         "STATUS_SEMANTIC_ID": "P", "SOURCE_ID": "WEB", "ASSIGNED_BY_ID": "7", "DATE_CREATE": "2026-11-17T09:15:00+03:00",
+         "DATE_MODIFY": "2026-11-17T09:20:00+03:00", "DATE_CLOSED": "", "OPPORTUNITY": "0.00", "CURRENCY_ID": "RUB",
+         "HAS_PHONE": "N", "UTM_SOURCE": "facebook", "UTM_MEDIUM": "social", "UTM_CAMPAIGN": None,
+         "STATUS_DESCRIPTION": None,
+         "EMAIL": [{"ID": "24", "VALUE_TYPE": "HOME", "VALUE": "pavel@example.ru", "TYPE_ID": "EMAIL"}]},
+    ]
+    with open(os.path.join(OUT, "bitrix24-crm.lead.list.json"), "w", encoding="utf-8") as f:
+        json.dump({"result": leads, "total": 3}, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    deals = [
+        {"ID": "37", "TITLE": "Petrov kitchen", "CATEGORY_ID": "1", "STAGE_ID": "C1:WON", "STAGE_SEMANTIC_ID": "S",
+         "CLOSED": "Y", "CLOSEDATE": "2026-11-19T00:00:00+03:00", "OPPORTUNITY": "149999.99", "CURRENCY_ID": "RUB",
+         "ASSIGNED_BY_ID": "7", "DATE_CREATE": "2026-11-17T12:00:00+03:00", "LEAD_ID": "11"},
+        {"ID": "38", "TITLE": "Repeat order", "CATEGORY_ID": "0", "STAGE_ID": "PREPARATION", "STAGE_SEMANTIC_ID": "P",
+         "CLOSED": "N", "CLOSEDATE": "2026-12-30T00:00:00+03:00", "OPPORTUNITY": "50000.00", "CURRENCY_ID": "RUB",
+         "ASSIGNED_BY_ID": "9", "DATE_CREATE": "2026-11-18T15:30:00+03:00", "LEAD_ID": None},
+    ]
+    with open(os.path.join(OUT, "bitrix24-crm.deal.list.json"), "w", encoding="utf-8") as f:
+        json.dump({"result": deals, "total": 2}, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    # The UI's lead list export: every field quoted and followed by `;` (so each
+    # line ends with one), a BOM, Russian labels, DD.MM.YYYY HH:MM:SS.
+    def bitrix_ui(name, rows):
+        text = "".join("".join('"' + v.replace('"', '""') + '";' for v in r) + "\n" for r in rows)
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    bitrix_ui("bitrix24-leads-ui.csv", [
+        ["ID", "Название лида", "Имя", "Фамилия", "Статус", "Источник", "Ответственный", "Дата создания",
+         "Возможная сумма", "Телефон", "E-mail", "Задан телефон"],
+        ["11", "Заявка: кухня", "Олег", "Петров", "Качественный лид", "Веб-сайт", "Алекс Тестов",
+         "16.11.2026 10:00:00", "150000.00", "+7 912 345-67-01", "oleg@example.ru", "Да"],
+        ["12", "Звонок", "Ирина", "Смирнова", "Некачественный лид", "Звонок", "Борис Примеров",
+         "16.11.2026 11:30:00", "0.00", "8 912 345-67-02", "", "Да"],
+        ["13", "Форма: шкаф", "Павел", "Орлов", "В работе", "Веб-сайт", "Алекс Тестов",
+         "17.11.2026 09:15:00", "0.00", "", "pavel@example.ru", "Нет"],
+    ])
+    bitrix_ui("bitrix24-deals-ui.csv", [
+        ["ID", "Название сделки", "Стадия сделки", "Сумма", "Валюта", "Ответственный", "Дата создания"],
+        ["37", "Кухня Петрова", "Сделка успешна", "149999.99", "Российский рубль", "Алекс Тестов",
+         "17.11.2026 12:00:00"],
+    ])
+    # A legal-intake CRM's lead report (Lead Docket's headers), saved as CSV by Excel.
+    write_csv("legal-intake-leads.csv", [
+        ["Lead ID", "First Name", "Last Name", "Created Date", "Primary Phone", "Mobile Phone",
+         "Phone Call Source", "Contact Source", "Marketing Source", "Case Type", "Status", "Substatus",
+         "Signed Up Date"],
+        ["5001", "Ana", "Lopez", "11/16/2026 10:02 AM", "(555) 010-0100", "", "Google Ads Call Extension",
+         "Phone Call", "Television", "Motor Vehicle Accident", "Signed Up", "", "11/18/2026 2:15 PM"],
+        ["5002", "Ben", "Okafor", "11/16/2026 11:40 AM", "", "(555) 010-0101", "", "Web Form", "Billboard",
+         "Slip and Fall", "Lost", "Hired Another Attorney", ""],
+        ["5003", "Chen", "Wu", "11/17/2026 9:05 AM", "(555) 010-0102", "", "Website Call Tracking",
+         "Phone Call", "Web Advertising", "Workers Compensation", "Under Review", "", ""],
+    ])
+    # Odoo's import-compatible export: technical names, every value quoted, no create_date.
+    write_csv("odoo-crm.lead-import-compatible.csv", [
+        ["id", "name", "type", "user_id/id", "team_id/id", "stage_id/id", "partner_name", "contact_name",
+         "email_from", "phone", "source_id/id", "expected_revenue", "lost_reason_id/id", "active", "probability"],
+        ["__export__.crm_lead_12_a1b2c3d4", "Kitchen - website", "opportunity", "base.user_admin",
+         "sales_team.team_sales_department", "crm.stage_lead4", "Nair Foods", "Kavya Nair", "kavya@example.in",
+         "'+91 98450 11111", "__export__.utm_source_3_0f1e2d3c", "120000.0", "", "True", "100.0"],
+    ], quoting=csv.QUOTE_ALL)
+    # Salesforce stage history: OpportunityHistory (a snapshot per change) and
+    # LeadHistory (one row per tracked field change); UTC times.
+    write_csv("salesforce-OpportunityHistory.csv", [
+        ["Id", "OpportunityId", "CreatedById", "CreatedDate", "StageName", "Amount", "ExpectedRevenue",
+         "CloseDate", "Probability", "ForecastCategory", "SystemModstamp", "IsDeleted"],
+        ["0085g00000Hst01AAA", "0065g00000OpP01AAC", "0055g000004XyZ1AAK", "2026-11-18T10:00:00.000Z",
+         "Needs Analysis", "18500", "3700", "2026-11-28", "20", "Pipeline", "2026-11-18T10:00:00.000Z", "false"],
+        ["0085g00000Hst02AAA", "0065g00000OpP01AAC", "0055g000004XyZ1AAK", "2026-11-19T06:30:00.000Z",
+         "Needs Analysis", "19000", "3800", "2026-11-28", "20", "Pipeline", "2026-11-19T06:30:00.000Z", "false"],
+        ["0085g00000Hst03AAA", "0065g00000OpP01AAC", "0055g000004XyZ1AAK", "2026-11-20T09:00:00.000Z",
+         "Proposal/Price Quote", "19000", "13300", "2026-11-28", "70", "BestCase", "2026-11-20T09:00:00.000Z",
+         "false"],
+    ], quoting=csv.QUOTE_ALL)
+    write_csv("salesforce-LeadHistory.csv", [
+        ["Id", "IsDeleted", "LeadId", "CreatedById", "CreatedDate", "Field", "DataType", "OldValue", "NewValue"],
+        ["0175g00000Lh001AAA", "false", "00Q5g00000AbCd1AAB", "0055g000004XyZ1AAK", "2026-11-16T04:50:00.000Z",
+         "Status", "Text", "Open - Not Contacted", "Working - Contacted"],
+        ["0175g00000Lh002AAA", "false", "00Q5g00000AbCd1AAB", "0055g000004XyZ1AAK", "2026-11-16T05:10:00.000Z",
+         "Owner", "EntityId", "0055g000004XyZ1AAK", "0055g000004XyZ2AAK"],
+        ["0175g00000Lh003AAA", "false", "00Q5g00000AbCd2AAB", "0055g000004XyZ1AAK", "2026-11-18T10:00:00.000Z",
+         "Status", "Text", "Working - Contacted", "Closed - Converted"],
+        ["0175g00000Lh004AAA", "false", "00Q5g00000AbCd2AAB", "0055g000004XyZ1AAK", "2026-11-18T10:01:00.000Z",
+         "created", "", "", ""],
+    ], quoting=csv.QUOTE_ALL)
+    # A Lead file exported without CreatedDate (a report's API-name export).
+    write_csv("salesforce-Lead-no-CreatedDate.csv", [
+        ["Id", "FirstName", "LastName", "Company", "Phone", "Email", "LeadSource", "Status", "IsConverted",
+         "ConvertedDate", "ConvertedOpportunityId", "LastModifiedDate"],
+        ["00Q5g00000AbCd9AAB", "Lena", "Vogel", "Vogel GmbH", "+49 30 1234567", "lena@example.de", "Web",
+         "Working - Contacted", "false", "", "", "2026-11-18T10:00:00.000Z"],
+    ], quoting=csv.QUOTE_ALL)
+    # An Opportunity export with two lost-reason fields (an org that renamed one).
+    write_csv("salesforce-Opportunity-two-reasons.csv", [
+        ["Id", "Name", "StageName", "Amount", "CloseDate", "IsClosed", "IsWon", "CreatedDate", "Loss_Reason__c",
+         "LossReason__c"],
+        ["0065g00000OpP03AAC", "Vogel Büro", "Closed Lost", "9000", "2026-11-20", "true", "false",
+         "2026-11-17 10:00:00", "", "Went with a competitor"],
+    ], encoding="iso-8859-1", quoting=csv.QUOTE_ALL)
+
+
 if __name__ == "__main__":
+    import sys
     os.makedirs(OUT, exist_ok=True)
+    if sys.argv[1:] == ["round2"]:
+        # Only the second round's text fixtures (the binary ones stay as they are).
+        round2()
+        sys.exit(0)
     hubspot()
     salesforce()
     zoho()
@@ -317,3 +492,4 @@ if __name__ == "__main__":
     forms()
     calls()
     workbooks()
+    round2()

@@ -116,8 +116,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// A folder holding the exports as leads.csv, deals.csv, forms.csv, calls.csv, spend.csv (any of them
-    /// but leads may be absent) and, optionally, handoff.toml. Explicit flags below override it.
+    /// A folder holding the exports as leads.csv, deals.csv, forms.csv, calls.csv, spend.csv, history.csv
+    /// (any of them but leads may be absent) and, optionally, handoff.toml. Explicit flags below override it.
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
     /// CRM leads export (required, here or in --data): one row per lead.
@@ -135,6 +135,11 @@ pub struct InputArgs {
     /// Ad spend by date, source and campaign.
     #[arg(long, value_name = "FILE")]
     pub spend: Option<PathBuf>,
+    /// Stage history: one row per stage change of a lead or deal (Salesforce OpportunityHistory or
+    /// LeadHistory, a HubSpot deals export with its "Date entered" columns, any CRM's stage log), folded
+    /// into each lead's stage times as the earliest entry into each stage.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
     /// The config (calendar, SLA tiers, synonyms, column maps). Default: handoff.toml in --data, else built-in defaults.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -241,7 +246,7 @@ pub struct InspectArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Read every file as this input instead of guessing.
-    #[arg(long = "as", value_name = "INPUT", value_parser = ["leads", "deals", "forms", "calls", "spend"])]
+    #[arg(long = "as", value_name = "INPUT", value_parser = ["leads", "deals", "forms", "calls", "spend", "history"])]
     pub input: Option<String>,
     /// Read the files with this preset instead of detecting one (see `--help` of `ledger` for the names).
     #[arg(long, value_name = "NAME")]
@@ -386,6 +391,7 @@ impl InputArgs {
             forms: pick(&self.forms, "forms"),
             calls: pick(&self.calls, "calls"),
             spend: pick(&self.spend, "spend"),
+            history: pick(&self.history, "history"),
         };
         for (flag, path) in [
             ("--leads", Some(&files.leads)),
@@ -393,6 +399,7 @@ impl InputArgs {
             ("--forms", files.forms.as_ref()),
             ("--calls", files.calls.as_ref()),
             ("--spend", files.spend.as_ref()),
+            ("--history", files.history.as_ref()),
         ] {
             if let Some(p) = path
                 && let Some(message) = not_a_file(p)

@@ -411,6 +411,45 @@ pub struct Synonyms {
     pub status: BTreeMap<Status, Vec<String>>,
     pub deal_stage: BTreeMap<DealOutcome, Vec<String>>,
     pub direction: BTreeMap<Direction, Vec<String>>,
+    /// Stage-history names (`--history`) -> the funnel stage they enter.
+    /// Won and lost also follow `deal_stage`.
+    pub stage: BTreeMap<FunnelStage, Vec<String>>,
+}
+
+/// The funnel stages a stage-history row can enter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FunnelStage {
+    Contacted,
+    Qualified,
+    Meeting,
+    Proposal,
+    Won,
+    Lost,
+}
+
+impl FunnelStage {
+    pub const ALL: &[FunnelStage] = &[
+        FunnelStage::Contacted,
+        FunnelStage::Qualified,
+        FunnelStage::Meeting,
+        FunnelStage::Proposal,
+        FunnelStage::Won,
+        FunnelStage::Lost,
+    ];
+
+    /// The lead's timestamp column a stage entry sets.
+    pub const fn column(self) -> &'static str {
+        use crate::model;
+        match self {
+            FunnelStage::Contacted => model::FIRST_CONTACT_AT,
+            FunnelStage::Qualified => model::QUALIFIED_AT,
+            FunnelStage::Meeting => model::MEETING_AT,
+            FunnelStage::Proposal => model::PROPOSAL_AT,
+            FunnelStage::Won => model::WON_AT,
+            FunnelStage::Lost => model::LOST_AT,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
@@ -600,6 +639,7 @@ pub struct Columns {
     pub forms: BTreeMap<String, String>,
     pub calls: BTreeMap<String, String>,
     pub spend: BTreeMap<String, String>,
+    pub history: BTreeMap<String, String>,
 }
 
 impl Columns {
@@ -612,6 +652,7 @@ impl Columns {
             Input::Forms => &self.forms,
             Input::Calls => &self.calls,
             Input::Spend => &self.spend,
+            Input::History => &self.history,
         }
     }
 
@@ -785,8 +826,95 @@ impl Default for Synonyms {
             status,
             deal_stage,
             direction,
+            stage: default_stages(),
         }
     }
+}
+
+/// Stage names of the common CRMs' default pipelines (Salesforce lead
+/// statuses and opportunity stages, HubSpot lifecycle and deal stages, Zoho,
+/// Pipedrive), by the funnel stage they enter.
+fn default_stages() -> BTreeMap<FunnelStage, Vec<String>> {
+    BTreeMap::from([
+        (
+            FunnelStage::Contacted,
+            words(&[
+                "contacted",
+                "working - contacted",
+                "working contacted",
+                "attempted to contact",
+                "connected",
+                "in progress",
+                "in process",
+                "contact made",
+            ]),
+        ),
+        (
+            FunnelStage::Qualified,
+            words(&[
+                "qualified",
+                "qualification",
+                "sales qualified lead",
+                "salesqualifiedlead",
+                "qualified to buy",
+                "qualifiedtobuy",
+                "closed - converted",
+                "converted",
+                "pre qualified",
+            ]),
+        ),
+        (
+            FunnelStage::Meeting,
+            words(&[
+                "meeting",
+                "meeting scheduled",
+                "appointment scheduled",
+                "appointmentscheduled",
+                "needs analysis",
+                "demo",
+                "demo scheduled",
+                "site visit",
+                "opportunity",
+            ]),
+        ),
+        (
+            FunnelStage::Proposal,
+            words(&[
+                "proposal",
+                "proposal/price quote",
+                "proposal made",
+                "quote",
+                "quote sent",
+                "presentation scheduled",
+                "presentationscheduled",
+                "contract sent",
+                "contractsent",
+                "negotiation",
+                "negotiation/review",
+                "value proposition",
+                "id. decision makers",
+                "perception analysis",
+                "decision maker bought in",
+                "decisionmakerboughtin",
+            ]),
+        ),
+        (
+            FunnelStage::Won,
+            words(&["won", "closed won", "closedwon", "customer", "deal won"]),
+        ),
+        (
+            FunnelStage::Lost,
+            words(&[
+                "lost",
+                "closed lost",
+                "closedlost",
+                "closed - not converted",
+                "unqualified",
+                "disqualified",
+                "junk",
+            ]),
+        ),
+    ])
 }
 
 impl Default for LostReasons {

@@ -34,6 +34,14 @@ pub enum Basis {
 pub const OUTBOUND_ROWS: &str = "outbound rows";
 /// A pseudo-column: the file's rows (deals).
 pub const ROWS: &str = "rows";
+/// Pseudo-columns of the stage history: its rows entering each stage.
+pub const ENTERS_CONTACTED: &str = "rows entering contacted";
+pub const ENTERS_QUALIFIED: &str = "rows entering qualified";
+pub const ENTERS_MEETING: &str = "rows entering meeting";
+pub const ENTERS_PROPOSAL: &str = "rows entering proposal";
+pub const ENTERS_WON: &str = "rows entering won";
+/// The prefix of the history's pseudo-columns.
+const ENTERING: &str = "rows entering ";
 
 impl Basis {
     pub const ALL: [Basis; 10] = [
@@ -53,16 +61,25 @@ impl Basis {
     pub fn sources(self) -> &'static [(Input, &'static str)] {
         use Input::*;
         match self {
-            Basis::FirstTouch => &[(Leads, model::FIRST_CONTACT_AT), (Calls, OUTBOUND_ROWS)],
+            Basis::FirstTouch => &[
+                (Leads, model::FIRST_CONTACT_AT),
+                (Calls, OUTBOUND_ROWS),
+                (History, ENTERS_CONTACTED),
+            ],
             Basis::Attempts => &[(Calls, OUTBOUND_ROWS)],
             Basis::Assignment => &[(Leads, model::ASSIGNED_AT)],
-            Basis::Qualified => &[(Leads, model::QUALIFIED_AT)],
-            Basis::Meeting => &[(Leads, model::MEETING_AT), (Deals, ROWS)],
-            Basis::Proposal => &[(Leads, model::PROPOSAL_AT)],
+            Basis::Qualified => &[(Leads, model::QUALIFIED_AT), (History, ENTERS_QUALIFIED)],
+            Basis::Meeting => &[
+                (Leads, model::MEETING_AT),
+                (Deals, ROWS),
+                (History, ENTERS_MEETING),
+            ],
+            Basis::Proposal => &[(Leads, model::PROPOSAL_AT), (History, ENTERS_PROPOSAL)],
             Basis::Won => &[
                 (Leads, model::WON_AT),
                 (Leads, model::STATUS),
                 (Deals, ROWS),
+                (History, ENTERS_WON),
             ],
             Basis::LostReasons => &[(Leads, model::LOST_REASON), (Deals, model::LOST_REASON)],
             Basis::DealValues => &[(Leads, model::DEAL_VALUE), (Deals, model::AMOUNT)],
@@ -94,11 +111,15 @@ impl Basis {
             }
             Basis::Attempts => "add the call log (--calls) with its outbound calls",
             Basis::Assignment => "map the CRM's assignment time to assigned_at",
-            Basis::Qualified => "map the qualification time to qualified_at",
-            Basis::Meeting => {
-                "map the meeting time to meeting_at, or add the deals export (--deals)"
+            Basis::Qualified => {
+                "map the qualification time to qualified_at, or add the stage history (--history)"
             }
-            Basis::Proposal => "map the proposal or quote time to proposal_at",
+            Basis::Meeting => {
+                "map the meeting time to meeting_at, or add the deals export (--deals) or the stage history (--history)"
+            }
+            Basis::Proposal => {
+                "map the proposal or quote time to proposal_at, or add the stage history (--history)"
+            }
             Basis::Won => "map won_at or status, or add the deals export (--deals)",
             Basis::LostReasons => "map the lost-reason column to lost_reason",
             Basis::DealValues => {
@@ -240,6 +261,11 @@ fn reason(sources: &[SourceFacts]) -> String {
                 format!("the {} file has no outbound rows ({rows} rows)", s.input)
             }
             (ROWS, true, _) => format!("the {} file has no rows", s.input),
+            (c, true, rows) if c.starts_with(ENTERING) => format!(
+                "the {} file has no row entering {} ({rows} rows)",
+                s.input,
+                &c[ENTERING.len()..]
+            ),
             (_, false, 0) if s.input != "leads" => format!("no {} file was given", s.input),
             (column, false, _) => format!("the {} file has no {column} column", s.input),
             (column, true, rows) => {
@@ -266,6 +292,7 @@ pub fn facts(input: Input, frame: &DataFrame, stats: &FileStats) -> Vec<SourceFa
             let (present, values) = match *column {
                 ROWS => (true, rows),
                 OUTBOUND_ROWS => (true, outbound_rows(frame)),
+                c if c.starts_with(ENTERING) => (true, entering(frame, &c[ENTERING.len()..])),
                 c => (
                     stats.mapped.iter().any(|(_, canonical)| canonical == c),
                     frame
@@ -283,6 +310,19 @@ pub fn facts(input: Input, frame: &DataFrame, stats: &FileStats) -> Vec<SourceFa
         }
     }
     out
+}
+
+/// Rows of a loaded stage history entering `stage`.
+fn entering(frame: &DataFrame, stage: &str) -> u64 {
+    frame
+        .column(crate::load::normalise::FUNNEL_STAGE)
+        .ok()
+        .and_then(|c| {
+            c.str()
+                .ok()
+                .map(|s| s.equal(stage).sum().unwrap_or(0) as u64)
+        })
+        .unwrap_or(0)
 }
 
 /// Outbound rows of a loaded call log (its direction kept as one flag).
@@ -338,7 +378,7 @@ mod tests {
         let touch = c.not_measured("sla", Basis::FirstTouch).unwrap();
         assert_eq!(
             touch.reason,
-            "first_contact_at in the leads file is empty in all 12 rows; no calls file was given"
+            "first_contact_at in the leads file is empty in all 12 rows; no calls file was given; no history file was given"
         );
         assert!(touch.fix.contains("--calls"));
         assert_eq!(

@@ -193,6 +193,15 @@ fn guess(
     config: &Config,
 ) -> Result<(Input, Option<&'static Preset>, String)> {
     let keys: Vec<String> = headers.iter().map(|h| fold_key(h)).collect();
+    if let Some(u) = presets::unusable::detect(&keys) {
+        return Err(HandoffError::Input {
+            file: path.display().to_string(),
+            message: format!(
+                "looks like the {} {}, which serves no input. {}",
+                u.vendor, u.export, u.advice
+            ),
+        });
+    }
     if let Some(p) = presets::detect(None, &keys) {
         return Ok((p.input, Some(p), "detected from the headers".into()));
     }

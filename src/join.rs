@@ -9,9 +9,9 @@ use polars::lazy::dsl;
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, FunnelStage};
 use crate::error::{HandoffError, Result};
-use crate::load::normalise::DEAL_OUTCOME;
+use crate::load::normalise::{self, DEAL_OUTCOME, FUNNEL_STAGE};
 use crate::model::*;
 
 /// The loaded inputs the joins work on (canonical columns, `Int64` times;
@@ -19,6 +19,8 @@ use crate::model::*;
 pub struct Sources {
     pub leads: DataFrame,
     pub deals: Option<DataFrame>,
+    /// Stage changes (`record_id`, `entered_at`, `funnel_stage`).
+    pub history: Option<DataFrame>,
     pub forms: Option<DataFrame>,
     pub calls: Option<DataFrame>,
 }
@@ -42,6 +44,12 @@ pub struct JoinCounts {
     pub deals_after_as_of: usize,
     pub deals_matched: usize,
     pub deals_unmatched: usize,
+    /// Stage-history rows that enter a funnel stage, entered after as-of (not yet happened).
+    pub history_after_as_of: usize,
+    pub history_matched_by_lead_id: usize,
+    pub history_matched_by_deal_id: usize,
+    /// Stage rows naming neither a known lead nor a known deal.
+    pub history_unmatched: usize,
 }
 
 /// The joined lead table (before the clocks), the orphans, and the counts.
@@ -212,6 +220,7 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
     lf = leads.lazy();
 
     // Deals: meeting and won.
+    let mut deal_links: Option<LazyFrame> = None;
     lf = match src.deals {
         Some(deals) => {
             let all = deals.height();
@@ -239,10 +248,16 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
                 .map_err(engine("matching deals to leads"))?;
             counts.deals_matched = known.height();
             counts.deals_unmatched = deals.height() - known.height();
+            deal_links = Some(known.clone().lazy().select([col(DEAL_ID), col(LEAD_ID)]));
             with_deal_facts(lf, known.lazy(), as_of)
         }
         None => lf.with_columns([lit(0u32).alias(DEALS_COUNT)]),
     };
+
+    // Stage history: the earliest entry into each stage.
+    if let Some(history) = src.history {
+        lf = with_history(lf, history, deal_links, as_of, &mut counts)?;
+    }
 
     let orphans = if orphans.is_empty() {
         empty_orphans()
@@ -700,6 +715,119 @@ fn with_deal_facts(leads: LazyFrame, deals: LazyFrame, as_of: i64) -> LazyFrame 
             "_deal_won_amount",
             "_deals_won",
         ]))
+}
+
+/// Stage history folds in: each stage time of a lead becomes the earliest
+/// entry into that stage, among its own time, its history rows (a row naming
+/// the lead's id) and its deals' history rows (a row naming a deal's id). A
+/// lost entry counts only for a lead that was not won.
+fn with_history(
+    leads: LazyFrame,
+    history: DataFrame,
+    deal_links: Option<LazyFrame>,
+    as_of: i64,
+    counts: &mut JoinCounts,
+) -> Result<LazyFrame> {
+    let stage_rows = history
+        .lazy()
+        .filter(col(FUNNEL_STAGE).is_not_null())
+        .select([col(RECORD_ID), col(ENTERED_AT), col(FUNNEL_STAGE)])
+        .collect()
+        .map_err(engine("reading the stage history"))?;
+    let rows = stage_rows
+        .clone()
+        .lazy()
+        .filter(col(ENTERED_AT).lt_eq(lit(as_of)));
+    counts.history_after_as_of =
+        stage_rows.height() - height(rows.clone(), "reading the stage history")?;
+    let ids = leads.clone().select([col(LEAD_ID)]);
+    let on_id = |how| JoinArgs::new(how);
+    let by_lead = rows
+        .clone()
+        .join(
+            ids.clone(),
+            [col(RECORD_ID)],
+            [col(LEAD_ID)],
+            on_id(JoinType::Semi),
+        )
+        .with_column(col(RECORD_ID).alias(LEAD_ID))
+        .collect()
+        .map_err(engine("matching the stage history to leads"))?;
+    let by_deal = match deal_links {
+        Some(links) => rows
+            .clone()
+            .join(ids, [col(RECORD_ID)], [col(LEAD_ID)], on_id(JoinType::Anti))
+            .join(
+                links,
+                [col(RECORD_ID)],
+                [col(DEAL_ID)],
+                on_id(JoinType::Inner),
+            )
+            .collect()
+            .map_err(engine("matching the stage history to deals"))?,
+        None => by_lead.clear(),
+    };
+    counts.history_matched_by_lead_id = by_lead.height();
+    counts.history_matched_by_deal_id = by_deal.height();
+    counts.history_unmatched =
+        height(rows, "reading the stage history")? - by_lead.height() - by_deal.height();
+    let entered = |stage: FunnelStage| format!("_entered_{}", stage.column());
+    let facts = concat(
+        [
+            by_lead.lazy(),
+            by_deal.lazy().select([
+                col(RECORD_ID),
+                col(ENTERED_AT),
+                col(FUNNEL_STAGE),
+                col(LEAD_ID),
+            ]),
+        ],
+        UnionArgs::default(),
+    )
+    .map_err(engine("folding the stage history"))?
+    .group_by([col(LEAD_ID)])
+    .agg(
+        FunnelStage::ALL
+            .iter()
+            .map(|&s| {
+                col(ENTERED_AT)
+                    .filter(col(FUNNEL_STAGE).eq(lit(normalise::canonical_name(&s))))
+                    .min()
+                    .alias(entered(s))
+            })
+            .collect::<Vec<_>>(),
+    );
+    let earliest = |s: FunnelStage| {
+        dsl::min_horizontal([col(s.column()), col(entered(s).as_str())]).expect("two columns")
+    };
+    let mut folded: Vec<Expr> = FunnelStage::ALL
+        .iter()
+        .filter(|s| !matches!(s, FunnelStage::Lost))
+        .map(|&s| earliest(s).alias(s.column()))
+        .collect();
+    folded.push(
+        when(col(WON_AT).is_null())
+            .then(earliest(FunnelStage::Lost))
+            .otherwise(col(LOST_AT))
+            .alias(LOST_AT),
+    );
+    let temporaries: Vec<String> = FunnelStage::ALL.iter().map(|&s| entered(s)).collect();
+    Ok(leads
+        .join(facts, [col(LEAD_ID)], [col(LEAD_ID)], on_id(JoinType::Left))
+        .with_columns(&folded[..folded.len() - 1])
+        .with_columns([folded[folded.len() - 1].clone()])
+        .drop(cols(temporaries))
+        // A contact the history records is a first touch, as the CRM's own is.
+        .with_columns([
+            dsl::min_horizontal([col(FIRST_TOUCH_AT), col(FIRST_CONTACT_AT)])
+                .expect("two columns")
+                .alias(FIRST_TOUCH_AT),
+            col(FIRST_CONTACT_AT)
+                .lt(col(CAPTURED_AT))
+                .fill_null(lit(false))
+                .alias(TOUCH_BEFORE_CAPTURE),
+        ])
+        .with_columns([col(FIRST_TOUCH_AT).alias(CONTACTED_AT)]))
 }
 
 /// Columns of `orphans.csv` (times stay epoch ms until written).

@@ -39,7 +39,7 @@ const fn col(
     }
 }
 
-/// The five inputs of the data contract.
+/// The inputs of the data contract: its five, and the stage history (an extension).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Input {
     Leads,
@@ -47,15 +47,19 @@ pub enum Input {
     Forms,
     Calls,
     Spend,
+    /// One row per stage change of a lead or a deal (Salesforce
+    /// OpportunityHistory, LeadHistory, a CRM's stage log).
+    History,
 }
 
 impl Input {
-    pub const ALL: [Input; 5] = [
+    pub const ALL: [Input; 6] = [
         Input::Leads,
         Input::Deals,
         Input::Forms,
         Input::Calls,
         Input::Spend,
+        Input::History,
     ];
 
     pub fn name(self) -> &'static str {
@@ -65,6 +69,7 @@ impl Input {
             Input::Forms => "forms",
             Input::Calls => "calls",
             Input::Spend => "spend",
+            Input::History => "history",
         }
     }
 
@@ -75,6 +80,7 @@ impl Input {
             Input::Forms => FORMS_COLUMNS,
             Input::Calls => CALLS_COLUMNS,
             Input::Spend => SPEND_COLUMNS,
+            Input::History => HISTORY_COLUMNS,
         }
     }
 }
@@ -259,7 +265,55 @@ pub const SPEND_COLUMNS: &[ColumnSpec] = &[
     col(CURRENCY, Text, false, &["currency_code"]),
 ];
 
+pub const HISTORY_COLUMNS: &[ColumnSpec] = &[
+    col(
+        RECORD_ID,
+        Text,
+        true,
+        &[
+            "lead_id",
+            "deal_id",
+            "leadid",
+            "opportunityid",
+            "opportunity_id",
+            "dealid",
+            "object_id",
+        ],
+    ),
+    col(
+        ENTERED_AT,
+        Datetime,
+        true,
+        &[
+            "changed_at",
+            "createddate",
+            "created_date",
+            "timestamp",
+            "date",
+            "changed_on",
+        ],
+    ),
+    col(
+        STAGE,
+        Text,
+        true,
+        &[
+            "stagename",
+            "stage_name",
+            "new_stage",
+            "to_stage",
+            "newvalue",
+            "new_value",
+            "status",
+        ],
+    ),
+    col(FIELD, Text, false, &["changed_field"]),
+];
+
 // Input columns.
+pub const RECORD_ID: &str = "record_id";
+pub const ENTERED_AT: &str = "entered_at";
+pub const FIELD: &str = "field";
 pub const LEAD_ID: &str = "lead_id";
 pub const CREATED_AT: &str = "created_at";
 pub const NAME: &str = "name";
@@ -423,7 +477,10 @@ impl SlaState {
 /// Whether a text column is a key that joins or identifies rows (ids): such
 /// values lose invisible characters, which would make two keys of one.
 pub fn is_key(name: &str) -> bool {
-    matches!(name, LEAD_ID | DEAL_ID | SUBMISSION_ID | CALL_ID)
+    matches!(
+        name,
+        LEAD_ID | DEAL_ID | SUBMISSION_ID | CALL_ID | RECORD_ID
+    )
 }
 
 /// The pipeline's stages in order; `contacted` is `first_touch_at`.

@@ -25,6 +25,7 @@ pub struct InputFiles {
     pub forms: Option<PathBuf>,
     pub calls: Option<PathBuf>,
     pub spend: Option<PathBuf>,
+    pub history: Option<PathBuf>,
 }
 
 impl InputFiles {
@@ -35,6 +36,7 @@ impl InputFiles {
             (Input::Forms, &self.forms),
             (Input::Calls, &self.calls),
             (Input::Spend, &self.spend),
+            (Input::History, &self.history),
         ] {
             if let Some(p) = path {
                 v.push((input, p.as_path()));
@@ -259,6 +261,7 @@ pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
         deals: take(Input::Deals),
         forms: take(Input::Forms),
         calls: take(Input::Calls),
+        history: take(Input::History),
     };
     let spend = take(Input::Spend);
     timings.starting("matching forms, calls and deals to leads");
@@ -440,7 +443,7 @@ fn latest_record(loaded: &[Loaded]) -> Result<i64> {
             Input::Leads => &[model::CREATED_AT, model::UPDATED_AT],
             Input::Forms => &[model::SUBMITTED_AT],
             Input::Calls => &[model::STARTED_AT],
-            Input::Deals | Input::Spend => &[],
+            Input::Deals | Input::Spend | Input::History => &[],
         };
         for c in columns {
             let max = l

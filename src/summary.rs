@@ -69,6 +69,16 @@ fn accounting(ledger: &Ledger, tz: chrono_tz::Tz) -> String {
             c.deals_matched, c.deals_unmatched, c.deals_after_as_of
         );
     }
+    if given("history") {
+        let _ = writeln!(
+            s,
+            "history: {} stage entries matched by lead id, {} by deal id, {} name no known lead or deal, {} after as-of",
+            c.history_matched_by_lead_id,
+            c.history_matched_by_deal_id,
+            c.history_unmatched,
+            c.history_after_as_of
+        );
+    }
     let rejected: usize = ledger.files.iter().map(|f| f.rows_rejected).sum();
     if rejected > 0 {
         let _ = writeln!(

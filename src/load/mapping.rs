@@ -15,6 +15,7 @@ use crate::model::{self, ColumnSpec, Input, Kind};
 /// The preset for this file: `--preset`, else the config's, else the one the headers match.
 pub(super) fn choose_preset(
     input: Input,
+    file: &str,
     headers: &[String],
     config: &Config,
     opts: &ReadOptions,
@@ -37,7 +38,45 @@ pub(super) fn choose_preset(
         return Ok(None);
     }
     let keys: Vec<String> = headers.iter().map(|h| fold_key(h)).collect();
-    Ok(presets::detect(Some(input), &keys).map(|p| (p, "detected")))
+    if let Some(p) = presets::detect(Some(input), &keys) {
+        return Ok(Some((p, "detected")));
+    }
+    wrong_input(input, file, &keys)?;
+    Ok(None)
+}
+
+/// Refuses a file that is plainly another input's export (a deals file given
+/// as leads: its signature has three groups or more, so it is not a loose
+/// match), or an export that serves no input; says what to do instead.
+fn wrong_input(input: Input, file: &str, keys: &[String]) -> Result<()> {
+    if let Some(u) = presets::unusable::detect(keys) {
+        return Err(HandoffError::Input {
+            file: file.to_string(),
+            message: format!(
+                "this looks like the {} {}, which serves no input. {}",
+                u.vendor, u.export, u.advice
+            ),
+        });
+    }
+    match presets::detect(None, keys) {
+        Some(p) if p.input != input && p.signature.len() >= 3 => Err(HandoffError::Input {
+            file: file.to_string(),
+            message: format!(
+                "this looks like the {} {}, which is the {} input, not {}: pass it as --{} \
+                 (read with the preset {}), or turn detection off with `preset = \"none\"` under \
+                 [columns.{}] if it really is {}",
+                p.vendor,
+                p.export,
+                p.input.name(),
+                input.name(),
+                p.input.name(),
+                p.name,
+                input.name(),
+                input.name()
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Header names made unique for polars (`Create Date`, `Create Date_2`).
@@ -109,14 +148,16 @@ impl Headers<'_> {
     /// The first present header among `keys`, coalesced row by row with the others present.
     fn any(&self, keys: &[&str]) -> Option<(String, Vec<usize>, Expr)> {
         let found: Vec<usize> = keys.iter().filter_map(|k| self.index(k)).collect();
-        let first = *found.first()?;
+        found.first()?;
         let exprs: Vec<Expr> = found.iter().map(|&i| self.text(i)).collect();
         let expr = if exprs.len() == 1 {
             exprs[0].clone()
         } else {
             coalesce(&exprs)
         };
-        Some((self.shown[first].clone(), found, expr))
+        // `inspect` shows the choice: each row takes the first non-empty, in this order.
+        let shown: Vec<&str> = found.iter().map(|&i| self.shown[i].as_str()).collect();
+        Some((shown.join(", else "), found, expr))
     }
 }
 
@@ -260,9 +301,18 @@ pub(super) fn fix(e: Expr, fix: Fix) -> Expr {
                 .clone()
                 .str()
                 .contains(lit(r"(?i)(z|utc|gmt|[+-][0-9]{2}:?[0-9]{2})$"), false);
-            when(has_zone.or(e.clone().is_null()))
+            let date_only = e.clone().str().contains(lit(":"), true).not();
+            when(has_zone.or(date_only).or(e.clone().is_null()))
                 .then(e.clone())
                 .otherwise(concat_str([e, lit("Z")], "", true))
+        }
+        Fix::MultiFieldValue => {
+            let first = e
+                .clone()
+                .str()
+                .extract(lit(r#""VALUE"\s*:\s*"([^"]*)""#), 1);
+            let is_list = e.clone().str().starts_with(lit("["));
+            values::clean_text(when(is_list).then(first).otherwise(e))
         }
         Fix::Rename(pairs) => {
             let old = Series::new("o".into(), pairs.iter().map(|p| p.0).collect::<Vec<_>>());
@@ -490,7 +540,19 @@ pub(super) fn missing_column(
             spec.name
         )
     };
+    // A preset that knows where the column comes from says so, instead of a
+    // lookalike header (`ConvertedDate` is not when a Salesforce lead was created).
+    let from_preset: Vec<String> = preset
+        .map(|p| {
+            p.rules
+                .iter()
+                .filter(|r| r.column == spec.name)
+                .map(presets::describe)
+                .collect()
+        })
+        .unwrap_or_default();
     let mut hint = match closest {
+        _ if !from_preset.is_empty() => String::new(),
         Some((score, h)) if score >= 0.4 => {
             format!(
                 "The closest header present is `{}`. {}",
@@ -521,9 +583,18 @@ pub(super) fn missing_column(
         );
     }
     if let Some(p) = preset {
+        let from = if from_preset.is_empty() {
+            format!("; export it again with the column that holds {}", spec.name)
+        } else {
+            format!(
+                ", which takes {} from {}: export it again with that column",
+                spec.name,
+                from_preset.join(", else ")
+            )
+        };
         hint.push_str(&format!(
-            "\nRead with the {} preset `{}` ({}); export it again with the column that holds {}.",
-            p.vendor, p.name, p.export, spec.name
+            "\nRead with the {} preset `{}` ({}){from}.",
+            p.vendor, p.name, p.export
         ));
     } else {
         let keys: Vec<String> = headers.iter().map(|h| fold_key(h)).collect();

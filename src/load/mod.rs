@@ -145,7 +145,7 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
     let opened = open(path, opts)?;
     let headers = &opened.headers;
     let raw_names = unique_names(headers);
-    let preset = choose_preset(input, headers, config, opts)?;
+    let preset = choose_preset(input, &file, headers, config, opts)?;
     let mapping = map_columns(
         input,
         &file,
@@ -172,7 +172,7 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
     let mut seen = DateLeads::new();
     let parts = loop {
         match read_parts(&job, &opened.body, &raw_names, seen)? {
-            Pass::Done(parts) => break parts,
+            Pass::Done(parts) => break *parts,
             Pass::Again(known) => seen = known,
         }
     };
@@ -190,7 +190,7 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
 
 /// The outcome of one read of a file.
 enum Pass {
-    Done(Parts),
+    Done(Box<Parts>),
     /// A chunk changed a column's day order: read again with these leads.
     Again(DateLeads),
 }
@@ -240,7 +240,7 @@ fn read_parts(job: &FileJob, body: &Body, names: &[String], mut seen: DateLeads)
         return Ok(Pass::Again(seen));
     }
     parts.orders = read_with.unwrap_or_default();
-    Ok(Pass::Done(parts))
+    Ok(Pass::Done(Box::new(parts)))
 }
 
 /// The mapped columns of a raw chunk as clean text (`_raw_<canonical>`:

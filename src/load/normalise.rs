@@ -7,12 +7,16 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::config::{Config, DealOutcome, Direction, Intent, Status, Synonyms};
+use crate::config::{Config, DealOutcome, Direction, FunnelStage, Intent, Status, Synonyms};
 use crate::load::presets::Vocabulary;
 use crate::model::{self, Input};
 
 /// The column added to deals: `won`, `lost` or `open`, from the stage's synonyms.
 pub const DEAL_OUTCOME: &str = "deal_outcome";
+
+/// The funnel stage a stage-history row enters (`contacted` ... `lost`); null
+/// for a stage name no synonym covers, or a row about another field.
+pub const FUNNEL_STAGE: &str = "funnel_stage";
 
 /// The stage's mapped outcome before unknown stages count as open (dropped after loading).
 const VOCAB_STAGE: &str = "_vocab_stage";
@@ -218,6 +222,7 @@ pub fn apply(
             && has(s.name)
             && !(input == Input::Calls && s.name == model::DIRECTION)
             && !(input == Input::Deals && s.name == model::LEAD_ID && has(model::DEAL_ID))
+            && !(input == Input::History && s.name == model::STAGE && has(model::FIELD))
     }) {
         let p = problem(spec.name);
         let empty = when(col(spec.name).is_null())
@@ -370,6 +375,7 @@ pub fn apply(
                     .alias("_problem__identity"),
             );
         }
+        Input::History => exprs.extend(history_stage(&df, has(model::FIELD), config, vocabulary)?),
         Input::Forms | Input::Spend => {}
     }
     let lf = df.lazy().with_columns(exprs);
@@ -394,6 +400,72 @@ pub fn apply(
     }
 }
 
+/// A stage-history row's funnel stage: the stage synonyms, else a won or lost
+/// deal stage. A row about another field (Salesforce LeadHistory's `Owner`)
+/// enters no stage and needs none; a stage row must name one.
+fn history_stage(
+    df: &DataFrame,
+    has_field: bool,
+    config: &Config,
+    vocabulary: &Vocabulary,
+) -> PolarsResult<Vec<Expr>> {
+    let (syn, defaults) = (&config.synonyms, Synonyms::default());
+    let stage = through(
+        df,
+        model::STAGE,
+        merged(
+            FunnelStage::ALL,
+            &syn.stage,
+            &defaults.stage,
+            vocabulary.stage,
+        ),
+    )?;
+    let outcome = through(
+        df,
+        model::STAGE,
+        merged(
+            DealOutcome::ALL,
+            &syn.deal_stage,
+            &defaults.deal_stage,
+            vocabulary.deal_stage,
+        ),
+    )?;
+    let closed = outcome
+        .clone()
+        .eq(lit("won"))
+        .or(outcome.clone().eq(lit("lost")));
+    let none = || lit(NULL).cast(DataType::String);
+    let entered = coalesce(&[stage, when(closed).then(outcome).otherwise(none())]);
+    let about_stage = if has_field {
+        key(col(model::FIELD))
+            .str()
+            .contains(lit("stage|status"), false)
+            .fill_null(lit(true))
+    } else {
+        lit(true)
+    };
+    let mut out = vec![
+        when(about_stage.clone())
+            .then(entered.clone())
+            .otherwise(none())
+            .alias(FUNNEL_STAGE),
+        // Unknown names are reported only for stage rows.
+        when(about_stage.clone())
+            .then(entered)
+            .otherwise(lit("-"))
+            .alias(VOCAB_STAGE),
+    ];
+    if has_field {
+        out.push(
+            when(about_stage.and(col(model::STAGE).is_null()))
+                .then(lit("required value `stage` is empty"))
+                .otherwise(none())
+                .alias(problem(model::STAGE)),
+        );
+    }
+    Ok(out)
+}
+
 /// How many unknown values of a column are listed (the most frequent).
 pub const UNKNOWN_SHOWN: usize = 20;
 
@@ -412,7 +484,7 @@ pub fn unknown_values(
             checks.push((name, col(raw.as_str()), col(name)));
         }
     }
-    if input == Input::Deals && has(VOCAB_STAGE) {
+    if matches!(input, Input::Deals | Input::History) && has(VOCAB_STAGE) {
         checks.push((model::STAGE, col(model::STAGE), col(VOCAB_STAGE)));
     }
     let mut out = BTreeMap::new();

@@ -99,6 +99,9 @@ pub(super) fn text_source<'a>(
 
 /// A file's header row, without reading its data (a workbook's sheet is read whole).
 pub fn headers(path: &Path, opts: &ReadOptions) -> Result<Vec<String>> {
+    if !xlsx::is_workbook(path) && json::is_json(path) {
+        return Ok(json::read(path)?.headers);
+    }
     if xlsx::is_workbook(path) {
         return Ok(xlsx::read(path, opts.sheet.as_deref())?.headers);
     }

@@ -195,7 +195,7 @@ fn without_a_touch_source_response_and_sla_are_not_measured() {
     assert_eq!(missing.len(), 1);
     assert_eq!(
         missing[0]["reason"],
-        "the leads file has no first_contact_at column; no calls file was given"
+        "the leads file has no first_contact_at column; no calls file was given; no history file was given"
     );
     assert!(missing[0]["fix"].as_str().unwrap().contains("--calls"));
     let week = m["trend"]["weeks"]
@@ -270,7 +270,7 @@ fn an_empty_column_is_not_measured_with_its_count() {
         .clone();
     assert_eq!(
         sla["reason"],
-        "first_contact_at in the leads file is empty in all 5 rows; no calls file was given"
+        "first_contact_at in the leads file is empty in all 5 rows; no calls file was given; no history file was given"
     );
 }
 

@@ -10,6 +10,7 @@ mod ledger;
 mod phones;
 mod presets;
 mod properties;
+mod real_exports;
 mod regression;
 mod safety;
 mod sample;

@@ -12,23 +12,23 @@ use polars::prelude::*;
 
 use crate::support::{by_lead, handoff, read_csv, stdout};
 
-fn preset_file(name: &str) -> PathBuf {
+pub fn preset_file(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/presets")
         .join(name)
 }
 
-fn load_with(input: Input, name: &str, config: &Config) -> Loaded {
+pub fn load_with(input: Input, name: &str, config: &Config) -> Loaded {
     load::load(input, &preset_file(name), config, &ReadOptions::default())
         .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn loaded(input: Input, name: &str) -> Loaded {
+pub fn loaded(input: Input, name: &str) -> Loaded {
     load_with(input, name, &Config::default())
 }
 
 /// Column `column` of the loaded frame as text, one per row (null as "").
-fn texts(l: &Loaded, column: &str) -> Vec<String> {
+pub fn texts(l: &Loaded, column: &str) -> Vec<String> {
     let c = l
         .frame
         .column(column)
@@ -43,7 +43,7 @@ fn texts(l: &Loaded, column: &str) -> Vec<String> {
 }
 
 /// A time column as local text in Asia/Kolkata, the default zone.
-fn times(l: &Loaded, column: &str) -> Vec<String> {
+pub fn times(l: &Loaded, column: &str) -> Vec<String> {
     l.frame
         .column(column)
         .unwrap()
@@ -63,7 +63,7 @@ fn times(l: &Loaded, column: &str) -> Vec<String> {
         .collect()
 }
 
-fn floats(l: &Loaded, column: &str) -> Vec<Option<f64>> {
+pub fn floats(l: &Loaded, column: &str) -> Vec<Option<f64>> {
     l.frame
         .column(column)
         .unwrap()
@@ -73,12 +73,12 @@ fn floats(l: &Loaded, column: &str) -> Vec<Option<f64>> {
         .collect()
 }
 
-fn preset_of(l: &Loaded) -> (&str, &str) {
+pub fn preset_of(l: &Loaded) -> (&str, &str) {
     let p = l.stats.preset.as_ref().expect("a preset was applied");
     (p.name, p.chosen)
 }
 
-fn balanced(l: &Loaded) {
+pub fn balanced(l: &Loaded) {
     assert_eq!(
         l.stats.rows_read,
         l.stats.rows_used + l.stats.rows_rejected,
@@ -403,6 +403,8 @@ fn meta_leads_center_reads_day_first() {
         ["2026-11-16 10:05", "2026-11-05 18:40"]
     );
     assert_eq!(texts(&l, "utm_medium"), ["Facebook", "Instagram"]);
+    // `Source`: Paid is the ad, Organic the page's own form.
+    assert_eq!(texts(&l, "utm_source"), ["meta_ads", "meta_organic"]);
 }
 
 #[test]
@@ -560,6 +562,16 @@ fn every_preset_has_a_fixture_it_detects() {
         ("typeform", "typeform.csv"),
         ("call-log", "call-log-exotel.csv"),
         ("google-forms", "google-forms.csv"),
+        (
+            "salesforce-opportunity-history",
+            "salesforce-OpportunityHistory.csv",
+        ),
+        ("salesforce-lead-history", "salesforce-LeadHistory.csv"),
+        ("zoho-leads-v1", "zoho-Leads-v1.csv"),
+        ("bitrix24-leads", "bitrix24-crm.lead.list.json"),
+        ("bitrix24-deals", "bitrix24-crm.deal.list.json"),
+        ("bitrix24-leads-ui", "bitrix24-leads-ui.csv"),
+        ("legal-intake", "legal-intake-leads.csv"),
     ];
     assert_eq!(fixtures.len(), presets::PRESETS.len());
     for (name, file) in fixtures {

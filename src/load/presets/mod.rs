@@ -8,7 +8,10 @@
 //! [`fold_key`], so `Date entered "Opportunity (Lifecycle Stage Pipeline)"`
 //! and `Deal - ID` are plain keys.
 
-use crate::config::{DateOrder, DealOutcome, Direction, Intent, Status};
+mod more;
+pub mod unusable;
+
+use crate::config::{DateOrder, DealOutcome, Direction, FunnelStage, Intent, Status};
 use crate::model::{self, Input};
 
 /// Where a canonical column's text comes from.
@@ -65,8 +68,10 @@ pub enum Fix {
     StripPrefix(&'static [&'static str]),
     /// Keep the first of a `;`- or `,`-separated list.
     FirstOfList,
-    /// A time without an offset is UTC.
+    /// A time without an offset is UTC (a date alone stays a local date).
     Utc,
+    /// The first `VALUE` of a Bitrix24 multi-field (`[{"VALUE":"+7...","VALUE_TYPE":"WORK"}]`), or the text itself.
+    MultiFieldValue,
     /// Exact (case-insensitive) replacements, e.g. `fb` -> `facebook`.
     Rename(&'static [(&'static str, &'static str)]),
 }
@@ -87,6 +92,8 @@ pub struct Vocabulary {
     pub direction: &'static [(Direction, &'static [&'static str])],
     pub intent: &'static [(Intent, &'static [&'static str])],
     pub outcome: &'static [(&'static str, &'static [&'static str])],
+    /// Stage-history names by the funnel stage they enter.
+    pub stage: &'static [(FunnelStage, &'static [&'static str])],
 }
 
 impl Vocabulary {
@@ -97,6 +104,7 @@ impl Vocabulary {
         direction: &[],
         intent: &[],
         outcome: &[],
+        stage: &[],
     };
 }
 
@@ -113,6 +121,8 @@ pub struct Preset {
     pub input: Input,
     /// Groups of folded headers; a file looks like this export when every group has one present.
     pub signature: &'static [&'static [&'static str]],
+    /// Folded headers that rule it out (another export of the same vendor that shares the signature).
+    pub excludes: &'static [&'static str],
     pub rules: &'static [Rule],
     pub vocabulary: Vocabulary,
     /// Used when a column's dates cannot decide day-first vs month-first and the config says nothing.
@@ -144,12 +154,19 @@ pub fn fold_key(header: &str) -> String {
 pub const PRESETS: &[Preset] = &[
     HUBSPOT_CONTACTS,
     HUBSPOT_DEALS,
+    more::SALESFORCE_OPPORTUNITY_HISTORY,
+    more::SALESFORCE_LEAD_HISTORY,
     SALESFORCE_OPPORTUNITY,
     SALESFORCE_LEAD,
     SALESFORCE_LEAD_REPORT,
     ZOHO_LEADS,
     ZOHO_DEALS,
     ZOHO_CALLS,
+    more::ZOHO_LEADS_V1,
+    more::BITRIX24_LEADS,
+    more::BITRIX24_DEALS,
+    more::BITRIX24_LEADS_UI,
+    more::LEGAL_INTAKE,
     PIPEDRIVE_DEALS,
     PIPEDRIVE_LEADS,
     ODOO_CRM_LEAD,
@@ -194,6 +211,7 @@ impl Preset {
         self.signature
             .iter()
             .all(|group| group.iter().any(|k| keys.iter().any(|h| h == k)))
+            && !self.excludes.iter().any(|k| keys.iter().any(|h| h == k))
     }
 }
 
@@ -231,7 +249,7 @@ const HUBSPOT_CONTACTS: Preset = Preset {
     menu: "CRM > Contacts > Export (choose \"All properties\" or at least the ones below); or Settings > Import & Export > Export",
     input: Input::Leads,
     signature: &[
-        &["record_id", "contact_id"],
+        &["record_id", "contact_id", "record_id_contact"],
         &["create_date"],
         &[
             "contact_owner",
@@ -241,8 +259,12 @@ const HUBSPOT_CONTACTS: Preset = Preset {
             "marketing_contact_status",
         ],
     ],
+    excludes: &[],
     rules: &[
-        rule(LEAD_ID, Any(&["record_id", "contact_id"])),
+        rule(
+            LEAD_ID,
+            Any(&["record_id", "contact_id", "record_id_contact"]),
+        ),
         rule(CREATED_AT, Any(&["create_date"])),
         rule(NAME, Join(&["first_name", "last_name"])),
         rule(NAME, Any(&["first_name", "last_name", "name"])),
@@ -356,6 +378,7 @@ const HUBSPOT_DEALS: Preset = Preset {
     menu: "CRM > Deals > Export (tick \"Include associated records\" so `Associated Contact IDs` is a column)",
     input: Input::Deals,
     signature: &[&["record_id", "deal_id"], &["deal_stage"], &["deal_name"]],
+    excludes: &[],
     rules: &[
         rule(DEAL_ID, Any(&["record_id", "deal_id"])),
         fixed(
@@ -409,12 +432,13 @@ const SALESFORCE_LEAD: Preset = Preset {
     input: Input::Leads,
     signature: &[
         &["id"],
-        &["createddate"],
-        &["isconverted", "convertedopportunityid", "leadsource"],
+        &["isconverted", "convertedopportunityid", "converteddate"],
+        &["status", "leadsource", "firstname", "lastname", "company"],
     ],
+    excludes: &["stagename", "opportunityid", "leadid"],
     rules: &[
         rule(LEAD_ID, Any(&["id"])),
-        rule(CREATED_AT, Any(&["createddate"])),
+        fixed(CREATED_AT, Any(&["createddate"]), Fix::Utc),
         rule(NAME, Any(&["name"])),
         rule(NAME, Join(&["firstname", "lastname"])),
         rule(EMAIL, Any(&["email"])),
@@ -430,9 +454,15 @@ const SALESFORCE_LEAD: Preset = Preset {
         rule(DEAL_ID, Any(&["convertedopportunityid"])),
         rule(
             LOST_REASON,
-            Any(&["lost_reason_c", "reason_lost_c", "loss_reason_c"]),
+            Any(&[
+                "lost_reason_c",
+                "lostreason_c",
+                "reason_lost_c",
+                "loss_reason_c",
+                "lossreason_c",
+            ]),
         ),
-        rule(UPDATED_AT, Any(&["lastmodifieddate"])),
+        fixed(UPDATED_AT, Any(&["lastmodifieddate"]), Fix::Utc),
     ],
     vocabulary: Vocabulary {
         status: &[
@@ -454,7 +484,7 @@ const SALESFORCE_LEAD: Preset = Preset {
         ..Vocabulary::NONE
     },
     date_order: None,
-    notes: "A converted lead is open (its opportunity carries the outcome): `ConvertedDate` is its qualified time and `ConvertedOpportunityId` links the Opportunity export to it. `OwnerId` is the user id; Data Export has no owner names.",
+    notes: "A converted lead is open (its opportunity carries the outcome): `ConvertedDate` is its qualified time and `ConvertedOpportunityId` links the Opportunity export to it. `OwnerId` is the user id; Data Export has no owner names. Times are UTC (the API's), so `CreatedDate` without a `Z` is still read as UTC; `ConvertedDate` is a date. When two lost-reason fields exist, each row takes the first non-empty.",
 };
 
 const SALESFORCE_OPPORTUNITY: Preset = Preset {
@@ -464,10 +494,11 @@ const SALESFORCE_OPPORTUNITY: Preset = Preset {
     menu: "Setup > Data Export > Export Now (Opportunity), or Data Loader > Export > Opportunity",
     input: Input::Deals,
     signature: &[&["id"], &["stagename"], &["isclosed", "iswon", "closedate"]],
+    excludes: &["opportunityid"],
     rules: &[
         rule(DEAL_ID, Any(&["id"])),
         rule(LEAD_ID, Any(&["lead_c", "leadid", "lead_id_c"])),
-        rule(CREATED_AT, Any(&["createddate"])),
+        fixed(CREATED_AT, Any(&["createddate"]), Fix::Utc),
         rule(
             STAGE,
             Special(Special::StageFromFlags {
@@ -484,7 +515,9 @@ const SALESFORCE_OPPORTUNITY: Preset = Preset {
             LOST_REASON,
             Any(&[
                 "loss_reason_c",
+                "lossreason_c",
                 "lost_reason_c",
+                "lostreason_c",
                 "reason_lost_c",
                 "closed_lost_reason_c",
             ]),
@@ -512,7 +545,7 @@ const SALESFORCE_OPPORTUNITY: Preset = Preset {
         ..Vocabulary::NONE
     },
     date_order: None,
-    notes: "Opportunities carry no lead id: each is linked through the lead whose `ConvertedOpportunityId` names it (load the Lead export with `salesforce-lead`). `IsWon` / `IsClosed` decide won and lost over the stage name. Amounts in other currencies follow `CurrencyIsoCode` and `[exchange_rates]`.",
+    notes: "Opportunities carry no lead id: each is linked through the lead whose `ConvertedOpportunityId` names it (load the Lead export with `salesforce-lead`). `IsWon` / `IsClosed` decide won and lost over the stage name. Amounts in other currencies follow `CurrencyIsoCode` and `[exchange_rates]`. `CreatedDate` is UTC; `CloseDate` is a date. The stage-entry times are in OpportunityHistory (`--history`, preset salesforce-opportunity-history).",
 };
 
 const SALESFORCE_LEAD_REPORT: Preset = Preset {
@@ -527,6 +560,7 @@ const SALESFORCE_LEAD_REPORT: Preset = Preset {
         &["create_date"],
         &["company_account"],
     ],
+    excludes: &[],
     rules: &[
         rule(LEAD_ID, Any(&["lead_id"])),
         rule(CREATED_AT, Any(&["create_date"])),
@@ -572,6 +606,7 @@ const ZOHO_LEADS: Preset = Preset {
     menu: "Setup > Data Administration > Export > Leads (or Leads list > ... > Export Leads)",
     input: Input::Leads,
     signature: &[&["record_id"], &["lead_owner"], &["created_time"]],
+    excludes: &[],
     rules: &[
         fixed(LEAD_ID, Any(&["record_id"]), Fix::StripPrefix(&["zcrm_"])),
         rule(CREATED_AT, Any(&["created_time"])),
@@ -603,13 +638,18 @@ const ZOHO_DEALS: Preset = Preset {
     menu: "Setup > Data Administration > Export > Deals",
     input: Input::Deals,
     signature: &[
-        &["record_id"],
-        &["deal_owner"],
+        &["record_id", "potentialid"],
+        &["deal_owner", "potential_owner"],
         &["closing_date"],
         &["stage"],
     ],
+    excludes: &[],
     rules: &[
-        fixed(DEAL_ID, Any(&["record_id"]), Fix::StripPrefix(&["zcrm_"])),
+        fixed(
+            DEAL_ID,
+            Any(&["record_id", "potentialid"]),
+            Fix::StripPrefix(&["zcrm_"]),
+        ),
         fixed(
             LEAD_ID,
             Any(&["leadid", "lead_id", "lead_name_id", "converted_from_lead"]),
@@ -619,7 +659,7 @@ const ZOHO_DEALS: Preset = Preset {
         rule(STAGE, Any(&["stage"])),
         rule(AMOUNT, Any(&["amount"])),
         rule(CLOSED_AT, Any(&["closing_date"])),
-        rule(OWNER, Any(&["deal_owner"])),
+        rule(OWNER, Any(&["deal_owner", "potential_owner"])),
         rule(LOST_REASON, Any(&["reason_for_loss"])),
         rule(CURRENCY, Any(&["currency"])),
     ],
@@ -645,7 +685,7 @@ const ZOHO_DEALS: Preset = Preset {
         ..Vocabulary::NONE
     },
     date_order: None,
-    notes: "`Amount` carries the org currency's symbol (`$22,700.00`): set `business.currency` to it, or give `[exchange_rates]`.",
+    notes: "Also the older Potentials export (`POTENTIALID`, `Potential Owner`). A deal reaches its lead through a lead link column (`Lead Id`, `Converted From Lead`); an export without one cannot be linked: add it to the export. `Amount` carries the org currency's symbol (`$22,700.00`): set `business.currency` to it, or give `[exchange_rates]`.",
 };
 
 const ZOHO_CALLS: Preset = Preset {
@@ -655,6 +695,7 @@ const ZOHO_CALLS: Preset = Preset {
     menu: "Setup > Data Administration > Export > Calls",
     input: Input::Calls,
     signature: &[&["call_start_time"], &["call_type"], &["call_owner"]],
+    excludes: &[],
     rules: &[
         rule(STARTED_AT, Any(&["call_start_time"])),
         rule(DIRECTION, Any(&["call_type"])),
@@ -697,6 +738,7 @@ const PIPEDRIVE_DEALS: Preset = Preset {
         &["deal_deal_created"],
         &["deal_stage", "deal_status"],
     ],
+    excludes: &[],
     rules: &[
         rule(LEAD_ID, Any(&["deal_id"])),
         rule(CREATED_AT, Any(&["deal_deal_created"])),
@@ -735,6 +777,7 @@ const PIPEDRIVE_LEADS: Preset = Preset {
         &["lead_title"],
         &["lead_lead_created", "lead_created"],
     ],
+    excludes: &[],
     rules: &[
         rule(LEAD_ID, Any(&["lead_id"])),
         rule(CREATED_AT, Any(&["lead_lead_created", "lead_created"])),
@@ -773,6 +816,7 @@ const ODOO_CRM_LEAD: Preset = Preset {
             "contact_name",
         ],
     ],
+    excludes: &[],
     rules: &[
         rule(LEAD_ID, Any(&["id", "external_id"])),
         rule(CREATED_AT, Any(&["created_on", "create_date"])),
@@ -849,6 +893,7 @@ const META_LEAD_ADS: Preset = Preset {
         &["form_id", "form_name"],
         &["campaign_name", "ad_name", "adset_name"],
     ],
+    excludes: &[],
     rules: &[
         fixed(SUBMISSION_ID, Any(&["id"]), Fix::StripPrefix(&["l:"])),
         rule(SUBMITTED_AT, Any(&["created_time"])),
@@ -889,6 +934,7 @@ const META_LEADS_CENTER: Preset = Preset {
     menu: "Meta Business Suite > All tools > Leads Center > Download",
     input: Input::Forms,
     signature: &[&["created"], &["form"], &["channel", "source"], &["stage"]],
+    excludes: &[],
     rules: &[
         rule(SUBMITTED_AT, Any(&["created"])),
         rule(NAME, Any(&["name"])),
@@ -900,12 +946,17 @@ const META_LEADS_CENTER: Preset = Preset {
         rule(CITY, Any(&["city"])),
         rule(FORM, Any(&["form"])),
         rule(CHANNEL, Const("meta_lead_ads")),
+        fixed(
+            UTM_SOURCE,
+            Any(&["source"]),
+            Fix::Rename(&[("paid", "meta_ads"), ("organic", "meta_organic")]),
+        ),
         rule(UTM_SOURCE, Const("meta_ads")),
-        rule(UTM_MEDIUM, Any(&["channel", "source"])),
+        rule(UTM_MEDIUM, Any(&["channel"])),
     ],
     vocabulary: Vocabulary::NONE,
     date_order: Some(DateOrder::Dmy),
-    notes: "`Created` is `DD/MM/YYYY, HH:mm` in most locales: read day-first when the data cannot decide. Stage and owner stay in the CRM export.",
+    notes: "`Created` is `DD/MM/YYYY, HH:mm` in most locales: read day-first when the data cannot decide. `Source` (`Paid` / `Organic`) becomes `meta_ads` / `meta_organic`. Stage and owner stay in the CRM export.",
 };
 
 const TYPEFORM: Preset = Preset {
@@ -915,6 +966,7 @@ const TYPEFORM: Preset = Preset {
     menu: "Workspace > form > Results > Responses > Download all responses",
     input: Input::Forms,
     signature: &[&["submit_date_utc"]],
+    excludes: &[],
     rules: &[
         rule(SUBMISSION_ID, Any(&["response_id", "#", "token"])),
         fixed(SUBMITTED_AT, Any(&["submit_date_utc"]), Fix::Utc),
@@ -957,6 +1009,7 @@ const CALL_LOG: Preset = Preset {
             "from",
         ],
     ],
+    excludes: &[],
     rules: &[
         rule(STARTED_AT, Join(&["call_date", "call_time"])),
         rule(
@@ -1055,6 +1108,7 @@ const GOOGLE_FORMS: Preset = Preset {
     menu: "Form > Responses > View in Sheets, then File > Download > Comma-separated values or Microsoft Excel",
     input: Input::Forms,
     signature: &[&["timestamp"]],
+    excludes: &[],
     rules: &[
         rule(SUBMITTED_AT, Any(&["timestamp"])),
         rule(EMAIL, Any(&["email_address"])),
@@ -1080,7 +1134,7 @@ fn wrapped(items: &[&str], mark: &str, sep: &str) -> String {
         .join(sep)
 }
 
-fn describe(rule: &Rule) -> String {
+pub fn describe(rule: &Rule) -> String {
     let quote = |keys: &[&str], sep: &str| wrapped(keys, "`", sep);
     let base = match rule.from {
         Take::Any(keys) => quote(keys, " or "),
@@ -1126,6 +1180,7 @@ fn describe(rule: &Rule) -> String {
         Fix::StripPrefix(p) => format!(", without {}", quote(p, " / ")),
         Fix::FirstOfList => ", the first of a list".into(),
         Fix::Utc => ", read as UTC".into(),
+        Fix::MultiFieldValue => ", the first `VALUE` of the multi-field".into(),
         Fix::Rename(pairs) => format!(
             ", {}",
             pairs
@@ -1210,7 +1265,7 @@ mod tests {
 
     #[test]
     fn the_readme_lists_every_preset_as_the_code_maps_it() {
-        let readme = include_str!("../../docs/presets.md");
+        let readme = include_str!("../../../docs/presets.md");
         let start = readme
             .find("<!-- presets:start -->\n")
             .expect("docs/presets.md has the presets section")
