@@ -460,6 +460,19 @@ def round2():
         ["0175g00000Lh004AAA", "false", "00Q5g00000AbCd2AAB", "0055g000004XyZ1AAK", "2026-11-18T10:01:00.000Z",
          "created", "", "", ""],
     ], quoting=csv.QUOTE_ALL)
+    # HubSpot deals with their stage-calculated properties (`Date entered
+    # "<Stage> (<Pipeline>)"`, both quote styles), read as a wide stage history.
+    write_csv("hubspot-deals-stage-history.csv", [
+        ["Record ID", "Deal Name", "Deal Stage", "Pipeline", "Amount", "Create Date", "Close Date", "Deal owner",
+         "Associated Contact IDs", 'Date entered "Appointment Scheduled (Sales Pipeline)"',
+         'Date exited "Appointment Scheduled (Sales Pipeline)"', "Date entered 'Contract Sent (Sales Pipeline)'",
+         'Date entered "Closed Won (Sales Pipeline)"', "Date entered current stage"],
+        ["7001", "Rahul - modular kitchen", "Closed won", "Sales Pipeline", "840000", "2026-11-18 15:00",
+         "2026-11-20 17:30", "Neha Joshi", "51234002;51234009", "2026-11-18 15:00", "2026-11-19 11:00",
+         "2026-11-19 11:00", "2026-11-20 17:30", "2026-11-20 17:30"],
+        ["7002", "Priya - wardrobe", "Appointment scheduled", "Sales Pipeline", "120000.50", "2026-11-18 10:00", "",
+         "Aman Verma", "51234001", "2026-11-18 10:00", "", "", "", "2026-11-18 10:00"],
+    ], quoting=csv.QUOTE_ALL)
     # A Lead file exported without CreatedDate (a report's API-name export).
     write_csv("salesforce-Lead-no-CreatedDate.csv", [
         ["Id", "FirstName", "LastName", "Company", "Phone", "Email", "LeadSource", "Status", "IsConverted",

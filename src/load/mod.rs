@@ -13,6 +13,7 @@ mod read;
 mod split;
 pub mod text;
 pub mod values;
+mod wide;
 pub mod xlsx;
 
 use std::collections::BTreeMap;
@@ -137,20 +138,29 @@ struct FileJob<'a> {
     headers: &'a [String],
     /// The delimiter's name (`comma`, ... or `cells`).
     delimiter: &'static str,
+    /// A wide stage history, read as long rows.
+    wide: Option<&'a wide::Wide>,
 }
 
 /// Loads one input file through a preset and the config's column map.
 pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> Result<Loaded> {
     let file = path.display().to_string();
     let opened = open(path, opts)?;
-    let headers = &opened.headers;
-    let raw_names = unique_names(headers);
+    let raw_names = unique_names(&opened.headers);
+    // A wide stage history (a `Date entered "<Stage>"` column per stage) is
+    // mapped as the long columns it is read as, chunk by chunk.
+    let wide = wide::Wide::detect(input, &opened.headers, &raw_names);
+    let long: Vec<String> = wide::HEADERS.iter().map(|h| h.to_string()).collect();
+    let (headers, mapped_names) = match &wide {
+        Some(_) => (&long, long.clone()),
+        None => (&opened.headers, raw_names.clone()),
+    };
     let preset = choose_preset(input, &file, headers, config, opts)?;
     let mapping = map_columns(
         input,
         &file,
         headers,
-        &raw_names,
+        &mapped_names,
         config,
         preset.map(|p| p.0),
     )?;
@@ -165,6 +175,7 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
         keep: opts.keep,
         headers,
         delimiter: opened.delimiter,
+        wide: wide.as_ref(),
     };
     // Day-first or month-first is a property of the whole column, and a chunk
     // shows only its part: when a later chunk decides differently from what the
@@ -185,7 +196,11 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
             chosen,
         }),
     };
-    finish(&job, read, parts)
+    let mut loaded = finish(&job, read, parts)?;
+    if let Some(w) = &wide {
+        loaded.stats.mapped = w.shown(&opened.headers, &raw_names);
+    }
+    Ok(loaded)
 }
 
 /// The outcome of one read of a file.
@@ -210,6 +225,10 @@ fn read_parts(job: &FileJob, body: &Body, names: &[String], mut seen: DateLeads)
         };
         let (raw, blank) = drop_blank_rows(raw)?;
         parts.blank_lines += blank;
+        let raw = match job.wide {
+            Some(wide) => wide.melt(raw)?,
+            None => raw,
+        };
         parts.rows_read += raw.frame.height();
         let canonical = canonical_frame(job, raw)?;
         for (name, leads) in date_leads(&canonical, job.mapping)? {

@@ -293,3 +293,39 @@ fn a_salesforce_lead_without_created_date_names_the_field_to_export() {
     // No lookalike: the conversion date is not when the lead was created.
     assert!(!e.contains("\"ConvertedDate\" = \"created_at\""), "{e}");
 }
+
+#[test]
+fn hubspot_deal_stage_columns_are_a_wide_stage_history() {
+    let out = tempfile::tempdir().unwrap();
+    let o = handoff(&[
+        "ledger",
+        "--leads",
+        preset_file("hubspot-contacts.csv").to_str().unwrap(),
+        "--deals",
+        preset_file("hubspot-deals.csv").to_str().unwrap(),
+        "--history",
+        preset_file("hubspot-deals-stage-history.csv")
+            .to_str()
+            .unwrap(),
+        "--as-of",
+        "2026-11-25",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary = stdout(&o);
+    // Two deals, four filled `Date entered` cells: four stage entries by deal id.
+    assert!(
+        summary.contains("history: 0 stage entries matched by lead id, 4 by deal id"),
+        "{summary}"
+    );
+    let ledger = by_lead(read_csv(&out.path().join("ledger.csv")));
+    let rahul = &ledger["51234002"];
+    // `Contract Sent` is the proposal stage; no proposal date is in the contacts export.
+    assert!(
+        rahul["proposal_at"].starts_with("2026-11-19T11:00"),
+        "{rahul:?}"
+    );
+    assert!(rahul["won_at"].starts_with("2026-11-20T17:30"), "{rahul:?}");
+    assert_eq!(ledger["51234001"]["proposal_at"], "");
+}
