@@ -376,6 +376,11 @@ struct Lead {
     updated: NaiveDateTime,
 }
 
+/// Deal times as a CRM in an Indian locale writes them (`03/10/2026 10:30 PM`).
+const DEAL_TIME: &str = "%d/%m/%Y %I:%M %p";
+/// Call times as dialler exports write them (`01-09-2026 13:38:33`).
+const CALL_TIME: &str = "%d-%m-%Y %H:%M:%S";
+
 struct Writers {
     leads: csv::Writer<BufWriter<File>>,
     deals: csv::Writer<BufWriter<File>>,
@@ -383,16 +388,21 @@ struct Writers {
     calls: csv::Writer<BufWriter<File>>,
 }
 
-fn create(dir: &Path, name: &str) -> Result<csv::Writer<BufWriter<File>>> {
+/// A CSV writer for `name`; `bom`: the file starts with a UTF-8 byte-order
+/// mark, as Excel and some CRMs write (one sample file carries one).
+fn create(dir: &Path, name: &str, bom: bool) -> Result<csv::Writer<BufWriter<File>>> {
+    use std::io::Write;
     let path = dir.join(name);
-    let file = File::create(&path).map_err(|source| HandoffError::Output {
+    let failed = |source| HandoffError::Output {
         path: path.display().to_string(),
         source,
-    })?;
-    Ok(csv::Writer::from_writer(BufWriter::with_capacity(
-        1 << 20,
-        file,
-    )))
+    };
+    let file = File::create(&path).map_err(failed)?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    if bom {
+        out.write_all("\u{feff}".as_bytes()).map_err(failed)?;
+    }
+    Ok(csv::Writer::from_writer(out))
 }
 
 fn out_err(path: &Path) -> impl Fn(csv::Error) -> HandoffError + '_ {
@@ -415,10 +425,10 @@ pub fn write(args: &SampleArgs) -> Result<Vec<PathBuf>> {
         holidays: holidays(start, end),
     };
     let mut w = Writers {
-        leads: create(&dir, "leads.csv")?,
-        deals: create(&dir, "deals.csv")?,
-        forms: create(&dir, "forms.csv")?,
-        calls: create(&dir, "calls.csv")?,
+        leads: create(&dir, "leads.csv", false)?,
+        deals: create(&dir, "deals.csv", false)?,
+        forms: create(&dir, "forms.csv", true)?,
+        calls: create(&dir, "calls.csv", false)?,
     };
     let err = out_err(&dir);
     write_headers(&mut w).map_err(&err)?;
@@ -867,7 +877,12 @@ fn write_lead(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, i: usize) -> csv::Res
             lead.campaign.name.to_string(),
             lead.campaign.medium.to_string(),
             lead.service.to_string(),
-            lead.intent.to_string(),
+            // Intent as typed: now and then in capitals (`HOT`, `HIGH`).
+            match (lead.intent, i % 40) {
+                ("Hot", 3) => "HOT".to_string(),
+                ("Hot", 13) => "HIGH".to_string(),
+                (intent, _) => intent.to_string(),
+            },
             owner.to_string(),
             opt(lead.assigned),
             // The CRM's "first contacted" is filled in only some of the time; the call log has the rest.
@@ -900,13 +915,28 @@ fn write_lead(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, i: usize) -> csv::Res
         ]
     };
     let owner = lead.owner.map(|r| r.name).unwrap_or_default();
-    // ~2% of leads appear twice: an older copy with a stale status.
+    // ~2% of leads appear twice: an older copy with a stale status, most
+    // often after the current row (the export's order is no guide; only
+    // `Last Modified` tells which is current).
     if ctx.chance(0.02) {
-        let stale = lead.created.max(lead.updated - Duration::hours(6));
-        w.leads.write_record(record("New", stale, owner))?;
+        let stale = record("New", lead.created.max(lead.updated - Duration::hours(6)), owner);
+        let current = record(lead.status, lead.updated, owner);
+        let (first, second) = if i % 3 == 0 {
+            (stale, current)
+        } else {
+            (current, stale)
+        };
+        w.leads.write_record(first)?;
+        return w.leads.write_record(second);
     }
-    w.leads
-        .write_record(record(lead.status, lead.updated, owner))
+    let mut row = record(lead.status, lead.updated, owner);
+    // ~3% of single rows have no `Last Modified`.
+    if i % 33 == 7
+        && let Some(updated) = row.last_mut()
+    {
+        updated.clear();
+    }
+    w.leads.write_record(row)
 }
 
 fn write_form(
@@ -968,7 +998,7 @@ fn write_form_row(
         .earliest()
         .map(|t| {
             t.with_timezone(&Utc)
-                .format("%Y-%m-%dT%H:%M:%S+0000")
+                .format("%Y-%m-%dT%H:%M:%S+00:00")
                 .to_string()
         })
         .unwrap_or_default();
@@ -1057,13 +1087,15 @@ fn write_calls(
         };
         w.calls.write_record([
             format!("C{:08}", *seq),
-            at.format("%d/%m/%Y %H:%M:%S").to_string(),
-            if outbound {
-                "Outgoing"
-            } else if connected {
-                "Incoming"
-            } else {
-                "Missed"
+            at.format(CALL_TIME).to_string(),
+            // One call log in 33 spells the direction as the CRM's own
+            // (`Outbound`, `Inbound`), as merged dialler exports do.
+            match (outbound, connected, *seq % 33 == 0) {
+                (true, _, false) => "Outgoing",
+                (true, _, true) => "Outbound",
+                (false, true, false) => "Incoming",
+                (false, true, true) => "Inbound",
+                (false, false, _) => "Missed",
             }
             .to_string(),
             number,
@@ -1161,11 +1193,11 @@ fn write_deal(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, i: usize) -> csv::Res
     w.deals.write_record([
         format!("D-{:06}", 500_000 + i),
         lead.id.clone(),
-        meeting.format("%d-%m-%Y %H:%M").to_string(),
+        meeting.format(DEAL_TIME).to_string(),
         stage.to_string(),
         amount,
         closed
-            .map(|t| t.format("%d-%m-%Y %H:%M").to_string())
+            .map(|t| t.format(DEAL_TIME).to_string())
             .unwrap_or_default(),
         lead.owner.map(|r| r.name).unwrap_or_default().to_string(),
         reason.to_string(),
@@ -1227,7 +1259,7 @@ fn write_orphans(ctx: &mut Ctx, w: &mut Writers, leads: usize, seq: &mut u64) ->
             .expect("valid time");
         w.calls.write_record([
             format!("C{:08}", *seq),
-            at.format("%d/%m/%Y %H:%M:%S").to_string(),
+            at.format(CALL_TIME).to_string(),
             "Missed".to_string(),
             format!(
                 "0{}{:09}",
@@ -1246,7 +1278,7 @@ fn write_orphans(ctx: &mut Ctx, w: &mut Writers, leads: usize, seq: &mut u64) ->
 
 fn write_spend(ctx: &mut Ctx, dir: &Path) -> Result<()> {
     let path = dir.join("spend.csv");
-    let mut w = create(dir, "spend.csv")?;
+    let mut w = create(dir, "spend.csv", false)?;
     let err = out_err(&path);
     w.write_record(["date", "source", "campaign", "spend"])
         .map_err(&err)?;
