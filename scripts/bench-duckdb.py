@@ -24,9 +24,17 @@ What it computes (data contract v2; /work/shared/data-contract.md), as-of the
 end of the week, as the tool does by default:
 - reading: phones to E.164 keys (the contract's IN rules), emails trimmed
   and lower-cased, money with its grouping/decimal rules, timestamps parsed
-  (forms' UTC offsets converted to local time); a lead row with an unreadable
-  date or amount is rejected; duplicate lead_ids: the latest updated_at wins,
-  a row with one beats a row without, else the last row in the file.
+  in each file's own form (leads `2026-08-28 19:30:00`; deals 12-hour
+  `28/08/2026 07:30 PM`; calls `28-08-2026 19:30:00`; forms ISO with a UTC
+  offset, `+00:00` or `+0000`, converted to local time; DuckDB drops the
+  forms file's UTF-8 BOM); intent, status and deal stage matched
+  case-insensitively through the config's synonyms (`HOT` and `HIGH` are
+  high), call direction through fixed word lists (`Outbound`/`Inbound`
+  beside `Outgoing`/`Incoming`/`Missed`); a lead row with an unreadable
+  date or amount is rejected; duplicate lead_ids: the latest updated_at
+  wins, a row with one beats a row without, else the last row in the file
+  (the sample's stale copy often comes after the current one, and some rows
+  have no updated_at).
 - joins: forms by email when any lead has that email, else by phone; calls
   by lead_id when it names a lead, else by phone; among several leads the one
   created nearest wins, then the smallest lead_id. Deals only for known
@@ -54,9 +62,10 @@ On the sample its figures equal the tool's (checked at 20,000 and 100,000
 leads, weeks 2026-W45 and W46: `--compare` prints them side by side). On
 other exports they would part where it simplifies:
 - The column mapping and date formats are fixed to the sample's exports
-  (each file's own date form first, then a short list of common ones; no
-  preset detection, no per-column day-order detection, no encodings or
-  delimiters other than UTF-8 comma CSV, no XLSX). Country code +91 only.
+  (each file's own date form first, then a short list of common ones, one
+  12-hour form among them; no preset detection, no per-column day-order
+  detection, no encodings or delimiters other than UTF-8 comma CSV, BOM or
+  not, no XLSX). Country code +91 only.
   Rows are rejected only for an unreadable required value, date or amount;
   there is no rejects file and no row accounting.
 - Business time uses naive local time (right for Asia/Kolkata, which has no
@@ -115,13 +124,16 @@ LEAD_TIMES = [
 STAGES = ["captured", "assigned", "contacted", "qualified", "meeting", "proposal", "won"]
 # Date-time forms: each file's own (the sample's), tried first; then the others.
 LEADS_FORMAT = "%Y-%m-%d %H:%M:%S"
-CALLS_FORMAT = "%d/%m/%Y %H:%M:%S"
-DEALS_FORMAT = "%d-%m-%Y %H:%M"
-FORMS_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+CALLS_FORMAT = "%d-%m-%Y %H:%M:%S"
+DEALS_FORMAT = "%d/%m/%Y %I:%M %p"  # 12-hour: 28/08/2026 07:30 PM
+FORMS_FORMAT = "%Y-%m-%dT%H:%M:%S%z"  # UTC offset: DuckDB's %z reads +00:00 and +0000
 LOCAL_FORMATS = [
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
     "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M",
+    "%d/%m/%Y %I:%M %p",
 ]
+# Call directions, matched lower-cased: the canonical words and the sample's
+# synonyms (dialler exports write Outgoing/Incoming, merged ones Outbound/Inbound).
 OUTBOUND_WORDS = ["outgoing", "outbound", "outgoing call"]
 INBOUND_WORDS = ["incoming", "inbound", "incoming call", "missed"]
 MISSING_REASON_WORDS = ["", "na", "n a", "none", "nil", "null", "nan"]
