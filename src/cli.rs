@@ -161,6 +161,16 @@ pub struct InputArgs {
     /// The sheet to read in XLSX / XLS inputs (default: the first sheet).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// Read every input afresh: neither use nor fill the parsed-input cache. The cache keeps
+    /// each large input (8 MiB and up) parsed, so a re-run on the same exports (while the
+    /// SLA, targets or lost-reason taxonomy are tuned) skips parsing; a changed file, column
+    /// map, synonym, phone country, currency, rate, zone or --encoding/--preset/--sheet reads
+    /// afresh. It is kept under 4 GiB.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// The parsed-input cache's folder. Default: $XDG_CACHE_HOME/handoff, else ~/.cache/handoff.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -334,6 +344,7 @@ impl LedgerArgs {
             .as_deref()
             .map(|t| parse_as_of(t, &config))
             .transpose()?;
+        let cache = self.input.cache();
         Ok(LedgerJob {
             files,
             config,
@@ -345,11 +356,24 @@ impl LedgerArgs {
             out: self.out,
             mask_pii: self.mask_pii,
             full_ledger: true,
+            cache,
         })
     }
 }
 
 impl InputArgs {
+    /// The parsed-input cache of the run, unless --no-cache (or no folder can hold it).
+    pub fn cache(&self) -> Option<crate::cache::Cache> {
+        if self.no_cache {
+            return None;
+        }
+        let dir = self
+            .cache_dir
+            .clone()
+            .or_else(crate::cache::Cache::default_dir)?;
+        crate::cache::Cache::open(&dir)
+    }
+
     /// The --preset flags, by the input each reads; unknown names and two presets for one input are usage errors.
     pub fn presets(&self) -> Result<BTreeMap<Input, &'static Preset>, HandoffError> {
         let mut out: BTreeMap<Input, &'static Preset> = BTreeMap::new();

@@ -5,6 +5,7 @@
 //! matches forms, calls and deals to leads, [`clocks`] adds response times,
 //! SLA and stages, and [`report`] writes the outputs. [`pipeline`] runs them.
 
+pub mod cache;
 pub mod calendar;
 pub mod cli;
 pub mod clocks;

@@ -65,6 +65,8 @@ pub struct LedgerJob {
     /// Write every lead to ledger.csv; otherwise a scorecard writes the
     /// period's leads and the leads of its action lists.
     pub full_ledger: bool,
+    /// The parsed-input cache (`None`: --no-cache).
+    pub cache: Option<crate::cache::Cache>,
 }
 
 /// The frames a run produced, before anything is written.
@@ -323,7 +325,7 @@ fn load_all(job: &LedgerJob, timings: &mut Timings) -> Result<Vec<Loaded>> {
     let size = |i: usize| std::fs::metadata(files[i].1).map_or(0, |m| m.len());
     queue.sort_by_key(|&i| (size(i), std::cmp::Reverse(i)));
     let queue = std::sync::Mutex::new(queue);
-    type Done = (usize, Result<Loaded>, f64, Option<f64>);
+    type Done = (usize, Result<(Loaded, bool)>, f64, Option<f64>);
     let done: std::sync::Mutex<Vec<Done>> = std::sync::Mutex::new(Vec::new());
     let names: Vec<&str> = files.iter().map(|(input, _)| input.name()).collect();
     timings.starting(&format!(
@@ -344,7 +346,10 @@ fn load_all(job: &LedgerJob, timings: &mut Timings) -> Result<Vec<Loaded>> {
                 _ => None,
             },
         };
-        let (result, secs, peak) = timed(|| load::load(input, path, &job.config, &opts));
+        let (result, secs, peak) = timed(|| match &job.cache {
+            Some(cache) => cache.load(input, path, &job.config, &opts),
+            None => load::load(input, path, &job.config, &opts).map(|l| (l, false)),
+        });
         (i, result, secs, peak)
     };
     std::thread::scope(|scope| {
@@ -365,8 +370,10 @@ fn load_all(job: &LedgerJob, timings: &mut Timings) -> Result<Vec<Loaded>> {
     done.sort_by_key(|d| d.0);
     let mut loaded = Vec::new();
     for (i, result, secs, peak) in done {
-        timings.part(format!("load {}", files[i].0.name()), secs, peak);
-        loaded.push(result?);
+        let (one, cached) = result?;
+        let from = if cached { " (cache)" } else { "" };
+        timings.part(format!("load {}{from}", files[i].0.name()), secs, peak);
+        loaded.push(one);
     }
     timings.mark("load (all files)");
     Ok(loaded)

@@ -919,9 +919,13 @@ fn write_lead(ctx: &mut Ctx, w: &mut Writers, lead: &Lead, i: usize) -> csv::Res
     // often after the current row (the export's order is no guide; only
     // `Last Modified` tells which is current).
     if ctx.chance(0.02) {
-        let stale = record("New", lead.created.max(lead.updated - Duration::hours(6)), owner);
+        let stale = record(
+            "New",
+            lead.created.max(lead.updated - Duration::hours(6)),
+            owner,
+        );
         let current = record(lead.status, lead.updated, owner);
-        let (first, second) = if i % 3 == 0 {
+        let (first, second) = if i.is_multiple_of(3) {
             (stale, current)
         } else {
             (current, stale)
@@ -1090,7 +1094,7 @@ fn write_calls(
             at.format(CALL_TIME).to_string(),
             // One call log in 33 spells the direction as the CRM's own
             // (`Outbound`, `Inbound`), as merged dialler exports do.
-            match (outbound, connected, *seq % 33 == 0) {
+            match (outbound, connected, (*seq).is_multiple_of(33)) {
                 (true, _, false) => "Outgoing",
                 (true, _, true) => "Outbound",
                 (false, true, false) => "Incoming",

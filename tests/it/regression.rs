@@ -499,3 +499,92 @@ fn fault_a_killed_run_leaves_one_whole_report_after_the_rerun() {
     let json = fs::read_to_string(out.path().join("metrics.json")).unwrap();
     assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
 }
+
+/// Issue 16: the parsed-input cache serves a second run of the same exports,
+/// with byte-identical outputs, and a changed file or reading option is read afresh.
+#[test]
+fn the_parsed_input_cache_serves_a_rerun_and_notices_changes() {
+    let cache = tempfile::tempdir().unwrap();
+    let run = |data: &Path, out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "scorecard",
+            "--data",
+            data.to_str().unwrap(),
+            "--week",
+            "2026-W46",
+            "--out",
+            out.to_str().unwrap(),
+            "--cache-dir",
+            cache.path().to_str().unwrap(),
+            "--timings",
+        ];
+        args.extend_from_slice(extra);
+        let o = Command::new(binary())
+            .args(&args)
+            .env("HANDOFF_CACHE_MIN_BYTES", "0")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let data = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    for f in [
+        "leads.csv",
+        "deals.csv",
+        "forms.csv",
+        "calls.csv",
+        "spend.csv",
+        "handoff.toml",
+    ] {
+        fs::copy(sample.join(f), data.path().join(f)).unwrap();
+    }
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let first = run(data.path(), a.path(), &[]);
+    assert!(!first.contains("(cache)"), "{first}");
+    let second = run(data.path(), b.path(), &[]);
+    for input in ["leads", "deals", "forms", "calls", "spend"] {
+        assert!(
+            second.contains(&format!("load {input} (cache)")),
+            "{second}"
+        );
+    }
+    for f in [
+        "metrics.json",
+        "scorecard.html",
+        "ledger.csv",
+        "rejects.csv",
+        "orphans.csv",
+    ] {
+        assert_eq!(
+            fs::read(a.path().join(f)).unwrap(),
+            fs::read(b.path().join(f)).unwrap(),
+            "{f} differs when read from the cache"
+        );
+    }
+    // A changed file is read afresh; the others still come from the cache.
+    let mut spend = fs::read_to_string(data.path().join("spend.csv")).unwrap();
+    spend.push_str("2026-11-10,google_ads,GA_Search_Kitchen,1000\n");
+    fs::write(data.path().join("spend.csv"), spend).unwrap();
+    let third = run(data.path(), c.path(), &[]);
+    assert!(!third.contains("load spend (cache)"), "{third}");
+    assert!(third.contains("load leads (cache)"), "{third}");
+    // --no-cache reads everything afresh.
+    let o = handoff(&[
+        "scorecard",
+        "--data",
+        data.path().to_str().unwrap(),
+        "--week",
+        "2026-W46",
+        "--out",
+        c.path().to_str().unwrap(),
+        "--no-cache",
+        "--timings",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("(cache)"), "{}", stderr(&o));
+}
