@@ -434,7 +434,12 @@ fn parse_columns(
     // Columns in the order the mapping gives them (rejects list a row's problems in it).
     let mut order: Vec<PlSmallStr> = frame.get_column_names().into_iter().cloned().collect();
     for m in mapping {
-        for name in [m.spec.name.to_string(), problem_col(m.spec.name)] {
+        for name in [
+            m.spec.name.to_string(),
+            problem_col(m.spec.name),
+            values::invisible_flag(m.spec.name),
+            values::extension_flag(m.spec.name),
+        ] {
             if df.column(&name).is_ok() {
                 order.push(name.into());
             }

@@ -16,12 +16,23 @@ pub(super) fn complete(df: DataFrame, mapping: &[Mapped], plan: &PhonePlan) -> R
     let mut df = df;
     for m in mapping.iter().filter(|m| m.spec.kind == Kind::Phone) {
         let (name, raw) = (m.spec.name, raw_col(m.spec.name));
-        let left = distinct(
-            &df,
-            col(name).is_null().and(col(raw.as_str()).is_not_null()),
-            &raw,
-            usize::MAX,
-        )?;
+        let leftover = col(name).is_null().and(col(raw.as_str()).is_not_null());
+        // Nearly every chunk has none: counted (a cheap sum) before they are gathered.
+        let n = df
+            .clone()
+            .lazy()
+            .select([leftover.clone().sum().cast(DataType::Int64)])
+            .collect()
+            .map_err(HandoffError::engine("completing phone numbers"))?
+            .columns()[0]
+            .get(0)
+            .ok()
+            .and_then(|v| v.extract::<i64>())
+            .unwrap_or(0);
+        if n == 0 {
+            continue;
+        }
+        let left = distinct(&df, leftover, &raw, usize::MAX)?;
         let (from, to): (Vec<&str>, Vec<String>) = left
             .iter()
             .filter_map(|v| Some((v.as_str(), phone::to_e164(v, &plan.country)?)))
@@ -57,6 +68,8 @@ pub(super) fn country_fit(
     mapping: &[Mapped],
     plan: &PhonePlan,
 ) -> Result<Vec<String>> {
+    // The first rows are enough to judge a file's numbers by.
+    let df = &df.head(Some(FIT_ROWS));
     let mut notes = Vec::new();
     for m in mapping.iter().filter(|m| m.spec.kind == Kind::Phone) {
         let raw = raw_col(m.spec.name);
@@ -127,6 +140,9 @@ fn foreign_code(
         plan.country
     ))
 }
+
+/// Rows of a file's first chunk the country check looks at.
+const FIT_ROWS: usize = 50_000;
 
 /// Fewer numbers than this are too few to judge a country by.
 const MIN_NUMBERS: usize = 20;

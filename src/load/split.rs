@@ -151,7 +151,7 @@ pub(super) fn split(
             .get_column_names()
             .iter()
             .filter(|n| {
-                !["_problem_", "_raw_", "_vocab_"]
+                !["_problem_", "_raw_", "_vocab_", values::REPAIRED]
                     .iter()
                     .any(|p| n.starts_with(p))
             })
@@ -297,16 +297,14 @@ pub(super) fn unusable_counts(parsed: &DataFrame, mapping: &[Mapped]) -> Result<
             ));
         }
         if m.spec.kind == Kind::Phone {
-            let ext = raw
-                .clone()
-                .str()
-                .contains(lit(values::PHONE_EXTENSION), false);
-            exprs.push(count(ext, format!("{CLEANED}{name}: extension dropped")));
+            exprs.push(count(
+                col(values::extension_flag(name)),
+                format!("{CLEANED}{name}: extension dropped"),
+            ));
         }
         if m.spec.kind == Kind::Email || crate::model::is_key(name) {
-            let hidden = raw.str().contains(lit(values::INVISIBLE), false);
             exprs.push(count(
-                hidden,
+                col(values::invisible_flag(name)),
                 format!("{CLEANED}{name}: invisible characters removed"),
             ));
         }

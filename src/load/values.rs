@@ -862,12 +862,11 @@ pub fn excel_serial(raw: Expr) -> Expr {
 /// Normalises an email: trimmed and lower-cased; null when it is not an address.
 pub fn parse_email(src: &str, out: &str) -> Stages {
     let s = tmp(src, "s");
+    let visible = without_invisible(col(src));
     vec![
         vec![
-            without_invisible(col(src))
-                .str()
-                .to_lowercase()
-                .alias(s.as_str()),
+            visible.clone().str().to_lowercase().alias(s.as_str()),
+            shorter(visible, src).alias(invisible_flag(out)),
         ],
         vec![
             when(
@@ -893,6 +892,30 @@ pub fn parse_text(src: &str, out: &str) -> Stages {
 pub const INVISIBLE: &str = "[\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}]";
 
 /// A key (an id or an email): text without invisible characters, empty as null.
+/// The column flagging values whose invisible characters were removed (counted, then dropped).
+pub fn invisible_flag(out: &str) -> String {
+    format!("{REPAIRED}invisible_{out}")
+}
+
+/// The column flagging phones whose extension was dropped (counted, then dropped).
+pub fn extension_flag(out: &str) -> String {
+    format!("{REPAIRED}extension_{out}")
+}
+
+/// The prefix of the repair flags: kept past the stages, read by the
+/// loader's counts, never kept in a loaded frame.
+pub const REPAIRED: &str = "_repaired_";
+
+/// Whether a repair made the text shorter than column `src`'s: cheaper than
+/// searching every value again for what the repair removed.
+fn shorter(repaired: Expr, src: &str) -> Expr {
+    repaired
+        .str()
+        .len_bytes()
+        .neq(col(src).str().len_bytes())
+        .fill_null(lit(false))
+}
+
 pub fn without_invisible(e: Expr) -> Expr {
     clean_text(e.str().replace_all(lit(INVISIBLE), lit(""), false))
 }
@@ -906,6 +929,7 @@ const NULL_ID: [&str; 2] = ["000000000000000", "000000000000000AAA"];
 pub fn parse_key(src: &str, out: &str) -> Stages {
     let key = without_invisible(col(src));
     vec![vec![
+        shorter(key.clone(), src).alias(invisible_flag(out)),
         when(
             key.clone()
                 .eq(lit(NULL_ID[0]))
@@ -983,17 +1007,27 @@ pub fn parse_phone(src: &str, out: &str, plan: &PhonePlan) -> Stages {
         .then(lit(NULL).cast(DataType::Int64))
         .otherwise(drop);
     vec![
-        vec![{
-            col(src)
+        {
+            let bare = col(src).str().strip_prefix(lit("p:"));
+            let no_extension = bare
+                .clone()
                 .str()
-                .strip_prefix(lit("p:"))
-                .str()
-                .replace(lit(PHONE_EXTENSION), lit(""), false)
+                .replace(lit(PHONE_EXTENSION), lit(""), false);
+            vec![
                 // `+44 (0) 20 ...`: the trunk prefix shown in brackets is not dialled.
-                .str()
-                .replace(lit("(0)"), lit(""), true)
-                .alias(s.as_str())
-        }],
+                no_extension
+                    .clone()
+                    .str()
+                    .replace(lit("(0)"), lit(""), true)
+                    .alias(s.as_str()),
+                no_extension
+                    .str()
+                    .len_bytes()
+                    .neq(bare.str().len_bytes())
+                    .fill_null(lit(false))
+                    .alias(extension_flag(out)),
+            ]
+        },
         vec![
             c(&s)
                 .str()
