@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use polars::prelude::*;
-use polars_io::ipc::{IpcReader, IpcWriter};
+use polars_io::ipc::{IpcCompression, IpcReader, IpcWriter};
 use polars_io::{SerReader, SerWriter};
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +31,7 @@ pub const MAX_BYTES: u64 = 4 << 30;
 pub const MIN_FILE_BYTES: u64 = 8 << 20;
 
 /// A cache entry's format; bumped when what is stored changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The cache folder of a run.
 #[derive(Debug, Clone)]
@@ -359,7 +359,9 @@ fn write(entry: &Entry, dir: &Path, loaded: &Loaded) -> Result<()> {
     };
     let frame = |df: &DataFrame, to: &Path| -> Result<()> {
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
+        // LZ4: text columns shrink several times, and it reads back at memory speed.
         IpcWriter::new(tmp.as_file_mut())
+            .with_compression(Some(IpcCompression::LZ4))
             .finish(&mut df.clone())
             .map_err(HandoffError::engine("writing the input cache"))?;
         tmp.persist(to).map_err(|e| failed(e.error))?;
