@@ -153,9 +153,11 @@ pub struct InputArgs {
     pub encoding: Option<String>,
     /// Read an input as a vendor's export (repeat for several inputs; each preset knows its input).
     /// Without it a preset is detected from the headers. `handoff inspect` shows what a file looks like.
-    /// Presets: hubspot-contacts, hubspot-deals, salesforce-lead, salesforce-opportunity,
-    /// salesforce-lead-report, zoho-leads, zoho-deals, zoho-calls, pipedrive-deals, pipedrive-leads,
-    /// odoo-crm-lead, meta-lead-ads, meta-leads-center, typeform, call-log, google-forms.
+    /// Presets: hubspot-contacts, hubspot-deals, salesforce-opportunity-history, salesforce-lead-history,
+    /// salesforce-opportunity, salesforce-lead, salesforce-lead-report, zoho-leads, zoho-deals, zoho-calls,
+    /// zoho-leads-v1, bitrix24-leads, bitrix24-deals, bitrix24-leads-ui, legal-intake, pipedrive-deals,
+    /// pipedrive-leads, odoo-crm-lead, meta-lead-ads, meta-leads-center, typeform, call-log, google-forms
+    /// (`handoff presets` describes each).
     #[arg(long, value_name = "NAME")]
     pub preset: Vec<String>,
     /// The sheet to read in XLSX / XLS inputs (default: the first sheet).

@@ -250,3 +250,13 @@ fn timings_show_each_stage_with_its_cpu_time() {
         .unwrap_or_else(|| panic!("no `load leads` part in {text}"));
     assert_eq!(part.split_whitespace().count(), 4, "{part}");
 }
+
+#[test]
+fn the_help_names_every_preset() {
+    let o = crate::support::handoff(&["scorecard", "--help"]);
+    // The help wraps lines: compare without white space.
+    let help: String = crate::support::stdout(&o).split_whitespace().collect();
+    for p in handoff::load::presets::PRESETS {
+        assert!(help.contains(p.name), "`--help` does not name {}", p.name);
+    }
+}
