@@ -31,7 +31,7 @@ pub const MAX_BYTES: u64 = 4 << 30;
 pub const MIN_FILE_BYTES: u64 = 8 << 20;
 
 /// A cache entry's format; bumped when what is stored changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The cache folder of a run.
 #[derive(Debug, Clone)]
@@ -91,8 +91,10 @@ impl Cache {
             return Ok((loaded, true));
         }
         let loaded = load::load(input, path, config, opts)?;
-        // A cache that cannot be written is no reason to fail the run.
-        if std::fs::create_dir_all(&self.dir).is_ok() && write(&entry, &self.dir, &loaded).is_ok() {
+        // An entry that could not stay under the bound is not written; a
+        // cache that cannot be written is no reason to fail the run.
+        let fits = (loaded.frame.estimated_size() as u64) < MAX_BYTES / 2;
+        if fits && private_dir(&self.dir) && write(&entry, &self.dir, &loaded).is_ok() {
             self.prune();
         }
         Ok((loaded, false))
@@ -107,41 +109,68 @@ impl Cache {
         }
     }
 
-    /// Removes the least recently used entries until the folder is under [`MAX_BYTES`].
+    /// Removes the least recently used entries until the folder is under
+    /// [`MAX_BYTES`], counting every file (an entry's frames without its
+    /// note, left by a run that was killed, count and go first); temporary
+    /// files older than an hour are removed.
     fn prune(&self) {
         let Ok(dir) = std::fs::read_dir(&self.dir) else {
             return;
         };
-        let mut entries: Vec<(SystemTime, String, u64)> = Vec::new();
-        let mut total = 0u64;
+        let hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
+        let mut by_key: std::collections::BTreeMap<String, (SystemTime, u64, Vec<PathBuf>)> =
+            std::collections::BTreeMap::new();
         for f in dir.flatten() {
             let name = f.file_name().to_string_lossy().to_string();
-            let Some(key) = name.strip_suffix(".json") else {
+            let Ok(meta) = f.metadata() else { continue };
+            let used = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+            if name.starts_with(".tmp") {
+                if used < hour_ago {
+                    let _ = std::fs::remove_file(f.path());
+                }
                 continue;
-            };
-            let size: u64 = ["frame.arrow", "rejects.arrow", "json"]
-                .iter()
-                .filter_map(|ext| std::fs::metadata(self.dir.join(format!("{key}.{ext}"))).ok())
-                .map(|m| m.len())
-                .sum();
-            let used = f
-                .metadata()
-                .and_then(|m| m.modified())
-                .unwrap_or(SystemTime::UNIX_EPOCH);
-            total += size;
-            entries.push((used, key.to_string(), size));
+            }
+            let key = name.split('.').next().unwrap_or_default().to_string();
+            let e = by_key
+                .entry(key)
+                .or_insert((SystemTime::UNIX_EPOCH, 0, Vec::new()));
+            // An entry's last use is its note's time; frames alone sort first.
+            if name.ends_with(".json") {
+                e.0 = used;
+            }
+            e.1 += meta.len();
+            e.2.push(f.path());
         }
+        let mut total: u64 = by_key.values().map(|e| e.1).sum();
+        let mut entries: Vec<(SystemTime, String, u64, Vec<PathBuf>)> = by_key
+            .into_iter()
+            .map(|(k, (used, size, files))| (used, k, size, files))
+            .collect();
         entries.sort();
-        for (_, key, size) in entries {
+        for (_, _, size, files) in entries {
             if total <= MAX_BYTES {
                 break;
             }
-            for ext in ["json", "frame.arrow", "rejects.arrow"] {
-                let _ = std::fs::remove_file(self.dir.join(format!("{key}.{ext}")));
+            for f in files {
+                let _ = std::fs::remove_file(f);
             }
             total -= size;
         }
     }
+}
+
+/// Creates the cache folder readable by its owner alone (it holds the
+/// exports' names, phones and emails); whether it is usable.
+fn private_dir(dir: &Path) -> bool {
+    if std::fs::create_dir_all(dir).is_err() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
+    true
 }
 
 /// The reading options that shape a loaded frame, as hashed into its key.
@@ -151,6 +180,8 @@ struct Shape<'a> {
     input: &'static str,
     file: String,
     binary: Option<(u64, u128)>,
+    /// Whether the caller keeps only some columns (calls and forms do).
+    keep: bool,
     encoding: &'a Option<String>,
     preset: Option<&'static str>,
     sheet: &'a Option<String>,
@@ -179,6 +210,7 @@ fn key(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> Option
         input: input.name(),
         file: std::fs::canonicalize(path).ok()?.display().to_string(),
         binary,
+        keep: opts.keep.is_some(),
         encoding: &opts.encoding,
         preset: opts.preset.map(|p| p.name),
         sheet: &opts.sheet,

@@ -346,7 +346,12 @@ impl LedgerArgs {
             .as_deref()
             .map(|t| parse_as_of(t, &config))
             .transpose()?;
-        let cache = self.input.cache();
+        // The cache holds the inputs unmasked: a masked run neither reads nor writes it.
+        let cache = if self.mask_pii {
+            None
+        } else {
+            self.input.cache()
+        };
         Ok(LedgerJob {
             files,
             config,

@@ -861,6 +861,7 @@ fn default_stages() -> BTreeMap<FunnelStage, Vec<String>> {
                 "closed - converted",
                 "converted",
                 "pre qualified",
+                "prospecting",
             ]),
         ),
         (

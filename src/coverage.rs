@@ -107,7 +107,7 @@ impl Basis {
     pub fn fix(self) -> &'static str {
         match self {
             Basis::FirstTouch => {
-                "map the CRM's first-contact time to first_contact_at, or add the call log (--calls) with its outbound calls"
+                "map the CRM's first-contact time to first_contact_at, or add the call log (--calls) with its outbound calls, or the stage history (--history)"
             }
             Basis::Attempts => "add the call log (--calls) with its outbound calls",
             Basis::Assignment => "map the CRM's assignment time to assigned_at",
@@ -120,7 +120,9 @@ impl Basis {
             Basis::Proposal => {
                 "map the proposal or quote time to proposal_at, or add the stage history (--history)"
             }
-            Basis::Won => "map won_at or status, or add the deals export (--deals)",
+            Basis::Won => {
+                "map won_at or status, or add the deals export (--deals) or the stage history (--history)"
+            }
             Basis::LostReasons => "map the lost-reason column to lost_reason",
             Basis::DealValues => {
                 "map deal_value (leads) or amount (deals), or set [leakage] average_deal in handoff.toml"

@@ -330,6 +330,11 @@ fn snippet(input: Input, st: &FileStats, config: &Config) -> String {
                 "high, medium or low",
                 words(&config.synonyms.intent),
             ),
+            "stage" if input == Input::History => (
+                "stage",
+                "contacted, qualified, meeting, proposal, won or lost",
+                words(&config.synonyms.stage),
+            ),
             "stage" => (
                 "deal_stage",
                 "open, won or lost",

@@ -728,65 +728,9 @@ fn with_history(
     as_of: i64,
     counts: &mut JoinCounts,
 ) -> Result<LazyFrame> {
-    let stage_rows = history
-        .lazy()
-        .filter(col(FUNNEL_STAGE).is_not_null())
-        .select([col(RECORD_ID), col(ENTERED_AT), col(FUNNEL_STAGE)])
-        .collect()
-        .map_err(engine("reading the stage history"))?;
-    let rows = stage_rows
-        .clone()
-        .lazy()
-        .filter(col(ENTERED_AT).lt_eq(lit(as_of)));
-    counts.history_after_as_of =
-        stage_rows.height() - height(rows.clone(), "reading the stage history")?;
-    let ids = leads.clone().select([col(LEAD_ID)]);
-    let on_id = |how| JoinArgs::new(how);
-    let by_lead = rows
-        .clone()
-        .join(
-            ids.clone(),
-            [col(RECORD_ID)],
-            [col(LEAD_ID)],
-            on_id(JoinType::Semi),
-        )
-        .with_column(col(RECORD_ID).alias(LEAD_ID))
-        .collect()
-        .map_err(engine("matching the stage history to leads"))?;
-    let by_deal = match deal_links {
-        Some(links) => rows
-            .clone()
-            .join(ids, [col(RECORD_ID)], [col(LEAD_ID)], on_id(JoinType::Anti))
-            .join(
-                links,
-                [col(RECORD_ID)],
-                [col(DEAL_ID)],
-                on_id(JoinType::Inner),
-            )
-            .collect()
-            .map_err(engine("matching the stage history to deals"))?,
-        None => by_lead.clear(),
-    };
-    counts.history_matched_by_lead_id = by_lead.height();
-    counts.history_matched_by_deal_id = by_deal.height();
-    counts.history_unmatched =
-        height(rows, "reading the stage history")? - by_lead.height() - by_deal.height();
+    let entries = history_entries(&leads, history, deal_links, as_of, counts)?;
     let entered = |stage: FunnelStage| format!("_entered_{}", stage.column());
-    let facts = concat(
-        [
-            by_lead.lazy(),
-            by_deal.lazy().select([
-                col(RECORD_ID),
-                col(ENTERED_AT),
-                col(FUNNEL_STAGE),
-                col(LEAD_ID),
-            ]),
-        ],
-        UnionArgs::default(),
-    )
-    .map_err(engine("folding the stage history"))?
-    .group_by([col(LEAD_ID)])
-    .agg(
+    let facts = entries.group_by([col(LEAD_ID)]).agg(
         FunnelStage::ALL
             .iter()
             .map(|&s| {
@@ -800,22 +744,25 @@ fn with_history(
     let earliest = |s: FunnelStage| {
         dsl::min_horizontal([col(s.column()), col(entered(s).as_str())]).expect("two columns")
     };
-    let mut folded: Vec<Expr> = FunnelStage::ALL
+    let folded: Vec<Expr> = FunnelStage::ALL
         .iter()
         .filter(|s| !matches!(s, FunnelStage::Lost))
         .map(|&s| earliest(s).alias(s.column()))
         .collect();
-    folded.push(
-        when(col(WON_AT).is_null())
-            .then(earliest(FunnelStage::Lost))
-            .otherwise(col(LOST_AT))
-            .alias(LOST_AT),
-    );
+    let lost = when(col(WON_AT).is_null())
+        .then(earliest(FunnelStage::Lost))
+        .otherwise(col(LOST_AT))
+        .alias(LOST_AT);
     let temporaries: Vec<String> = FunnelStage::ALL.iter().map(|&s| entered(s)).collect();
     Ok(leads
-        .join(facts, [col(LEAD_ID)], [col(LEAD_ID)], on_id(JoinType::Left))
-        .with_columns(&folded[..folded.len() - 1])
-        .with_columns([folded[folded.len() - 1].clone()])
+        .join(
+            facts,
+            [col(LEAD_ID)],
+            [col(LEAD_ID)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_columns(folded)
+        .with_columns([lost])
         .drop(cols(temporaries))
         // A contact the history records is a first touch, as the CRM's own is.
         .with_columns([
@@ -828,6 +775,82 @@ fn with_history(
                 .alias(TOUCH_BEFORE_CAPTURE),
         ])
         .with_columns([col(FIRST_TOUCH_AT).alias(CONTACTED_AT)]))
+}
+
+/// The history's stage entries up to as-of, each with the lead it belongs
+/// to (`lead_id`, `entered_at`, `funnel_stage`); counts how they matched. A
+/// row whose id column names lead ids matches leads only, one naming deal ids
+/// matches deals only (their id sequences may overlap), any other tries the
+/// leads first. A deal linked to several leads gives its rows to each.
+fn history_entries(
+    leads: &LazyFrame,
+    history: DataFrame,
+    deal_links: Option<LazyFrame>,
+    as_of: i64,
+    counts: &mut JoinCounts,
+) -> Result<LazyFrame> {
+    const ROW: &str = "_history_row";
+    let stage_rows = history
+        .lazy()
+        .filter(col(FUNNEL_STAGE).is_not_null())
+        .select([
+            col(RECORD_ID),
+            col(RECORD_KIND),
+            col(ENTERED_AT),
+            col(FUNNEL_STAGE),
+        ])
+        .with_row_index(ROW, None)
+        .collect()
+        .map_err(engine("reading the stage history"))?;
+    let rows = stage_rows
+        .clone()
+        .lazy()
+        .filter(col(ENTERED_AT).lt_eq(lit(as_of)));
+    let due = height(rows.clone(), "reading the stage history")?;
+    counts.history_after_as_of = stage_rows.height().saturating_sub(due);
+    let ids = leads.clone().select([col(LEAD_ID)]);
+    let by_lead = rows
+        .clone()
+        .filter(col(RECORD_KIND).neq(lit(RECORD_DEAL)))
+        .join(
+            ids,
+            [col(RECORD_ID)],
+            [col(LEAD_ID)],
+            JoinArgs::new(JoinType::Semi),
+        )
+        .with_column(col(RECORD_ID).alias(LEAD_ID))
+        .select([col(ROW), col(LEAD_ID), col(ENTERED_AT), col(FUNNEL_STAGE)])
+        .collect()
+        .map_err(engine("matching the stage history to leads"))?;
+    let by_deal = match deal_links {
+        Some(links) => rows
+            .filter(col(RECORD_KIND).neq(lit(RECORD_LEAD)))
+            .join(
+                by_lead.clone().lazy().select([col(ROW)]),
+                [col(ROW)],
+                [col(ROW)],
+                JoinArgs::new(JoinType::Anti),
+            )
+            .join(
+                links.unique(None, UniqueKeepStrategy::First),
+                [col(RECORD_ID)],
+                [col(DEAL_ID)],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .select([col(ROW), col(LEAD_ID), col(ENTERED_AT), col(FUNNEL_STAGE)])
+            .collect()
+            .map_err(engine("matching the stage history to deals"))?,
+        None => by_lead.clear(),
+    };
+    let deal_rows = by_deal
+        .column(ROW)
+        .and_then(|c| c.n_unique())
+        .map_err(engine("matching the stage history to deals"))?;
+    counts.history_matched_by_lead_id = by_lead.height();
+    counts.history_matched_by_deal_id = deal_rows;
+    counts.history_unmatched = due.saturating_sub(by_lead.height() + deal_rows);
+    concat([by_lead.lazy(), by_deal.lazy()], UnionArgs::default())
+        .map_err(engine("folding the stage history"))
 }
 
 /// Columns of `orphans.csv` (times stay epoch ms until written).

@@ -312,6 +312,12 @@ pub const HISTORY_COLUMNS: &[ColumnSpec] = &[
 
 // Input columns.
 pub const RECORD_ID: &str = "record_id";
+/// Added to a loaded history: whether its ids are lead ids, deal ids, or either
+/// (from the header that held them).
+pub const RECORD_KIND: &str = "record_kind";
+pub const RECORD_LEAD: &str = "lead";
+pub const RECORD_DEAL: &str = "deal";
+pub const RECORD_ANY: &str = "any";
 pub const ENTERED_AT: &str = "entered_at";
 pub const FIELD: &str = "field";
 pub const LEAD_ID: &str = "lead_id";

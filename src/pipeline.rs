@@ -316,7 +316,7 @@ const LOADING_AT_ONCE: usize = 2;
 
 /// Loads every input, [`LOADING_AT_ONCE`] files at a time, largest first.
 /// Every file is read even when one fails, and the first failure in input
-/// order (leads, deals, forms, calls, spend) is the one reported, so the
+/// order (leads, deals, forms, calls, spend, history) is the one reported, so the
 /// error does not depend on which thread finished first.
 fn load_all(job: &LedgerJob, timings: &mut Timings) -> Result<Vec<Loaded>> {
     let files = job.files.each();
@@ -450,7 +450,8 @@ fn latest_record(loaded: &[Loaded]) -> Result<i64> {
             Input::Leads => &[model::CREATED_AT, model::UPDATED_AT],
             Input::Forms => &[model::SUBMITTED_AT],
             Input::Calls => &[model::STARTED_AT],
-            Input::Deals | Input::Spend | Input::History => &[],
+            Input::History => &[model::ENTERED_AT],
+            Input::Deals | Input::Spend => &[],
         };
         for c in columns {
             let max = l

@@ -41,7 +41,11 @@ pub(super) fn choose_preset(
     if let Some(p) = presets::detect(Some(input), &keys) {
         return Ok(Some((p, "detected")));
     }
-    wrong_input(input, file, &keys)?;
+    // A file the user mapped columns of is theirs to read as they say.
+    let mapped_by_user = config.columns.of(input).keys().any(|k| k != "preset");
+    if !mapped_by_user {
+        wrong_input(input, file, &keys)?;
+    }
     Ok(None)
 }
 
@@ -53,8 +57,13 @@ fn wrong_input(input: Input, file: &str, keys: &[String]) -> Result<()> {
         return Err(HandoffError::Input {
             file: file.to_string(),
             message: format!(
-                "this looks like the {} {}, which serves no input. {}",
-                u.vendor, u.export, u.advice
+                "this looks like the {} {}, which serves no input. {} If it really is {}, map its \
+                 columns under [columns.{}] in handoff.toml",
+                u.vendor,
+                u.export,
+                u.advice,
+                input.name(),
+                input.name()
             ),
         });
     }
@@ -63,8 +72,8 @@ fn wrong_input(input: Input, file: &str, keys: &[String]) -> Result<()> {
             file: file.to_string(),
             message: format!(
                 "this looks like the {} {}, which is the {} input, not {}: pass it as --{} \
-                 (read with the preset {}), or turn detection off with `preset = \"none\"` under \
-                 [columns.{}] if it really is {}",
+                 (read with the preset {}); if it really is {}, map its columns, or set \
+                 `preset = \"none\"`, under [columns.{}] in handoff.toml",
                 p.vendor,
                 p.export,
                 p.input.name(),

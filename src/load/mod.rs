@@ -149,7 +149,10 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
     let raw_names = unique_names(&opened.headers);
     // A wide stage history (a `Date entered "<Stage>"` column per stage) is
     // mapped as the long columns it is read as, chunk by chunk.
-    let wide = wide::Wide::detect(input, &opened.headers, &raw_names);
+    // (Not when the user mapped the file's columns or turned presets off.)
+    let user_read = config.columns.of(input).keys().any(|k| k != "preset")
+        || config.columns.preset(input) == Some("none");
+    let wide = wide::Wide::detect(input, &opened.headers, &raw_names).filter(|_| !user_read);
     let long: Vec<String> = wide::HEADERS.iter().map(|h| h.to_string()).collect();
     let (headers, mapped_names) = match &wide {
         Some(_) => (&long, long.clone()),
@@ -197,10 +200,42 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
         }),
     };
     let mut loaded = finish(&job, read, parts)?;
+    if input == Input::History {
+        let kind = record_kind(&mapping);
+        loaded.frame = loaded
+            .frame
+            .lazy()
+            .with_column(lit(kind).alias(model::RECORD_KIND))
+            .collect()
+            .map_err(HandoffError::engine("reading the stage history"))?;
+    }
     if let Some(w) = &wide {
         loaded.stats.mapped = w.shown(&opened.headers, &raw_names);
     }
     Ok(loaded)
+}
+
+/// Whether a history's ids are lead ids or deal ids, by the header that held them.
+fn record_kind(mapping: &[Mapped]) -> &'static str {
+    const LEAD: &[&str] = &["lead_id", "leadid", "lead"];
+    const DEAL: &[&str] = &[
+        "deal_id",
+        "dealid",
+        "opportunityid",
+        "opportunity_id",
+        "potentialid",
+    ];
+    let Some(m) = mapping.iter().find(|m| m.spec.name == model::RECORD_ID) else {
+        return model::RECORD_ANY;
+    };
+    let key = presets::fold_key(&m.header);
+    if LEAD.contains(&key.as_str()) {
+        model::RECORD_LEAD
+    } else if DEAL.contains(&key.as_str()) {
+        model::RECORD_DEAL
+    } else {
+        model::RECORD_ANY
+    }
 }
 
 /// The outcome of one read of a file.

@@ -400,6 +400,24 @@ pub fn apply(
     }
 }
 
+/// The field names (folded as synonym keys are) of a stage or status in the
+/// field-history exports (Salesforce `Status`, `StageName`; HubSpot
+/// `dealstage`, `lifecyclestage`, `hs_lead_status`): rows about any other
+/// field (`Status_Reason__c`, `Owner`) enter no stage.
+const STAGE_FIELDS: &[&str] = &[
+    "status",
+    "stage",
+    "stagename",
+    "stage name",
+    "lead status",
+    "leadstatus",
+    "hs lead status",
+    "dealstage",
+    "deal stage",
+    "lifecyclestage",
+    "lifecycle stage",
+];
+
 /// A stage-history row's funnel stage: the stage synonyms, else a won or lost
 /// deal stage. A row about another field (Salesforce LeadHistory's `Owner`)
 /// enters no stage and needs none; a stage row must name one.
@@ -438,8 +456,10 @@ fn history_stage(
     let entered = coalesce(&[stage, when(closed).then(outcome).otherwise(none())]);
     let about_stage = if has_field {
         key(col(model::FIELD))
-            .str()
-            .contains(lit("stage|status"), false)
+            .is_in(
+                lit(Series::new("f".into(), STAGE_FIELDS)).implode(false),
+                false,
+            )
             .fill_null(lit(true))
     } else {
         lit(true)

@@ -32,7 +32,9 @@ pub(super) fn complete(df: DataFrame, mapping: &[Mapped], plan: &PhonePlan) -> R
         if n == 0 {
             continue;
         }
-        let left = distinct(&df, leftover, &raw, usize::MAX)?;
+        // Text with letters is no phone (`+1 800 FLOWERS` is not dialled from a file).
+        let letters = col(raw.as_str()).str().contains(lit(r"[A-Za-z@]"), false);
+        let left = distinct(&df, leftover.and(letters.not()), &raw, usize::MAX)?;
         let (from, to): (Vec<&str>, Vec<String>) = left
             .iter()
             .filter_map(|v| Some((v.as_str(), phone::to_e164(v, &plan.country)?)))

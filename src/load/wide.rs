@@ -141,17 +141,16 @@ impl Wide {
 /// stage` names none.
 fn stage_of(header: &str) -> Option<String> {
     let h = header.trim();
-    let lower = h.to_lowercase();
-    if let Some(rest) = lower.strip_prefix("date entered ") {
-        let quoted = rest.trim();
-        let first = quoted.chars().next()?;
-        if !matches!(first, '"' | '\'' | '“' | '‘') {
+    const PREFIX: &str = "date entered ";
+    if h.get(..PREFIX.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(PREFIX))
+    {
+        let rest = h[PREFIX.len()..].trim();
+        if !rest.starts_with(['"', '\'', '“', '‘']) {
             return None;
         }
-        // The label as written (case kept), without its quotes and pipeline.
-        let label = h[h.len() - rest.len()..]
-            .trim()
-            .trim_matches(|c| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’'));
+        // The label as written, without its quotes and pipeline.
+        let label = rest.trim_matches(|c| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’'));
         let stage = match label.rfind(" (") {
             Some(i) if label.ends_with(')') => &label[..i],
             _ => label,
@@ -185,6 +184,15 @@ mod tests {
             Some("closedwon")
         );
         assert_eq!(stage_of("Date entered current stage"), None);
+        // Labels whose lower case is longer or shorter than they are.
+        assert_eq!(
+            stage_of("Date entered \"İlk İletişim (Satış)\"").as_deref(),
+            Some("İlk İletişim")
+        );
+        assert_eq!(
+            stage_of(&format!("Date entered \"{}\"", "Ⱥ".repeat(14))).as_deref(),
+            Some("ȺȺȺȺȺȺȺȺȺȺȺȺȺȺ")
+        );
         assert_eq!(
             stage_of("Date exited \"Closed Won (Sales Pipeline)\""),
             None

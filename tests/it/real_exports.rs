@@ -329,3 +329,82 @@ fn hubspot_deal_stage_columns_are_a_wide_stage_history() {
     assert!(rahul["won_at"].starts_with("2026-11-20T17:30"), "{rahul:?}");
     assert_eq!(ledger["51234001"]["proposal_at"], "");
 }
+
+/// A folder with these files; the ledger at 2026-11-20 over it.
+fn ledger_of(files: &[(&str, &str)]) -> (std::process::Output, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = dir.path().join("out");
+    let o = handoff(&[
+        "ledger",
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--as-of",
+        "2026-11-20",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    (o, dir)
+}
+
+#[test]
+fn a_history_row_goes_to_the_kind_of_record_its_header_names() {
+    let leads =
+        "lead_id,created_at\nL1,2026-11-10 10:00\nL2,2026-11-10 11:00\n12,2026-11-10 12:00\n";
+    // Deal 12 and lead 12 share a number; deal D1 is linked to two leads.
+    let deals = "deal_id,lead_id,created_at,stage\n12,L1,2026-11-11 10:00,open\nD1,L1,2026-11-11 10:00,open\nD1,L2,2026-11-11 10:00,open\n";
+    let history =
+        "deal_id,entered_at,stage\n12,2026-11-12 11:00,won\nD1,2026-11-12 12:00,proposal\n";
+    let (o, dir) = ledger_of(&[
+        ("leads.csv", leads),
+        ("deals.csv", deals),
+        ("history.csv", history),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("history: 0 stage entries matched by lead id, 2 by deal id, 0 name no known lead or deal"),
+        "{}",
+        stdout(&o)
+    );
+    let ledger = by_lead(read_csv(&dir.path().join("out/ledger.csv")));
+    assert!(
+        ledger["L1"]["won_at"].starts_with("2026-11-12T11:00"),
+        "{:?}",
+        ledger["L1"]
+    );
+    assert_eq!(ledger["12"]["won_at"], "");
+    for lead in ["L1", "L2"] {
+        assert!(ledger[lead]["proposal_at"].starts_with("2026-11-12T12:00"));
+    }
+}
+
+#[test]
+fn a_user_column_map_reads_an_export_that_serves_no_input_as_mapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let deals = std::fs::read_to_string(preset_file("bitrix24-deals-ui.csv")).unwrap();
+    // The advice followed: a column naming each deal's lead, mapped.
+    let deals = deals
+        .replacen("\"Дата создания\";", "\"Дата создания\";\"ID лида\";", 1)
+        .replacen(
+            "\"17.11.2026 12:00:00\";",
+            "\"17.11.2026 12:00:00\";\"11\";",
+            1,
+        );
+    std::fs::write(dir.path().join("deals.csv"), deals).unwrap();
+    std::fs::write(
+        dir.path().join("handoff.toml"),
+        "[columns.deals]\n\"ID лида\" = \"lead_id\"\n\"Стадия сделки\" = \"stage\"\n",
+    )
+    .unwrap();
+    let config = config(&std::fs::read_to_string(dir.path().join("handoff.toml")).unwrap());
+    let l = load::load(
+        Input::Deals,
+        &dir.path().join("deals.csv"),
+        &config,
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(texts(&l, "lead_id"), ["11"]);
+}

@@ -8,8 +8,11 @@
 //! [`fold_key`], so `Date entered "Opportunity (Lifecycle Stage Pipeline)"`
 //! and `Deal - ID` are plain keys.
 
-mod more;
+mod bitrix24;
+mod history;
+mod legal;
 pub mod unusable;
+mod zoho_v1;
 
 use crate::config::{DateOrder, DealOutcome, Direction, FunnelStage, Intent, Status};
 use crate::model::{self, Input};
@@ -154,19 +157,19 @@ pub fn fold_key(header: &str) -> String {
 pub const PRESETS: &[Preset] = &[
     HUBSPOT_CONTACTS,
     HUBSPOT_DEALS,
-    more::SALESFORCE_OPPORTUNITY_HISTORY,
-    more::SALESFORCE_LEAD_HISTORY,
+    history::SALESFORCE_OPPORTUNITY_HISTORY,
+    history::SALESFORCE_LEAD_HISTORY,
     SALESFORCE_OPPORTUNITY,
     SALESFORCE_LEAD,
     SALESFORCE_LEAD_REPORT,
     ZOHO_LEADS,
     ZOHO_DEALS,
     ZOHO_CALLS,
-    more::ZOHO_LEADS_V1,
-    more::BITRIX24_LEADS,
-    more::BITRIX24_DEALS,
-    more::BITRIX24_LEADS_UI,
-    more::LEGAL_INTAKE,
+    zoho_v1::ZOHO_LEADS_V1,
+    bitrix24::BITRIX24_LEADS,
+    bitrix24::BITRIX24_DEALS,
+    bitrix24::BITRIX24_LEADS_UI,
+    legal::LEGAL_INTAKE,
     PIPEDRIVE_DEALS,
     PIPEDRIVE_LEADS,
     ODOO_CRM_LEAD,
