@@ -38,6 +38,10 @@ struct Page<'a> {
 fn warnings(m: &Metrics) -> Vec<String> {
     let mut out = Vec::new();
     for f in &m.accounting.files {
+        // What makes a file's figures doubtful (a phone country that does not fit it).
+        for w in &f.warnings {
+            out.push(format!("{}: {w}.", f.input));
+        }
         for (column, values) in &f.unknown_values {
             let n: usize = values.iter().map(|(_, n)| n).sum();
             out.push(format!(

@@ -102,3 +102,32 @@ fn most_numbers_carrying_another_code_warn_about_the_national_ones() {
     // The numbers with a code keep their own country.
     assert!(phones_of(&l)[..30].iter().all(|p| p.starts_with("+3069")));
 }
+
+#[test]
+fn the_page_shows_the_phone_country_warning_under_its_headline() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("lead_id,created_at,phone\n");
+    for (i, p) in mongolian().iter().enumerate() {
+        let _ = writeln!(csv, "L{i},2026-11-1{} 10:00,{p}", i % 6);
+    }
+    std::fs::write(dir.path().join("leads.csv"), csv).unwrap();
+    let out = dir.path().join("out");
+    let o = crate::support::handoff(&[
+        "scorecard",
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--week",
+        "2026-W46",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", crate::support::stderr(&o));
+    let page = std::fs::read_to_string(out.join("scorecard.html")).unwrap();
+    assert!(
+        page.contains("<p class=\"warning\">leads: phone: 25 of 25 national numbers"),
+        "the warning is not under the headline"
+    );
+    // Leads came in though nothing could be judged: the verdict says so.
+    assert!(page.contains("25 leads handed off. Nothing else can be judged"));
+    assert!(!page.contains("No leads in this period."));
+}

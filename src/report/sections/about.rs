@@ -1,5 +1,5 @@
 //! About this data: the input files and their accounting, what the exports
-//! cannot measure, warnings, and the definitions of every term the page uses,
+//! cannot measure, and the definitions of every term the page uses,
 //! written from the config in force.
 
 use crate::config::{Config, LossClass};
@@ -78,23 +78,6 @@ fn definitions(m: &Metrics, config: &Config) -> Vec<String> {
 
 pub fn section(m: &Metrics, config: &Config) -> Result<Section> {
     let mut blocks = vec![Block::Table { table: files(m) }];
-    let warnings: Vec<String> = m
-        .accounting
-        .files
-        .iter()
-        .flat_map(|f| {
-            f.warnings
-                .iter()
-                .map(move |w| format!("{} ({}): {w}", f.input, f.file))
-        })
-        .collect();
-    if !warnings.is_empty() {
-        blocks.push(Block::Text {
-            text: "Warnings about the inputs".into(),
-            class: "subhead",
-        });
-        blocks.push(Block::Bullets { items: warnings });
-    }
     let missing: Vec<String> = m
         .coverage
         .missing()

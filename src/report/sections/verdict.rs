@@ -25,7 +25,15 @@ fn verdict_text(m: &Metrics) -> String {
         parts.push(format!("{}.", v.closed_days.join("; ")));
     }
     if parts.is_empty() {
-        parts.push("No leads in this period.".into());
+        parts.push(match m.volume.handed_off {
+            0 => "No leads in this period.".into(),
+            // Leads came in, but no rule could judge them: say so, not "no leads".
+            n => format!(
+                "{} leads handed off. Nothing else can be judged from these exports: \
+                 what they cannot measure is under \"About this data\".",
+                count(n, &m.currency)
+            ),
+        });
     }
     parts.join(" ")
 }
