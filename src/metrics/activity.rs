@@ -129,15 +129,8 @@ mod tests {
                 Column::new(IS_LOST.into(), [false; 5]),
             ],
         );
-        let config = config();
-        let period = w46();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &Default::default(),
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let a = compute(&ctx).unwrap();
         assert_eq!(
             (a.meetings, a.proposals, a.won, a.won_without_value),

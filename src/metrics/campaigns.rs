@@ -224,15 +224,8 @@ mod tests {
             SPEND => [5000.0, 3000.0, 3000.0, 5000.0, 99999.0],
         ]
         .unwrap();
-        let config = config();
-        let period = w46();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &Default::default(),
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let c = compute(&ctx, Some(&spend)).unwrap();
         let order: Vec<&str> = c.leaderboard.iter().map(|r| r.campaign.as_str()).collect();
         assert_eq!(order, ["GA", "FB", "IG"]);

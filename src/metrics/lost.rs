@@ -504,15 +504,8 @@ mod tests {
                 Column::new(LOST_CLASS.into(), classes),
             ],
         );
-        let config = config();
-        let period = w46();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &Default::default(),
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let l = compute(&ctx).unwrap();
         assert_eq!(l.lost, 20);
         assert_eq!(l.categories[0].leads, 10);

@@ -238,15 +238,8 @@ mod tests {
             SPEND => [6000.0, 3000.0, 1000.0, 99_999.0],
         ]
         .unwrap();
-        let config = config();
-        let period = w46();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &Default::default(),
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let m = compute(&ctx, Some(&spend)).unwrap();
         let week = &m.windows[0];
         let names: Vec<&str> = week

@@ -278,4 +278,24 @@ pub(crate) mod testing {
     pub fn config() -> Config {
         Config::default()
     }
+
+    /// Week 46 at its end, with the default config and every basis
+    /// measured: the usual context of a section's unit test.
+    #[derive(Default)]
+    pub struct TestWeek {
+        config: Config,
+        coverage: crate::coverage::Coverage,
+    }
+
+    impl TestWeek {
+        pub fn ctx<'a>(&'a self, ledger: &'a DataFrame, period: &'a Period) -> super::Ctx<'a> {
+            super::Ctx {
+                ledger,
+                period,
+                as_of: period.end,
+                config: &self.config,
+                coverage: &self.coverage,
+            }
+        }
+    }
 }

@@ -149,15 +149,8 @@ mod tests {
                 ),
             ],
         );
-        let config = config();
-        let period = w46();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &Default::default(),
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let p = compute(&ctx).unwrap();
         assert_eq!(p.open, 4);
         let ids: Vec<&str> = p

@@ -207,15 +207,8 @@ mod tests {
             "channel" => [Some("facebook"), None, Some("web")],
         ]
         .unwrap();
-        let config = config();
-        let period = w46();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &Default::default(),
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let q = compute(&ctx, &orphans).unwrap();
         let field = |name: &str| q.overall.fields.iter().find(|f| f.0 == name).unwrap().1.k;
         assert_eq!(field("phone or email"), 2);

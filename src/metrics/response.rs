@@ -105,15 +105,8 @@ mod tests {
                 ),
             ],
         );
-        let config = config();
-        let period = w46();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &Default::default(),
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let r = compute(&ctx).unwrap();
         assert_eq!(r.business.n, 4);
         assert_eq!(r.business.never, 1);

@@ -277,20 +277,13 @@ pub fn compute(
 mod tests {
     use super::*;
     use crate::metrics::testing::*;
-    use crate::metrics::{Ctx, leakage, lost, pipeline, sla, stages};
+    use crate::metrics::{leakage, lost, pipeline, sla, stages};
 
     #[test]
     fn an_empty_period_gets_plain_answers() {
         let df = ledger(0, vec![]);
-        let config = config();
-        let period = w46();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &Default::default(),
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let r = compute(
             &stages::compute(&ctx).unwrap(),
             Some(&sla::compute(&ctx).unwrap()),

@@ -120,16 +120,8 @@ mod tests {
                 Column::new(REP_RESPONSE_MIN.into(), [Some(10.0), Some(5.0), Some(50.0)]),
             ],
         );
-        let config = config();
-        let period = w46();
-        let coverage = Default::default();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &coverage,
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let r = compute(&ctx).unwrap();
         assert_eq!(r.unassigned, 1);
         assert_eq!(

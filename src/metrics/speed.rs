@@ -193,15 +193,8 @@ mod tests {
                 ),
             ],
         );
-        let config = config();
-        let period = w46();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &Default::default(),
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let s = compute(&ctx).unwrap();
         let counts: Vec<(&str, u64)> = s
             .buckets

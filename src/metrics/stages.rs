@@ -238,15 +238,8 @@ mod tests {
                 Column::new("reached_won".into(), [true, false, false]),
             ],
         );
-        let config = config();
-        let period = w46();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &Default::default(),
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let s = compute(&ctx).unwrap();
         let week = &s.windows[0];
         let counts: Vec<u64> = week.overall.reached.iter().map(|r| r.1).collect();

@@ -130,15 +130,8 @@ mod tests {
                 Column::new(MEETING_AT.into(), [Some(at(900)), None]),
             ],
         );
-        let config = config();
-        let period = w46();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &Default::default(),
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let t = compute(&ctx).unwrap();
         assert_eq!(t.weeks.len(), 9);
         assert_eq!(t.weeks[8].label, "2026-W46");
@@ -186,15 +179,8 @@ mod tests {
                 Column::new(MEETING_AT.into(), [at(2 * day), at(-4 * day), at(3 * day)]),
             ],
         );
-        let config = config();
-        let period = w46();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &Default::default(),
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let t = compute(&ctx).unwrap();
         let rate = |w: &Week| w.contact_to_meeting.clone().map(|r| (r.k, r.n));
         assert_eq!(rate(&t.weeks[8]), Some((1, 1)));

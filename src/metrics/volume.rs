@@ -169,15 +169,8 @@ mod tests {
                 Column::new(RETURN_REASON.into(), [None, None, None, Some(" Student ")]),
             ],
         );
-        let config = config();
-        let period = w46();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &Default::default(),
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let v = compute(&ctx).unwrap();
         assert_eq!(v.captured, 3);
         assert_eq!(v.handed_off, 3);
@@ -213,15 +206,8 @@ mod tests {
     #[test]
     fn an_empty_week_is_zeros_not_errors() {
         let df = ledger(0, vec![]);
-        let config = config();
-        let period = w46();
-        let ctx = Ctx {
-            ledger: &df,
-            period: &period,
-            as_of: period.end,
-            config: &config,
-            coverage: &Default::default(),
-        };
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
         let v = compute(&ctx).unwrap();
         assert_eq!(v.captured, 0);
         assert_eq!(v.after_hours.rate, None);
