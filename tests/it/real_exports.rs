@@ -10,7 +10,7 @@ use handoff::load::{self, ReadOptions};
 use handoff::model::Input;
 
 use crate::presets::{balanced, load_with, loaded, preset_file, preset_of, texts, times};
-use crate::support::{by_lead, handoff, read_csv, stderr, stdout};
+use crate::support::{by_lead, folder, handoff, ledger_at, read_csv, stderr, stdout};
 
 fn config(toml: &str) -> Config {
     Config::from_toml(toml).unwrap()
@@ -330,22 +330,11 @@ fn hubspot_deal_stage_columns_are_a_wide_stage_history() {
     assert_eq!(ledger["51234001"]["proposal_at"], "");
 }
 
-/// A folder with these files; the ledger at 2026-11-20 over it.
+/// A folder with these files; the ledger at 2026-11-20 over it, into `out` there.
 fn ledger_of(files: &[(&str, &str)]) -> (std::process::Output, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
-    let out = dir.path().join("out");
-    let o = handoff(&[
-        "ledger",
-        "--data",
-        dir.path().to_str().unwrap(),
-        "--as-of",
-        "2026-11-20",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+    let dir = folder(&files);
+    let o = ledger_at(dir.path(), "2026-11-20", &dir.path().join("out"), &[]);
     (o, dir)
 }
 

@@ -10,15 +10,6 @@ use std::process::{Command, Stdio};
 
 use crate::support::*;
 
-/// A folder holding `files`; returns it.
-fn data(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, bytes) in files {
-        fs::write(dir.path().join(name), bytes).unwrap();
-    }
-    dir
-}
-
 /// `handoff ledger` on `dir` at a fixed as-of, into `dir/out`, with `extra`.
 fn ledger(dir: &Path, extra: &[&str]) -> std::process::Output {
     let out = dir.join("out");
@@ -37,7 +28,7 @@ fn ledger(dir: &Path, extra: &[&str]) -> std::process::Output {
 
 #[test]
 fn defect_01_old_mac_cr_only_line_ends_keep_every_row() {
-    let dir = data(&[(
+    let dir = folder(&[(
         "leads.csv",
         b"lead_id,created_at\rL1,2026-11-12 10:00\rL2,2026-11-13 10:00\r",
     )]);
@@ -53,7 +44,7 @@ fn defect_01_old_mac_cr_only_line_ends_keep_every_row() {
 
 #[test]
 fn defect_02_four_digit_years_below_1990_are_rejected_not_read_as_20xx() {
-    let dir = data(&[(
+    let dir = folder(&[(
         "leads.csv",
         b"lead_id,created_at\nL1,0026-11-12 10:00\nL2,0000-01-01\nL3,2026-11-12 10:00\n",
     )]);
@@ -71,7 +62,7 @@ fn defect_02_four_digit_years_below_1990_are_rejected_not_read_as_20xx() {
 fn defect_03_blank_lines_are_skipped_and_counted_not_rejected() {
     let mut text = b"lead_id,created_at\nL1,2026-11-12 10:00\n\n,\nL2,2026-11-13 10:00\n".to_vec();
     text.extend(std::iter::repeat_n(b'\n', 10_000));
-    let dir = data(&[("leads.csv", &text)]);
+    let dir = folder(&[("leads.csv", &text)]);
     let o = ledger(dir.path(), &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let summary = stdout(&o);
@@ -88,7 +79,7 @@ fn defect_04_mask_pii_leaves_no_name_phone_or_email_anywhere() {
         L2,2026-11-13 10:00,Bala Krishnan,9876543211,bala@example.com,open,\n\
         L3,Chitra Menon\n\
         L4,2026-11-13 11:00,Dev,9876543212,dev@example.com,open,,extra.person@example.org\n";
-    let dir = data(&[("leads.csv", leads.as_bytes())]);
+    let dir = folder(&[("leads.csv", leads.as_bytes())]);
     let out = dir.path().join("out");
     let o = handoff(&[
         "scorecard",
@@ -173,7 +164,7 @@ fn defect_05_a_closed_or_full_stdout_ends_without_a_panic() {
 fn defect_06_extreme_money_in_config_is_refused_not_hung_on() {
     for value in ["1e308", "nan", "-1", "0"] {
         let config = format!("[leakage]\naverage_deal = {value}\n");
-        let dir = data(&[
+        let dir = folder(&[
             ("leads.csv", b"lead_id,created_at\nL1,2026-11-12 10:00\n"),
             ("handoff.toml", config.as_bytes()),
         ]);
@@ -186,7 +177,7 @@ fn defect_06_extreme_money_in_config_is_refused_not_hung_on() {
 
 #[test]
 fn defect_07_an_unreplaceable_output_leaves_the_previous_report_whole() {
-    let dir = data(&[("leads.csv", b"lead_id,created_at\nL1,2026-11-12 10:00\n")]);
+    let dir = folder(&[("leads.csv", b"lead_id,created_at\nL1,2026-11-12 10:00\n")]);
     assert!(ledger(dir.path(), &[]).status.success());
     let out = dir.path().join("out");
     let before = fs::read(out.join("ledger.csv")).unwrap();
@@ -211,7 +202,7 @@ fn defect_07_an_unreplaceable_output_leaves_the_previous_report_whole() {
 #[cfg(unix)]
 #[test]
 fn defect_08_temporary_files_do_not_follow_planted_symlinks() {
-    let dir = data(&[("leads.csv", b"lead_id,created_at\nL1,2026-11-12 10:00\n")]);
+    let dir = folder(&[("leads.csv", b"lead_id,created_at\nL1,2026-11-12 10:00\n")]);
     let out = dir.path().join("out");
     fs::create_dir(&out).unwrap();
     let victim = dir.path().join("victim.txt");
@@ -230,7 +221,7 @@ fn defect_08_temporary_files_do_not_follow_planted_symlinks() {
 
 #[test]
 fn defect_09_temporary_files_of_a_killed_run_are_removed() {
-    let dir = data(&[("leads.csv", b"lead_id,created_at\nL1,2026-11-12 10:00\n")]);
+    let dir = folder(&[("leads.csv", b"lead_id,created_at\nL1,2026-11-12 10:00\n")]);
     let out = dir.path().join("out");
     fs::create_dir(&out).unwrap();
     for stale in [".ledger.csv.tmp-4242", ".handoff-tmp-ledger.csv-Xy12Ab"] {
@@ -258,7 +249,7 @@ fn defect_09_temporary_files_of_a_killed_run_are_removed() {
 #[test]
 fn defect_10_terminal_escapes_in_values_are_shown_escaped() {
     let leads = b"lead_id,created_at,status\nL1,2026-11-12 10:00,\x1b]0;pwned\x07\x1b[2Jweird\n";
-    let dir = data(&[("leads.csv", leads)]);
+    let dir = folder(&[("leads.csv", leads)]);
     let o = ledger(dir.path(), &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
@@ -286,7 +277,7 @@ fn defect_11_fifty_thousand_distinct_lost_reasons_end_to_end() {
         let (a, b, c) = (word(&mut state), word(&mut state), word(&mut state));
         leads += &format!("L{i},2026-11-12 10:00,lost,{a} {b} {c}\n");
     }
-    let dir = data(&[("leads.csv", leads.as_bytes())]);
+    let dir = folder(&[("leads.csv", leads.as_bytes())]);
     let mut child = Command::new(binary())
         .args([
             "scorecard",
@@ -325,7 +316,7 @@ fn defect_11_fifty_thousand_distinct_lost_reasons_end_to_end() {
 
 #[test]
 fn defect_12_a_second_run_into_a_held_folder_is_refused() {
-    let dir = data(&[("leads.csv", b"lead_id,created_at\nL1,2026-11-12 10:00\n")]);
+    let dir = folder(&[("leads.csv", b"lead_id,created_at\nL1,2026-11-12 10:00\n")]);
     let out = dir.path().join("out");
     let held = handoff::report::OutputDir::open(&out).unwrap();
     let o = ledger(dir.path(), &[]);
@@ -338,13 +329,13 @@ fn defect_12_a_second_run_into_a_held_folder_is_refused() {
 #[test]
 fn defect_13_messages_say_what_is_wrong() {
     let ok = b"lead_id,created_at\nL1,2026-11-12 10:00\n".as_slice();
-    let dir = data(&[("leads.csv", ok)]);
+    let dir = folder(&[("leads.csv", ok)]);
     fs::create_dir(dir.path().join("a-folder")).unwrap();
-    let folder = dir.path().join("a-folder");
+    let subfolder = dir.path().join("a-folder");
     let o = handoff(&[
         "ledger",
         "--leads",
-        folder.to_str().unwrap(),
+        subfolder.to_str().unwrap(),
         "--out",
         "/tmp/x",
     ]);
@@ -356,7 +347,7 @@ fn defect_13_messages_say_what_is_wrong() {
     let o = handoff(&["ledger", "--leads", "/dev/null", "--out", "/tmp/x"]);
     assert!(stderr(&o).contains("device or a pipe"), "{}", stderr(&o));
     // Two stray quotes: the line and how to quote.
-    let stray = data(&[(
+    let stray = folder(&[(
         "leads.csv",
         b"lead_id,created_at,name\nL1,2026-11-12 10:00,Asha \"the Rao\nL2,2026-11-13 10:00,Ba\"la\n",
     )]);
@@ -366,7 +357,7 @@ fn defect_13_messages_say_what_is_wrong() {
         "{err}"
     );
     // A file of NULs: refused as binary, without echoing a megabyte.
-    let nul = data(&[("leads.csv", &vec![0u8; 1 << 20])]);
+    let nul = folder(&[("leads.csv", &vec![0u8; 1 << 20])]);
     let o = ledger(nul.path(), &[]);
     assert!(
         stderr(&o).contains("binary") && o.stderr.len() < 1_000,
@@ -378,13 +369,13 @@ fn defect_13_messages_say_what_is_wrong() {
         ("[calendar.hours]\nmon = 5\n", "09:00-18:00"),
         ("[calendar]\nholidays = [\"26/01/2026\"]\n", "YYYY-MM-DD"),
     ] {
-        let d = data(&[("leads.csv", ok), ("handoff.toml", config.as_bytes())]);
+        let d = folder(&[("leads.csv", ok), ("handoff.toml", config.as_bytes())]);
         let err = stderr(&ledger(d.path(), &[]));
         assert!(err.contains(wanted) && !err.contains("untagged"), "{err}");
     }
     // A header of 10,000 characters is quoted with at most 80 of them.
     let long = format!("{},zzz\nL1,2026-11-12 10:00\n", "h".repeat(10_000));
-    let d = data(&[("leads.csv", long.as_bytes())]);
+    let d = folder(&[("leads.csv", long.as_bytes())]);
     let err = stderr(&ledger(d.path(), &[]));
     assert!(
         err.len() < 2_000 && err.contains("..."),
@@ -399,7 +390,7 @@ fn defect_14_values_are_never_silently_mangled() {
         L1\u{200b},2026-11-12 10:00,+91 98765 43210 #4,5,\u{feff}asha@example.com\n\
         L2,2026-11-12 10:00,98765 43211 ext 12,₹5 $5,\n";
     let forms = "submitted_at,email\n2026-11-12 09:58,ASHA@example.com\n";
-    let dir = data(&[
+    let dir = folder(&[
         ("leads.csv", leads.as_bytes()),
         ("forms.csv", forms.as_bytes()),
     ]);

@@ -63,6 +63,15 @@ pub fn fixture_ledger(out: &Path) -> Output {
     ledger_at(&fixture(), "2026-11-18T12:00", out, &[])
 }
 
+/// A folder holding `files` (name, bytes); returns it.
+pub fn folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    dir
+}
+
 /// Runs the ledger on the exports in `data` at `as_of`, into `out`, with
 /// `extra` arguments; it must succeed.
 pub fn ledger_at(data: &Path, as_of: &str, out: &Path, extra: &[&str]) -> Output {
