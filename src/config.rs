@@ -656,6 +656,12 @@ impl Columns {
         }
     }
 
+    /// Whether the user maps any of an input's columns in the config: such a
+    /// file is read as the user says, not refused or reshaped by detection.
+    pub fn mapped_by_user(&self, input: crate::model::Input) -> bool {
+        self.of(input).keys().any(|k| k != "preset")
+    }
+
     /// The preset named for an input, if any.
     pub fn preset(&self, input: crate::model::Input) -> Option<&str> {
         self.of(input).get("preset").map(String::as_str)

@@ -41,9 +41,7 @@ pub(super) fn choose_preset(
     if let Some(p) = presets::detect(Some(input), &keys) {
         return Ok(Some((p, "detected")));
     }
-    // A file the user mapped columns of is theirs to read as they say.
-    let mapped_by_user = config.columns.of(input).keys().any(|k| k != "preset");
-    if !mapped_by_user {
+    if !config.columns.mapped_by_user(input) {
         wrong_input(input, file, &keys)?;
     }
     Ok(None)

@@ -150,8 +150,8 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
     // A wide stage history (a `Date entered "<Stage>"` column per stage) is
     // mapped as the long columns it is read as, chunk by chunk.
     // (Not when the user mapped the file's columns or turned presets off.)
-    let user_read = config.columns.of(input).keys().any(|k| k != "preset")
-        || config.columns.preset(input) == Some("none");
+    let user_read =
+        config.columns.mapped_by_user(input) || config.columns.preset(input) == Some("none");
     let wide = wide::Wide::detect(input, &opened.headers, &raw_names).filter(|_| !user_read);
     let long: Vec<String> = wide::HEADERS.iter().map(|h| h.to_string()).collect();
     let (headers, mapped_names) = match &wide {

@@ -5,7 +5,7 @@
 use polars::prelude::*;
 
 use super::mapping::Mapped;
-use super::raw_col;
+use super::{raw_col, values};
 use crate::error::{HandoffError, Result};
 use crate::model::Kind;
 use crate::phone::{self, FIT_SAMPLE, PhonePlan};
@@ -33,7 +33,9 @@ pub(super) fn complete(df: DataFrame, mapping: &[Mapped], plan: &PhonePlan) -> R
             continue;
         }
         // Text with letters is no phone (`+1 800 FLOWERS` is not dialled from a file).
-        let letters = col(raw.as_str()).str().contains(lit(r"[A-Za-z@]"), false);
+        let letters = col(raw.as_str())
+            .str()
+            .contains(lit(values::PHONE_LETTERS), false);
         let left = distinct(&df, leftover.and(letters.not()), &raw, usize::MAX)?;
         let (from, to): (Vec<&str>, Vec<String>) = left
             .iter()
@@ -78,7 +80,9 @@ pub(super) fn country_fit(
         let international = col(raw.as_str())
             .str()
             .contains(lit(r"^\s*(?:p:)?\s*(?:\+|00)"), false);
-        let letters = col(raw.as_str()).str().contains(lit(r"[A-Za-z@]"), false);
+        let letters = col(raw.as_str())
+            .str()
+            .contains(lit(values::PHONE_LETTERS), false);
         let national = distinct(
             df,
             international.clone().not().and(letters.not()),

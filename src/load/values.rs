@@ -941,6 +941,10 @@ pub fn parse_key(src: &str, out: &str) -> Stages {
     ]]
 }
 
+/// Letters (or an `@`) in a phone cell: the text is no phone number (an
+/// email, a note, a vanity number).
+pub const PHONE_LETTERS: &str = "[A-Za-z@]";
+
 /// A phone extension at the end of a number (`#4`, `ext 12`, `ext. 12`,
 /// `x12`, `extension 7`): not part of the number.
 pub const PHONE_EXTENSION: &str = r"(?i)\s*(?:#|ext\.?|extension|x)\s*[0-9]{1,6}\s*$";
@@ -1036,7 +1040,7 @@ pub fn parse_phone(src: &str, out: &str, plan: &PhonePlan) -> Stages {
             // Read by two expressions below: computed once here.
             c(&s)
                 .str()
-                .contains(lit(r"[A-Za-z@]"), false)
+                .contains(lit(PHONE_LETTERS), false)
                 .alias(has_letters.as_str()),
         ],
         vec![

@@ -211,11 +211,16 @@ pub fn lookup(name: &str, input: Option<Input>) -> Result<&'static Preset, Strin
 impl Preset {
     /// Whether a file with these folded headers looks like this export.
     pub fn matches(&self, keys: &[String]) -> bool {
-        self.signature
-            .iter()
-            .all(|group| group.iter().any(|k| keys.iter().any(|h| h == k)))
+        signature_matches(self.signature, keys)
             && !self.excludes.iter().any(|k| keys.iter().any(|h| h == k))
     }
+}
+
+/// Whether folded headers hold one key of every group of a signature.
+pub fn signature_matches(signature: &[&[&str]], keys: &[String]) -> bool {
+    signature
+        .iter()
+        .all(|group| group.iter().any(|k| keys.iter().any(|h| h == k)))
 }
 
 /// The first preset for `input` whose signature the headers match.

@@ -14,9 +14,7 @@ pub struct Unusable {
 
 impl Unusable {
     pub fn matches(&self, keys: &[String]) -> bool {
-        self.signature
-            .iter()
-            .all(|group| group.iter().any(|k| keys.iter().any(|h| h == k)))
+        super::signature_matches(self.signature, keys)
     }
 }
 
