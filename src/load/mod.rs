@@ -440,6 +440,20 @@ fn parse_columns(
     // of their own), so polars works on several columns at once.
     let mut dates = Vec::new();
     let mut stages = Vec::new();
+    let of_kind = |keep: fn(&Mapped) -> bool| -> Vec<String> {
+        mapping
+            .iter()
+            .filter(|m| keep(m))
+            .map(|m| raw_col(m.spec.name))
+            .collect()
+    };
+    let plain = values::plain_columns(
+        frame,
+        &of_kind(|m| m.spec.kind == Kind::Text && crate::model::is_key(m.spec.name)),
+        &of_kind(|m| m.spec.kind == Kind::Number),
+    )
+    .map_err(HandoffError::engine("reading values"))?;
+    let plain = |raw: &String| plain.contains(raw);
     for m in mapping {
         let name = m.spec.name;
         let (raw, problem) = (raw_col(name), problem_col(name));
@@ -453,10 +467,10 @@ fn parse_columns(
                 });
                 continue;
             }
-            Kind::Text if crate::model::is_key(name) => values::parse_key(&raw, name),
+            Kind::Text if crate::model::is_key(name) => values::parse_key(&raw, name, plain(&raw)),
             Kind::Text => values::parse_text(&raw, name),
             Kind::Money => values::parse_money(&raw, name, &problem),
-            Kind::Number => values::parse_number(&raw, name, &problem, 7.0 * 86_400.0),
+            Kind::Number => values::parse_number(&raw, name, &problem, 7.0 * 86_400.0, plain(&raw)),
             Kind::Phone => values::parse_phone(&raw, name, &plan),
             Kind::Email => values::parse_email(&raw, name),
         });

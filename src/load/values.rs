@@ -399,6 +399,8 @@ fn candidate_formats(order: Option<DateOrder>) -> Vec<(&'static str, bool)> {
         ("%d-%m-%Y %H:%M", false),
         ("%d.%m.%Y %H:%M:%S", false),
         ("%d.%m.%Y %H:%M", false),
+        ("%d/%m/%Y %I:%M %p", false),
+        ("%d/%m/%Y %I:%M:%S %p", false),
     ];
     let mdy = [
         ("%m/%d/%Y %H:%M:%S", false),
@@ -414,22 +416,40 @@ fn candidate_formats(order: Option<DateOrder>) -> Vec<(&'static str, bool)> {
     v
 }
 
-/// The first candidate format that reads every sampled value (checked with chrono).
+/// Of the sampled values, the share (in tenths) one format must read to be a
+/// column's fast format: a few odd values (`13/09/ 2026 22:39` among ISO
+/// timestamps) go to the full parser on their own, not the whole column.
+const FAST_FORMAT_TENTHS: usize = 9;
+
+/// The candidate format that reads the most sampled values (checked with
+/// chrono; the earliest candidate on a tie), when it reads at least
+/// [`FAST_FORMAT_TENTHS`] of them.
 pub fn fast_format(sample: &[&str], order: Option<DateOrder>) -> Option<(&'static str, bool)> {
-    if sample.is_empty() {
-        return None;
-    }
-    candidate_formats(order)
-        .into_iter()
-        .find(|(format, offset)| {
-            sample.iter().all(|v| {
+    let reads = |(format, offset): &(&str, bool)| {
+        sample
+            .iter()
+            .filter(|v| {
                 if *offset {
                     chrono::DateTime::parse_from_str(v, format).is_ok()
                 } else {
                     chrono::NaiveDateTime::parse_from_str(v, format).is_ok()
                 }
             })
-        })
+            .count()
+    };
+    let mut best: Option<((&'static str, bool), usize)> = None;
+    for candidate in candidate_formats(order) {
+        let n = reads(&candidate);
+        if n == sample.len() {
+            best = Some((candidate, n));
+            break;
+        }
+        if best.is_none_or(|(_, most)| n > most) {
+            best = Some((candidate, n));
+        }
+    }
+    best.filter(|(_, n)| *n > 0 && n * 10 >= sample.len() * FAST_FORMAT_TENTHS)
+        .map(|(format, _)| format)
 }
 
 /// Epoch ms of 1990-01-01 and 2100-01-01: the plausible range of a datetime.
@@ -722,8 +742,10 @@ pub fn parse_money(src: &str, out: &str, problem: &str) -> Stages {
 }
 
 /// Parses a non-negative number (a call duration in seconds: `95`, `95.0`, `1,200`,
-/// or a clock duration `1:35`, `00:01:35`) up to `max`.
-pub fn parse_number(src: &str, out: &str, problem: &str, max: f64) -> Stages {
+/// or a clock duration `1:35`, `00:01:35`) up to `max`. `plain`: a number
+/// cast reads every value of the column (see [`plain_columns`]), so neither
+/// clock durations nor group separators need looking for.
+pub fn parse_number(src: &str, out: &str, problem: &str, max: f64, plain: bool) -> Stages {
     let (s, number, hms) = (tmp(src, "s"), tmp(src, "number"), tmp(src, "hms"));
     let part = |name: &str| {
         c(&hms)
@@ -738,6 +760,29 @@ pub fn parse_number(src: &str, out: &str, problem: &str, max: f64) -> Stages {
         .is_not_null()
         .and(c(&number).gt_eq(lit(0.0)))
         .and(c(&number).lt_eq(lit(max)));
+    let checked = vec![
+        when(ok.clone())
+            .then(c(&number))
+            .otherwise(lit(NULL).cast(DataType::Float64))
+            .alias(out),
+        when(c(&s).is_null().or(ok))
+            .then(null_str())
+            .when(c(&number).is_null().or(c(&number).is_nan()))
+            .then(lit("not a number"))
+            .when(c(&number).lt(lit(0.0)))
+            .then(lit("negative; expected zero or more"))
+            .otherwise(lit(format!("absurdly large (over {max})")))
+            .alias(problem),
+    ];
+    if plain {
+        return vec![
+            vec![
+                col(src).alias(s.as_str()),
+                col(src).cast(DataType::Float64).alias(number.as_str()),
+            ],
+            checked,
+        ];
+    }
     vec![
         vec![col(src).alias(s.as_str())],
         vec![
@@ -761,20 +806,7 @@ pub fn parse_number(src: &str, out: &str, problem: &str, max: f64) -> Stages {
                 )
                 .alias(number.as_str()),
         ],
-        vec![
-            when(ok.clone())
-                .then(c(&number))
-                .otherwise(lit(NULL).cast(DataType::Float64))
-                .alias(out),
-            when(c(&s).is_null().or(ok))
-                .then(null_str())
-                .when(c(&number).is_null().or(c(&number).is_nan()))
-                .then(lit("not a number"))
-                .when(c(&number).lt(lit(0.0)))
-                .then(lit("negative; expected zero or more"))
-                .otherwise(lit(format!("absurdly large (over {max})")))
-                .alias(problem),
-        ],
+        checked,
     ]
 }
 
@@ -920,13 +952,57 @@ pub fn without_invisible(e: Expr) -> Expr {
     clean_text(e.str().replace_all(lit(INVISIBLE), lit(""), false))
 }
 
+/// The columns of a chunk whose every value is already in the plain form of
+/// its kind, so their parsers skip the repairs no value needs: keys (and
+/// nothing else) with no invisible character and no vendor null id; numbers
+/// (durations) that a number cast reads whole, so no clock duration and no
+/// group separator. Judged in one pass over the chunk's clean text.
+pub fn plain_columns(
+    df: &DataFrame,
+    keys: &[String],
+    numbers: &[String],
+) -> PolarsResult<Vec<String>> {
+    let key_odd = |v: Expr| {
+        v.clone()
+            .str()
+            .contains(lit(INVISIBLE), false)
+            .or(v.is_in(lit(Series::new("n".into(), NULL_ID)).implode(false), false))
+    };
+    let number_odd = |v: Expr| {
+        v.clone()
+            .is_not_null()
+            .and(v.cast(DataType::Float64).is_null())
+    };
+    let checks: Vec<Expr> = (keys.iter().map(|k| (k, key_odd(col(k.as_str())))))
+        .chain(numbers.iter().map(|n| (n, number_odd(col(n.as_str())))))
+        .map(|(name, odd)| odd.any(true).alias(name.as_str()))
+        .collect();
+    if checks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = df.clone().lazy().select(checks).collect()?;
+    Ok(found
+        .columns()
+        .iter()
+        .filter(|c| matches!(c.get(0), Ok(AnyValue::Boolean(false))))
+        .map(|c| c.name().to_string())
+        .collect())
+}
+
 /// A Salesforce null id (`000000000000000AAA`, or its 15-character form):
 /// "no record", not a record whose id is zeros.
 const NULL_ID: [&str; 2] = ["000000000000000", "000000000000000AAA"];
 
 /// A key column: trimmed, invisible characters removed, empty (or a vendor's
-/// null id) as null.
-pub fn parse_key(src: &str, out: &str) -> Stages {
+/// null id) as null. `plain`: no value of the column needs either (see
+/// [`plain_columns`]), so the clean text is the key as it is.
+pub fn parse_key(src: &str, out: &str, plain: bool) -> Stages {
+    if plain {
+        return vec![vec![
+            col(src).alias(out),
+            lit(false).alias(invisible_flag(out)),
+        ]];
+    }
     let key = without_invisible(col(src));
     vec![vec![
         shorter(key.clone(), src).alias(invisible_flag(out)),
@@ -1462,6 +1538,15 @@ mod tests {
             None
         );
         assert_eq!(fast_format(&[], None), None);
+        // One odd value in twenty leaves the column its format (the odd one
+        // goes to the full parser); one in two does not.
+        let mut most = vec!["2026-11-16 10:05:00"; 19];
+        most.push("13/09/ 2026 22:39");
+        assert_eq!(fast_format(&most, None), Some(("%Y-%m-%d %H:%M:%S", false)));
+        assert_eq!(
+            fast_format(&["03/10/2026 10:30 PM"], Some(DateOrder::Dmy)),
+            Some(("%d/%m/%Y %I:%M %p", false))
+        );
     }
 
     #[test]

@@ -76,8 +76,47 @@ proptest! {
 
     #[test]
     fn numbers_are_read_or_rejected(values in prop::collection::vec(cell(), 1..40)) {
-        let df = run(&values, values::parse_number("v", "out", "problem", 604_800.0));
+        let df = run(&values, values::parse_number("v", "out", "problem", 604_800.0, false));
         read_or_rejected(&df, &values);
+    }
+
+    /// A column judged plain reads the same through the plain parser as through
+    /// the full one, and a column with a clock or group separator is never plain.
+    #[test]
+    fn plain_numbers_read_as_the_full_parser_reads_them(
+        values in prop::collection::vec(
+            prop_oneof![r"[0-9]{1,7}(\.[0-9]{1,3})?", "-[0-9]{1,3}", "[0-9]e[0-9]{1,2}", " ?", "[0-9:,]{1,6}", "[a-z]{1,3}"],
+            1..40,
+        )
+    ) {
+        let plain = values::plain_columns(&cleaned(&values), &[], &["v".to_string()]).unwrap();
+        let full = run(&values, values::parse_number("v", "out", "problem", 604_800.0, false));
+        let out = ["out", "problem"];
+        if plain.is_empty() {
+            prop_assert!(values.iter().any(|v| !v.trim().is_empty() && v.trim().parse::<f64>().is_err()));
+        } else {
+            prop_assert!(values.iter().all(|v| !v.contains(':') && !v.contains(',')));
+            let fast = run(&values, values::parse_number("v", "out", "problem", 604_800.0, true));
+            prop_assert!(fast.select(out).unwrap().equals_missing(&full.select(out).unwrap()));
+        }
+    }
+
+    /// The same for keys: plain only without invisible characters or null ids.
+    #[test]
+    fn plain_keys_read_as_the_full_parser_reads_them(
+        values in prop::collection::vec(
+            prop_oneof!["[A-Za-z0-9-]{0,12}", "L1\u{200b}", "000000000000000(AAA)?", r"\PC{0,6}"],
+            1..40,
+        )
+    ) {
+        let plain = values::plain_columns(&cleaned(&values), &["v".to_string()], &[]).unwrap();
+        let full = run(&values, values::parse_key("v", "out", false));
+        if !plain.is_empty() {
+            let odd = |v: &String| v.contains('\u{200b}') || v.starts_with("000000000000000");
+            prop_assert!(!values.iter().any(odd));
+            let fast = run(&values, values::parse_key("v", "out", true));
+            prop_assert!(fast.column("out").unwrap().equals_missing(full.column("out").unwrap()));
+        }
     }
 
     #[test]
