@@ -26,12 +26,35 @@ fn close_col(k: usize) -> String {
     format!("_cal_close_{k}")
 }
 
+/// Epoch ms of 1990-01-01 and 2100-01-01: the years the tool reads dates in.
+pub const SUPPORTED_MS: (i64, i64) = (631_152_000_000, 4_102_444_800_000);
+
+/// The zone's UTC offset in ms when it is the same throughout 1990-2099 (no
+/// daylight saving, no change of zone), checked week by week. Local time in
+/// such a zone is one addition, not a zone lookup per value.
+pub fn fixed_offset_ms(tz: chrono_tz::Tz) -> Option<i64> {
+    use chrono::{Offset, TimeZone as _};
+    let week = 7 * 86_400;
+    let mut first = None;
+    for secs in (SUPPORTED_MS.0 / 1000..SUPPORTED_MS.1 / 1000).step_by(week) {
+        let at = chrono::DateTime::from_timestamp(secs, 0)?.naive_utc();
+        let offset = tz.offset_from_utc_datetime(&at).fix().local_minus_utc();
+        if first.is_some_and(|f| f != offset) {
+            return None;
+        }
+        first = Some(offset);
+    }
+    first.map(|s| i64::from(s) * 1000)
+}
+
 /// The calendar over a range of local days.
 pub struct BusinessCalendar {
     frame: DataFrame,
     /// The most opening intervals any weekday has.
     slots: usize,
     tz: Tz,
+    /// The zone's offset, when it never changes ([`fixed_offset_ms`]).
+    fixed: Option<i64>,
 }
 
 impl BusinessCalendar {
@@ -96,11 +119,21 @@ impl BusinessCalendar {
         }
         let frame = DataFrame::new_infer_height(columns)
             .map_err(HandoffError::engine("building the calendar"))?;
-        Ok(Self { frame, slots, tz })
+        Ok(Self {
+            frame,
+            slots,
+            tz,
+            // (The offset is fixed over the supported years only.)
+            fixed: fixed_offset_ms(tz)
+                .filter(|_| SUPPORTED_MS.0 <= from_ms && to_ms < SUPPORTED_MS.1),
+        })
     }
 
     /// Local wall-clock epoch ms of a UTC epoch-ms expression.
     pub fn wall(&self, utc: Expr) -> Expr {
+        if let Some(offset) = self.fixed {
+            return utc + lit(offset);
+        }
         utc.cast(DataType::Datetime(
             TimeUnit::Milliseconds,
             Some(TimeZone::UTC),
@@ -114,6 +147,9 @@ impl BusinessCalendar {
 
     /// UTC epoch ms of a local wall-clock epoch-ms expression (the earlier of a repeated hour).
     pub fn from_wall(&self, wall: Expr) -> Expr {
+        if let Some(offset) = self.fixed {
+            return wall - lit(offset);
+        }
         wall.cast(DataType::Datetime(TimeUnit::Milliseconds, None))
             .dt()
             .replace_time_zone(
@@ -438,5 +474,14 @@ mod tests {
         let (minutes, due, _) = business(&c, &pairs, 30);
         assert_eq!(minutes, vec![30.0]);
         assert_eq!(due, vec![ms(tz, 2026, 11, 16, 14, 20)]);
+    }
+
+    #[test]
+    fn fixed_offsets_only_for_zones_without_clock_changes() {
+        assert_eq!(fixed_offset_ms(chrono_tz::Asia::Kolkata), Some(19_800_000));
+        assert_eq!(fixed_offset_ms(chrono_tz::UTC), Some(0));
+        assert_eq!(fixed_offset_ms(chrono_tz::America::New_York), None);
+        // Moscow moved its clocks in 2011 and 2014: not fixed over 1990-2099.
+        assert_eq!(fixed_offset_ms(chrono_tz::Europe::Moscow), None);
     }
 }

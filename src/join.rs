@@ -144,14 +144,13 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
         lead_rows: src.leads.height(),
         ..Default::default()
     };
-    let (leads, duplicates) = dedup_leads(src.leads)?;
+    let (leads, duplicates, after_as_of) = dedup_leads(src.leads, as_of)?;
     counts.duplicate_lead_rows = duplicates;
-    let before = leads.height();
+    counts.leads_after_as_of = after_as_of;
     let leads = snapshot_leads(leads.lazy(), as_of)
         .with_row_index(LEAD, None)
         .collect()
         .map_err(engine("applying the as-of time to leads"))?;
-    counts.leads_after_as_of = before - leads.height();
     counts.unique_leads = leads.height();
     let mut orphans = Vec::new();
 
@@ -169,12 +168,13 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
             )?;
             counts.forms_matched_by_email = by_email;
             counts.forms_matched_by_phone = by_phone;
-            let orphan_forms = unmatched(forms.lazy(), &matched.clone().lazy())
+            let forms = forms.lazy();
+            let orphan_forms = unmatched(forms.clone(), &matched.clone().lazy())
                 .collect()
                 .map_err(engine("finding orphan forms"))?;
             counts.forms_orphaned = orphan_forms.height();
             orphans.push(form_orphans(orphan_forms.lazy()));
-            with_form_facts(leads.lazy(), matched.lazy(), config)
+            with_form_facts(leads.lazy(), matched.lazy(), &forms, config)
         }
         None => without_forms(leads.lazy()),
     }
@@ -302,14 +302,15 @@ fn collect_matches(
     Ok((counts.0, counts.1, all))
 }
 
-/// Keeps one row per `lead_id`: the latest `updated_at`, a row with one over a
-/// row without, else the last in the file. Returns the rows, in `lead_id`
-/// order, and how many were dropped.
-pub fn dedup_leads(leads: DataFrame) -> Result<(DataFrame, usize)> {
-    // The order and the survivors are worked out on four narrow columns; the
-    // wide rows are then gathered once (sorting them whole copied every column
-    // twice, for the sort and for the unique).
-    let picked = leads
+/// Keeps one row per `lead_id` (the latest `updated_at`, a row with one over
+/// a row without, else the last in the file), and of those only the leads
+/// created by `as_of`. Returns the rows, in `lead_id` order, how many
+/// duplicate rows were dropped, and how many leads were created after `as_of`.
+pub fn dedup_leads(leads: DataFrame, as_of: i64) -> Result<(DataFrame, usize, usize)> {
+    // The order and the survivors are worked out on five narrow columns; the
+    // wide rows are then gathered once, column by column (sorting them whole
+    // copied every column twice, and a whole copy held the leads twice).
+    let survivors = leads
         .clone()
         .lazy()
         .select([
@@ -317,6 +318,7 @@ pub fn dedup_leads(leads: DataFrame) -> Result<(DataFrame, usize)> {
             col(UPDATED_AT).is_not_null().alias("_has_updated"),
             col(UPDATED_AT),
             col(LINE),
+            col(CREATED_AT),
         ])
         .with_row_index("_row", None)
         .sort(
@@ -332,34 +334,51 @@ pub fn dedup_leads(leads: DataFrame) -> Result<(DataFrame, usize)> {
         .cast(DataType::UInt32)
         .alias(DUPLICATE_ROWS)])
         .unique_stable(Some(cols([LEAD_ID])), UniqueKeepStrategy::Last)
-        .select([col("_row"), col(DUPLICATE_ROWS)])
+        .select([col("_row"), col(DUPLICATE_ROWS), col(CREATED_AT)])
         .collect()
         .map_err(engine("removing duplicate leads"))?;
-    let rows = picked
-        .column("_row")
-        .and_then(|c| c.as_materialized_series().idx().cloned())
-        .map_err(engine("removing duplicate leads"))?;
-    let mut unique = leads
-        .take(&rows)
-        .map_err(engine("removing duplicate leads"))?;
-    unique
-        .with_column(
-            picked
-                .column(DUPLICATE_ROWS)
-                .map_err(engine("removing duplicate leads"))?
-                .clone(),
-        )
-        .map_err(engine("removing duplicate leads"))?;
-    let dropped = unique
+    let dropped = survivors
         .column(DUPLICATE_ROWS)
         .ok()
         .and_then(|c| c.as_materialized_series().sum::<u64>().ok())
         .unwrap_or(0) as usize;
-    Ok((unique, dropped))
+    let picked = survivors
+        .lazy()
+        .filter(col(CREATED_AT).lt_eq(lit(as_of)))
+        .select([col("_row"), col(DUPLICATE_ROWS)])
+        .collect()
+        .map_err(engine("applying the as-of time to leads"))?;
+    let rows = picked
+        .column("_row")
+        .and_then(|c| c.as_materialized_series().idx().cloned())
+        .map_err(engine("removing duplicate leads"))?;
+    let unique_leads = (leads.height() - dropped) as u64;
+    let after_as_of = unique_leads.saturating_sub(rows.len() as u64) as usize;
+    let mut leads = leads;
+    let mut columns = Vec::with_capacity(leads.width() + 1);
+    for name in leads.get_column_names_owned() {
+        let column = leads
+            .drop_in_place(&name)
+            .map_err(engine("removing duplicate leads"))?;
+        // The source column is dropped as soon as it is gathered.
+        columns.push(
+            column
+                .take(&rows)
+                .map_err(engine("removing duplicate leads"))?,
+        );
+    }
+    columns.push(
+        picked
+            .column(DUPLICATE_ROWS)
+            .map_err(engine("removing duplicate leads"))?
+            .clone(),
+    );
+    let unique = DataFrame::new(rows.len(), columns).map_err(engine("removing duplicate leads"))?;
+    Ok((unique, dropped, after_as_of))
 }
 
-/// The lead table as it stood at `as_of`: later leads do not exist, later
-/// stage timestamps have not happened.
+/// The leads as they stood at `as_of` (created by then: see [`dedup_leads`]):
+/// stage times after it are not yet known.
 fn snapshot_leads(leads: LazyFrame, as_of: i64) -> LazyFrame {
     let happened = |c: &str| {
         when(col(c).gt(lit(as_of)))
@@ -368,7 +387,6 @@ fn snapshot_leads(leads: LazyFrame, as_of: i64) -> LazyFrame {
             .alias(c)
     };
     leads
-        .filter(col(CREATED_AT).lt_eq(lit(as_of)))
         .with_columns([
             col(LOST_AT)
                 .gt(lit(as_of))
@@ -457,6 +475,9 @@ fn match_forms(forms: LazyFrame, keys: LazyFrame) -> [LazyFrame; 2] {
     // Every form whose email some lead has is matched by email.
     let rest = no_lead_has(forms, &keys, EMAIL);
     let by_phone = match_on_key(rest, keys, PHONE, SUBMITTED_AT, &lead);
+    // Numbers only: a form's attribution text is gathered for the few forms
+    // that give a lead its first and last touch ([`with_form_facts`]), not
+    // carried through the matching's joins and sorts.
     let pick = |lf: LazyFrame| {
         lf.select([
             col(ROW),
@@ -464,16 +485,35 @@ fn match_forms(forms: LazyFrame, keys: LazyFrame) -> [LazyFrame; 2] {
             col(CREATED_AT),
             col(QUALIFIED_AT),
             col(SUBMITTED_AT),
-            col(UTM_SOURCE),
-            col(UTM_MEDIUM),
-            col(UTM_CAMPAIGN),
         ])
     };
     [pick(by_email), pick(by_phone)]
 }
 
+/// The attribution of the forms whose [`ROW`] is in column `row` of
+/// `picked`, as `<prefix>_source`, `<prefix>_medium` and `<prefix>_campaign`.
+fn form_attribution(picked: LazyFrame, row: &str, forms: &LazyFrame, prefix: &str) -> LazyFrame {
+    let named = |c: &str, part: &str| col(c).alias(format!("{prefix}_{part}"));
+    picked.join(
+        forms.clone().select([
+            col(ROW).alias(row),
+            named(UTM_SOURCE, "source"),
+            named(UTM_MEDIUM, "medium"),
+            named(UTM_CAMPAIGN, "campaign"),
+        ]),
+        [col(row)],
+        [col(row)],
+        JoinArgs::new(JoinType::Left),
+    )
+}
+
 /// Capture time, handoff lag, and first/last-touch attribution from matched forms.
-fn with_form_facts(leads: LazyFrame, matched: LazyFrame, config: &Config) -> LazyFrame {
+fn with_form_facts(
+    leads: LazyFrame,
+    matched: LazyFrame,
+    forms: &LazyFrame,
+    config: &Config,
+) -> LazyFrame {
     let window = config.sla.capture_window.as_ms();
     let in_window = col(SUBMITTED_AT)
         .gt_eq(col(CREATED_AT) - lit(window))
@@ -489,12 +529,8 @@ fn with_form_facts(leads: LazyFrame, matched: LazyFrame, config: &Config) -> Laz
         .clone()
         .sort([LEAD, SUBMITTED_AT, ROW], SortMultipleOptions::default())
         .unique_stable(Some(cols([LEAD])), UniqueKeepStrategy::First)
-        .select([
-            col(LEAD),
-            col(UTM_SOURCE).alias("_ft_source"),
-            col(UTM_MEDIUM).alias("_ft_medium"),
-            col(UTM_CAMPAIGN).alias("_ft_campaign"),
-        ]);
+        .select([col(LEAD), col(ROW).alias("_ft_row")]);
+    let first = form_attribution(first, "_ft_row", forms, "_ft").drop(cols(["_ft_row"]));
     let before_qualified = col(QUALIFIED_AT)
         .is_not_null()
         .and(col(SUBMITTED_AT).lt_eq(col(QUALIFIED_AT)));
@@ -505,12 +541,8 @@ fn with_form_facts(leads: LazyFrame, matched: LazyFrame, config: &Config) -> Laz
             SortMultipleOptions::default(),
         )
         .unique_stable(Some(cols([LEAD])), UniqueKeepStrategy::Last)
-        .select([
-            col(LEAD),
-            col(UTM_SOURCE).alias("_lt_source"),
-            col(UTM_MEDIUM).alias("_lt_medium"),
-            col(UTM_CAMPAIGN).alias("_lt_campaign"),
-        ]);
+        .select([col(LEAD), col(ROW).alias("_lt_row")]);
+    let last = form_attribution(last, "_lt_row", forms, "_lt").drop(cols(["_lt_row"]));
     let left = |lf: LazyFrame, other: LazyFrame| {
         lf.join(
             other,

@@ -5,6 +5,7 @@
 
 use polars::prelude::*;
 
+use crate::calendar::fixed_offset_ms;
 use crate::config::DateOrder;
 use crate::phone::PhonePlan;
 
@@ -452,25 +453,8 @@ pub fn fast_format(sample: &[&str], order: Option<DateOrder>) -> Option<(&'stati
         .map(|(format, _)| format)
 }
 
-/// Epoch ms of 1990-01-01 and 2100-01-01: the plausible range of a datetime.
-const PLAUSIBLE_MS: (i64, i64) = (631_152_000_000, 4_102_444_800_000);
-
-/// The zone's UTC offset in ms when it is the same throughout 1990-2099 (no
-/// daylight saving, no change of zone), checked week by week.
-pub fn fixed_offset_ms(tz: chrono_tz::Tz) -> Option<i64> {
-    use chrono::{Offset, TimeZone as _};
-    let week = 7 * 86_400;
-    let mut first = None;
-    for secs in (PLAUSIBLE_MS.0 / 1000..PLAUSIBLE_MS.1 / 1000).step_by(week) {
-        let at = chrono::DateTime::from_timestamp(secs, 0)?.naive_utc();
-        let offset = tz.offset_from_utc_datetime(&at).fix().local_minus_utc();
-        if first.is_some_and(|f| f != offset) {
-            return None;
-        }
-        first = Some(offset);
-    }
-    first.map(|s| i64::from(s) * 1000)
-}
+/// The plausible range of a datetime: the years the calendar supports.
+const PLAUSIBLE_MS: (i64, i64) = crate::calendar::SUPPORTED_MS;
 
 /// Parses `src` with one strptime format: UTC epoch ms, null where the format
 /// does not fit. `offset_ms` is the zone's fixed offset, if it has one.
@@ -1228,15 +1212,6 @@ mod tests {
             .unwrap()
             .and_utc()
             .timestamp_millis()
-    }
-
-    #[test]
-    fn fixed_offsets_only_for_zones_without_clock_changes() {
-        assert_eq!(fixed_offset_ms(chrono_tz::Asia::Kolkata), Some(19_800_000));
-        assert_eq!(fixed_offset_ms(chrono_tz::UTC), Some(0));
-        assert_eq!(fixed_offset_ms(chrono_tz::America::New_York), None);
-        // Moscow moved its clocks in 2011 and 2014: not fixed over 1990-2099.
-        assert_eq!(fixed_offset_ms(chrono_tz::Europe::Moscow), None);
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct InstantText {
     first_day: i64,
     clock: Series,
     offsets: Series,
+    /// The instants' zone offset when they share one zone that never changes
+    /// its clocks: local time is then an addition, not a zone lookup per value.
+    fixed: Option<i64>,
     /// The frame's schema with its instants as text.
     pub schema: Schema,
 }
@@ -30,11 +33,13 @@ impl InstantText {
     /// when they lie more than [`MAX_DAYS`] apart.
     pub fn for_frame(df: &DataFrame) -> Option<Self> {
         let mut columns = Vec::new();
+        let mut zones = std::collections::BTreeSet::new();
         let (mut lo, mut hi) = (i64::MAX, i64::MIN);
         for c in df.columns() {
-            let DataType::Datetime(TimeUnit::Milliseconds, Some(_)) = c.dtype() else {
+            let DataType::Datetime(TimeUnit::Milliseconds, Some(zone)) = c.dtype() else {
                 continue;
             };
+            zones.insert(zone.as_str().to_string());
             let ms = c.as_materialized_series().to_physical_repr();
             if let (Ok(Some(min)), Ok(Some(max))) = (ms.min::<i64>(), ms.max::<i64>()) {
                 lo = lo.min(min);
@@ -73,8 +78,19 @@ impl InstantText {
         for name in &columns {
             schema.with_column(name.clone(), DataType::String);
         }
+        // (The offset is fixed over the supported years only.)
+        let supported = lo > hi
+            || (crate::calendar::SUPPORTED_MS.0 <= lo && hi < crate::calendar::SUPPORTED_MS.1);
+        let fixed = match zones.first() {
+            Some(zone) if zones.len() == 1 && supported => zone
+                .parse::<chrono_tz::Tz>()
+                .ok()
+                .and_then(crate::calendar::fixed_offset_ms),
+            _ => None,
+        };
         Some(Self {
             columns,
+            fixed,
             days: Series::new("days".into(), days),
             first_day,
             clock: Series::new("clock".into(), clock),
@@ -98,11 +114,14 @@ impl InstantText {
         df.lazy()
             // Local wall-clock time as epoch ms, through the zone's rules.
             .with_columns(each(&|n| {
-                col(n.clone())
-                    .dt()
-                    .replace_time_zone(None, lit("raise"), NonExistent::Raise)
-                    .to_physical()
-                    .alias(local(n))
+                match self.fixed {
+                    Some(offset) => col(n.clone()).to_physical() + lit(offset),
+                    None => col(n.clone())
+                        .dt()
+                        .replace_time_zone(None, lit("raise"), NonExistent::Raise)
+                        .to_physical(),
+                }
+                .alias(local(n))
             }))
             .with_columns(each(&|n| {
                 col(local(n)).floor_div(lit(DAY_MS)).alias(day(n))
