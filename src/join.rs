@@ -551,7 +551,9 @@ fn with_form_facts(
             JoinArgs::new(JoinType::Left),
         )
     };
-    let lf = left(left(left(leads, capture), first), last);
+    // The three are keyed by lead and joined to each other first: each join
+    // onto the leads gathers every lead column, so it is done once.
+    let lf = left(leads, left(left(capture, first), last));
     lf.with_columns([
         dsl::min_horizontal([col(CREATED_AT), col("_form_capture")])
             .expect("two columns")
