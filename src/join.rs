@@ -671,9 +671,15 @@ fn with_call_facts(leads: LazyFrame, matched: LazyFrame, as_of: i64, config: &Co
 
 /// `first_touch_at` = the earlier of `first_contact_at` and the first outbound call after capture.
 fn with_first_touch(leads: LazyFrame) -> LazyFrame {
+    touch_from(leads, col("_first_call_touch")).drop(cols(["_first_call_touch"]))
+}
+
+/// `first_touch_at` (and `contacted_at`) = the earlier of `first_contact_at`
+/// and `other`; whether the CRM's contact came before capture.
+fn touch_from(leads: LazyFrame, other: Expr) -> LazyFrame {
     leads
         .with_columns([
-            dsl::min_horizontal([col(FIRST_CONTACT_AT), col("_first_call_touch")])
+            dsl::min_horizontal([col(FIRST_CONTACT_AT), other])
                 .expect("two columns")
                 .alias(FIRST_TOUCH_AT),
             col(FIRST_CONTACT_AT)
@@ -682,7 +688,6 @@ fn with_first_touch(leads: LazyFrame) -> LazyFrame {
                 .alias(TOUCH_BEFORE_CAPTURE),
         ])
         .with_columns([col(FIRST_TOUCH_AT).alias(CONTACTED_AT)])
-        .drop(cols(["_first_call_touch"]))
 }
 
 /// A deal without a lead id takes the lead whose converted deal id names it
@@ -797,18 +802,9 @@ fn with_history(
         )
         .with_columns(folded)
         .with_columns([lost])
-        .drop(cols(temporaries))
-        // A contact the history records is a first touch, as the CRM's own is.
-        .with_columns([
-            dsl::min_horizontal([col(FIRST_TOUCH_AT), col(FIRST_CONTACT_AT)])
-                .expect("two columns")
-                .alias(FIRST_TOUCH_AT),
-            col(FIRST_CONTACT_AT)
-                .lt(col(CAPTURED_AT))
-                .fill_null(lit(false))
-                .alias(TOUCH_BEFORE_CAPTURE),
-        ])
-        .with_columns([col(FIRST_TOUCH_AT).alias(CONTACTED_AT)]))
+        .drop(cols(temporaries)))
+    // A contact the history records is a first touch, as the CRM's own is.
+    .map(|lf| touch_from(lf, col(FIRST_TOUCH_AT)))
 }
 
 /// The history's stage entries up to as-of, each with the lead it belongs
