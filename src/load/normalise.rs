@@ -278,16 +278,7 @@ pub fn apply(
         }
         Input::Deals => {
             let outcome = if has(model::STAGE) {
-                let stage = through(
-                    &df,
-                    model::STAGE,
-                    merged(
-                        DealOutcome::ALL,
-                        &syn.deal_stage,
-                        &defaults.deal_stage,
-                        vocabulary.deal_stage,
-                    ),
-                )?;
+                let stage = deal_outcome(&df, config, vocabulary)?;
                 exprs.push(stage.clone().alias(VOCAB_STAGE));
                 stage.fill_null(lit("open"))
             } else {
@@ -418,6 +409,21 @@ const STAGE_FIELDS: &[&str] = &[
     "lifecycle stage",
 ];
 
+/// The `stage` column through the deal-stage synonyms (`won`, `lost`, `open`;
+/// null where none names it).
+fn deal_outcome(df: &DataFrame, config: &Config, vocabulary: &Vocabulary) -> PolarsResult<Expr> {
+    through(
+        df,
+        model::STAGE,
+        merged(
+            DealOutcome::ALL,
+            &config.synonyms.deal_stage,
+            &Synonyms::default().deal_stage,
+            vocabulary.deal_stage,
+        ),
+    )
+}
+
 /// A stage-history row's funnel stage: the stage synonyms, else a won or lost
 /// deal stage. A row about another field (Salesforce LeadHistory's `Owner`)
 /// enters no stage and needs none; a stage row must name one.
@@ -438,16 +444,7 @@ fn history_stage(
             vocabulary.stage,
         ),
     )?;
-    let outcome = through(
-        df,
-        model::STAGE,
-        merged(
-            DealOutcome::ALL,
-            &syn.deal_stage,
-            &defaults.deal_stage,
-            vocabulary.deal_stage,
-        ),
-    )?;
+    let outcome = deal_outcome(df, config, vocabulary)?;
     let closed = outcome
         .clone()
         .eq(lit("won"))
