@@ -47,6 +47,14 @@ pub fn fixed_offset_ms(tz: chrono_tz::Tz) -> Option<i64> {
     first.map(|s| i64::from(s) * 1000)
 }
 
+/// The zone's fixed offset ([`fixed_offset_ms`]) for instants from `lo` to
+/// `hi` (UTC epoch ms), when they all lie in the supported years, the only
+/// ones the offset was checked over. `lo > hi`: no instants, any years.
+pub fn fixed_offset_for(tz: chrono_tz::Tz, lo: i64, hi: i64) -> Option<i64> {
+    let supported = lo > hi || (SUPPORTED_MS.0 <= lo && hi < SUPPORTED_MS.1);
+    fixed_offset_ms(tz).filter(|_| supported)
+}
+
 /// The calendar over a range of local days.
 pub struct BusinessCalendar {
     frame: DataFrame,
@@ -123,9 +131,7 @@ impl BusinessCalendar {
             frame,
             slots,
             tz,
-            // (The offset is fixed over the supported years only.)
-            fixed: fixed_offset_ms(tz)
-                .filter(|_| SUPPORTED_MS.0 <= from_ms && to_ms < SUPPORTED_MS.1),
+            fixed: fixed_offset_for(tz, from_ms, to_ms),
         })
     }
 

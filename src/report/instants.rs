@@ -78,14 +78,11 @@ impl InstantText {
         for name in &columns {
             schema.with_column(name.clone(), DataType::String);
         }
-        // (The offset is fixed over the supported years only.)
-        let supported = lo > hi
-            || (crate::calendar::SUPPORTED_MS.0 <= lo && hi < crate::calendar::SUPPORTED_MS.1);
         let fixed = match zones.first() {
-            Some(zone) if zones.len() == 1 && supported => zone
+            Some(zone) if zones.len() == 1 => zone
                 .parse::<chrono_tz::Tz>()
                 .ok()
-                .and_then(crate::calendar::fixed_offset_ms),
+                .and_then(|tz| crate::calendar::fixed_offset_for(tz, lo, hi)),
             _ => None,
         };
         Some(Self {
