@@ -461,18 +461,18 @@ pub fn write(args: &SampleArgs) -> Result<Vec<PathBuf>> {
     write_spend(&mut ctx, &dir)?;
     let config = dir.join("handoff.toml");
     crate::report::write_atomic(&config, sample_config(&ctx.holidays).as_bytes())?;
-    Ok([
-        "leads.csv",
-        "deals.csv",
-        "forms.csv",
-        "calls.csv",
-        "spend.csv",
-        "handoff.toml",
-    ]
-    .iter()
-    .map(|n| dir.join(n))
-    .collect())
+    Ok(FILES.iter().map(|n| dir.join(n)).collect())
 }
+
+/// The files `handoff sample` writes, in the order it lists them.
+pub const FILES: [&str; 6] = [
+    "leads.csv",
+    "deals.csv",
+    "forms.csv",
+    "calls.csv",
+    "spend.csv",
+    "handoff.toml",
+];
 
 fn holidays(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
     // Gandhi Jayanti, Dussehra, Diwali (Lakshmi Puja) and the day after, Christmas, Republic Day.

@@ -520,14 +520,7 @@ fn the_parsed_input_cache_serves_a_rerun_and_notices_changes() {
     };
     let data = tempfile::tempdir().unwrap();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    for f in [
-        "leads.csv",
-        "deals.csv",
-        "forms.csv",
-        "calls.csv",
-        "spend.csv",
-        "handoff.toml",
-    ] {
+    for f in handoff::sample::FILES {
         fs::copy(sample.join(f), data.path().join(f)).unwrap();
     }
     let (a, b, c) = (

@@ -27,14 +27,7 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
     sample(a.path(), "7");
     sample(b.path(), "7");
     sample(c.path(), "8");
-    for name in [
-        "leads.csv",
-        "deals.csv",
-        "forms.csv",
-        "calls.csv",
-        "spend.csv",
-        "handoff.toml",
-    ] {
+    for name in handoff::sample::FILES {
         let x = fs::read(a.path().join(name)).unwrap();
         assert_eq!(
             x,
@@ -102,14 +95,7 @@ fn bundled_sample_data_is_what_the_generator_makes() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    for name in [
-        "leads.csv",
-        "deals.csv",
-        "forms.csv",
-        "calls.csv",
-        "spend.csv",
-        "handoff.toml",
-    ] {
+    for name in handoff::sample::FILES {
         assert!(
             fs::read(bundled.join(name)).unwrap() == fs::read(out.path().join(name)).unwrap(),
             "sample-data/{name} is not `handoff sample --leads 3000 --seed 46`; regenerate it"
