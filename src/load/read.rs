@@ -19,6 +19,28 @@ pub(super) struct Opened<'a> {
     pub(super) workbook: bool,
 }
 
+impl Opened<'_> {
+    /// A file read whole as a sheet of text (a workbook sheet, JSON records).
+    fn whole(
+        sheet: xlsx::SheetText,
+        encoding: &'static str,
+        delimiter: &'static str,
+        workbook: bool,
+    ) -> Self {
+        Opened {
+            headers: sheet.headers,
+            body: Body::Sheet(RawFrame {
+                frame: sheet.frame,
+                lines: sheet.lines,
+            }),
+            encoding,
+            delimiter,
+            sheet: Some(sheet.sheet),
+            workbook,
+        }
+    }
+}
+
 /// The rows under the header.
 pub(super) enum Body<'a> {
     /// A workbook sheet (calamine reads it whole).
@@ -36,32 +58,11 @@ pub(super) enum Body<'a> {
 
 pub(super) fn open<'a>(path: &'a Path, opts: &ReadOptions) -> Result<Opened<'a>> {
     if !xlsx::is_workbook(path) && json::is_json(path) {
-        let records = json::read(path)?;
-        return Ok(Opened {
-            headers: records.headers,
-            body: Body::Sheet(RawFrame {
-                frame: records.frame,
-                lines: records.lines,
-            }),
-            encoding: "JSON",
-            delimiter: "records",
-            sheet: Some(records.sheet),
-            workbook: false,
-        });
+        return Ok(Opened::whole(json::read(path)?, "JSON", "records", false));
     }
     if xlsx::is_workbook(path) {
         let sheet = xlsx::read(path, opts.sheet.as_deref())?;
-        return Ok(Opened {
-            headers: sheet.headers,
-            body: Body::Sheet(RawFrame {
-                frame: sheet.frame,
-                lines: sheet.lines,
-            }),
-            encoding: "workbook",
-            delimiter: "cells",
-            sheet: Some(sheet.sheet),
-            workbook: true,
-        });
+        return Ok(Opened::whole(sheet, "workbook", "cells", true));
     }
     let (source, encoding) = text_source(path, opts)?;
     let start = source.start();
