@@ -189,15 +189,14 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
                 .map_err(engine("applying the as-of time to calls"))?;
             counts.calls_after_as_of = all - calls.height();
             let keys = lead_keys(&leads, &[LEAD_ID, CREATED_AT, CAPTURED_AT, PHONE])?;
-            let (by_id, by_phone, matched) = collect_matches(
-                match_calls(calls.clone().lazy(), keys),
-                "matching calls to leads",
-            )?;
-            counts.calls_matched_by_lead_id = by_id;
-            counts.calls_matched_by_phone = by_phone;
-            let unmatched = unmatched(calls.lazy(), &matched.clone().lazy())
-                .collect()
-                .map_err(engine("finding orphan calls"))?;
+            let [by_id, by_phone, unmatched] = match_calls(calls, keys)?;
+            counts.calls_matched_by_lead_id = by_id.height();
+            counts.calls_matched_by_phone = by_phone.height();
+            let mut matched = by_id;
+            // Appends the second's chunks; no row is copied.
+            matched
+                .vstack_mut_owned(by_phone)
+                .map_err(engine("matching calls to leads"))?;
             let inbound = unmatched.clone().lazy().filter(col(OUTBOUND).not());
             counts.inbound_calls_orphaned = height(inbound.clone(), "counting orphan calls")?;
             counts.outbound_calls_unmatched = unmatched.height() - counts.inbound_calls_orphaned;
@@ -507,6 +506,31 @@ fn form_attribution(picked: LazyFrame, row: &str, forms: &LazyFrame, prefix: &st
     )
 }
 
+/// `facts` (at most one row per [`LEAD`]) beside `leads`, in the leads' order
+/// (null for a lead with none): only the lead numbers are joined, so the wide
+/// lead columns are not gathered again.
+fn beside(leads: LazyFrame, facts: LazyFrame) -> LazyFrame {
+    let aligned = leads
+        .clone()
+        .select([col(LEAD)])
+        .join(
+            facts,
+            [col(LEAD)],
+            [col(LEAD)],
+            JoinArgs {
+                validation: JoinValidation::OneToOne,
+                maintain_order: MaintainOrderJoin::Left,
+                ..JoinArgs::new(JoinType::Left)
+            },
+        )
+        .drop(cols([LEAD]));
+    let strict = HConcatOptions {
+        strict: true,
+        ..Default::default()
+    };
+    concat_lf_horizontal([leads, aligned], strict).expect("two frames to put side by side")
+}
+
 /// Capture time, handoff lag, and first/last-touch attribution from matched forms.
 fn with_form_facts(
     leads: LazyFrame,
@@ -518,42 +542,27 @@ fn with_form_facts(
     let in_window = col(SUBMITTED_AT)
         .gt_eq(col(CREATED_AT) - lit(window))
         .and(col(SUBMITTED_AT).lt_eq(col(CREATED_AT)));
-    let capture = matched.clone().group_by([col(LEAD)]).agg([
-        col(SUBMITTED_AT)
-            .filter(in_window)
-            .min()
-            .alias("_form_capture"),
-        len().cast(DataType::UInt32).alias(MATCHED_FORMS),
-    ]);
-    let first = matched
-        .clone()
-        .sort([LEAD, SUBMITTED_AT, ROW], SortMultipleOptions::default())
-        .unique_stable(Some(cols([LEAD])), UniqueKeepStrategy::First)
-        .select([col(LEAD), col(ROW).alias("_ft_row")]);
-    let first = form_attribution(first, "_ft_row", forms, "_ft").drop(cols(["_ft_row"]));
     let before_qualified = col(QUALIFIED_AT)
         .is_not_null()
         .and(col(SUBMITTED_AT).lt_eq(col(QUALIFIED_AT)));
-    let last = matched
-        .with_columns([before_qualified.alias("_before_q")])
-        .sort(
-            [LEAD, "_before_q", SUBMITTED_AT, ROW],
-            SortMultipleOptions::default(),
-        )
-        .unique_stable(Some(cols([LEAD])), UniqueKeepStrategy::Last)
-        .select([col(LEAD), col(ROW).alias("_lt_row")]);
-    let last = form_attribution(last, "_lt_row", forms, "_lt").drop(cols(["_lt_row"]));
-    let left = |lf: LazyFrame, other: LazyFrame| {
-        lf.join(
-            other,
-            [col(LEAD)],
-            [col(LEAD)],
-            JoinArgs::new(JoinType::Left),
-        )
-    };
-    // The three are keyed by lead and joined to each other first: each join
-    // onto the leads gathers every lead column, so it is done once.
-    let lf = left(leads, left(left(capture, first), last));
+    // One sort and one pass per lead: a group keeps its rows' order, so its
+    // first row is the earliest form, and its last form before qualification
+    // (else its last form) gives the last touch.
+    let facts = matched
+        .sort([LEAD, SUBMITTED_AT, ROW], SortMultipleOptions::default())
+        .group_by_stable([col(LEAD)])
+        .agg([
+            col(SUBMITTED_AT)
+                .filter(in_window)
+                .min()
+                .alias("_form_capture"),
+            len().cast(DataType::UInt32).alias(MATCHED_FORMS),
+            col(ROW).first().alias("_ft_row"),
+            coalesce(&[col(ROW).filter(before_qualified).last(), col(ROW).last()]).alias("_lt_row"),
+        ]);
+    let facts = form_attribution(facts, "_ft_row", forms, "_ft");
+    let facts = form_attribution(facts, "_lt_row", forms, "_lt").drop(cols(["_ft_row", "_lt_row"]));
+    let lf = beside(leads, facts);
     lf.with_columns([
         dsl::min_horizontal([col(CREATED_AT), col("_form_capture")])
             .expect("two columns")
@@ -598,34 +607,73 @@ fn without_forms(leads: LazyFrame) -> LazyFrame {
 }
 
 /// Calls matched to leads: by `lead_id` when it names an existing lead, else
-/// by phone (the two ways apart, so they can be counted).
-fn match_calls(calls: LazyFrame, keys: LazyFrame) -> [LazyFrame; 2] {
-    let by_id = calls.clone().filter(col(LEAD_ID).is_not_null()).join(
-        keys.clone()
-            .select([col(LEAD_ID), col(LEAD), col(CAPTURED_AT)]),
-        [col(LEAD_ID)],
-        [col(LEAD_ID)],
-        JoinArgs::new(JoinType::Inner),
-    );
-    // Every call whose id names a lead is matched by id.
-    let rest = no_lead_has(calls, &keys, LEAD_ID).drop(cols([LEAD_ID]));
-    let by_phone = match_on_key(
-        rest,
-        keys,
-        PHONE,
-        STARTED_AT,
-        &[LEAD, CREATED_AT, CAPTURED_AT],
-    );
-    let pick = |lf: LazyFrame| {
-        lf.select([
-            col(ROW),
-            col(LEAD),
-            col(CAPTURED_AT),
-            col(STARTED_AT),
-            col(OUTBOUND),
-        ])
-    };
-    [pick(by_id), pick(by_phone)]
+/// by phone; returns the calls matched each way and the calls left unmatched
+/// (every call is in exactly one of the three).
+fn match_calls(calls: DataFrame, keys: LazyFrame) -> Result<[DataFrame; 3]> {
+    let stage = "matching calls to leads";
+    // The lead each call's id names, if any, beside the calls in their order:
+    // lead ids are unique, so a left join keeps one row per call.
+    let named = calls
+        .clone()
+        .lazy()
+        .select([col(LEAD_ID)])
+        .join(
+            keys.clone()
+                .select([col(LEAD_ID), col(LEAD), col(CAPTURED_AT)]),
+            [col(LEAD_ID)],
+            [col(LEAD_ID)],
+            JoinArgs {
+                validation: JoinValidation::ManyToOne,
+                maintain_order: MaintainOrderJoin::Left,
+                ..JoinArgs::new(JoinType::Left)
+            },
+        )
+        .select([col(LEAD), col(CAPTURED_AT)])
+        .collect()
+        .map_err(engine(stage))?;
+    let calls = calls.hstack(named.columns()).map_err(engine(stage))?.lazy();
+    let by_id = calls
+        .clone()
+        .filter(col(LEAD).is_not_null())
+        .select(matched_call());
+    // Every call whose id names a lead is matched by id; the rest by phone,
+    // the nearest-created lead winning, or not at all.
+    let by_phone = calls
+        .filter(col(LEAD).is_null())
+        .drop(cols([LEAD_ID, LEAD, CAPTURED_AT]))
+        .join(
+            keys.select([col(PHONE), col(LEAD), col(CREATED_AT), col(CAPTURED_AT)])
+                .filter(col(PHONE).is_not_null()),
+            [col(PHONE)],
+            [col(PHONE)],
+            JoinArgs::new(JoinType::Left),
+        );
+    let by_phone = nearest_lead(by_phone, STARTED_AT)
+        .collect()
+        .map_err(engine(stage))?
+        .lazy();
+    let found = col(LEAD).is_not_null();
+    let [by_id, by_phone, unmatched] = [
+        by_id,
+        by_phone
+            .clone()
+            .filter(found.clone())
+            .select(matched_call()),
+        by_phone.filter(found.not()),
+    ]
+    .map(|lf| lf.collect().map_err(engine(stage)));
+    Ok([by_id?, by_phone?, unmatched?])
+}
+
+/// The columns of a matched call that its lead's facts read.
+fn matched_call() -> [Expr; 5] {
+    [
+        col(ROW),
+        col(LEAD),
+        col(CAPTURED_AT),
+        col(STARTED_AT),
+        col(OUTBOUND),
+    ]
 }
 
 /// First outbound touch at or after capture, attempts in the window, call counts.
@@ -637,36 +685,30 @@ fn with_call_facts(leads: LazyFrame, matched: LazyFrame, as_of: i64, config: &Co
         .clone()
         .and(col(STARTED_AT).lt_eq(col(CAPTURED_AT) + lit(window)))
         .and(col(STARTED_AT).lt_eq(lit(as_of)));
-    let facts = matched.group_by([col(LEAD)]).agg([
-        col(STARTED_AT)
-            .filter(outbound.clone().and(after_capture))
-            .min()
-            .alias("_first_call_touch"),
-        outbound
-            .clone()
-            .and(in_window)
-            .sum()
-            .cast(DataType::UInt32)
-            .alias(ATTEMPTS),
-        len().cast(DataType::UInt32).alias(CALLS_TOTAL),
-        outbound
-            .not()
-            .sum()
-            .cast(DataType::UInt32)
-            .alias(INBOUND_CALLS),
-    ]);
-    leads
-        .join(
-            facts,
-            [col(LEAD)],
-            [col(LEAD)],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_columns([
-            col(ATTEMPTS).fill_null(lit(0u32)),
-            col(CALLS_TOTAL).fill_null(lit(0u32)),
-            col(INBOUND_CALLS).fill_null(lit(0u32)),
+    // Plain columns first: a group-by of plain sums and minima takes polars'
+    // fast path, which a filter inside an aggregation does not.
+    let facts = matched
+        .select([
+            col(LEAD),
+            when(outbound.clone().and(after_capture))
+                .then(col(STARTED_AT))
+                .otherwise(null_i64())
+                .alias("_first_call_touch"),
+            outbound.clone().and(in_window).alias(ATTEMPTS),
+            outbound.not().alias(INBOUND_CALLS),
         ])
+        .group_by([col(LEAD)])
+        .agg([
+            col("_first_call_touch").min(),
+            col(ATTEMPTS).sum().cast(DataType::UInt32),
+            len().cast(DataType::UInt32).alias(CALLS_TOTAL),
+            col(INBOUND_CALLS).sum().cast(DataType::UInt32),
+        ]);
+    beside(leads, facts).with_columns([
+        col(ATTEMPTS).fill_null(lit(0u32)),
+        col(CALLS_TOTAL).fill_null(lit(0u32)),
+        col(INBOUND_CALLS).fill_null(lit(0u32)),
+    ])
 }
 
 /// `first_touch_at` = the earlier of `first_contact_at` and the first outbound call after capture.

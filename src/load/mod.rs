@@ -352,39 +352,40 @@ type DateLeads = BTreeMap<&'static str, (Option<i64>, Option<i64>)>;
 /// Each datetime column's read order (`None`: unambiguous or undecided).
 type Orders = BTreeMap<String, Option<DateOrder>>;
 
-/// The [`DateLeads`] of a chunk's datetime columns.
+/// The [`DateLeads`] of a chunk's datetime columns, all in one query.
 fn date_leads(frame: &DataFrame, mapping: &[Mapped]) -> Result<DateLeads> {
-    let mut out = DateLeads::new();
-    for m in mapping.iter().filter(|m| m.spec.kind == Kind::Datetime) {
-        // The day order shows in the date part: look at each distinct one once,
-        // not at millions of timestamps.
-        let distinct = frame
-            .clone()
-            .lazy()
-            .select([col(raw_col(m.spec.name))
-                .str()
-                .slice(lit(0i64), lit(11u64))
-                .unique()
-                .alias("d")])
-            .collect()
-            .map_err(HandoffError::engine("reading date orders"))?;
-        let (g, a, b) = values::numeric_date_leads("d", "lead");
-        let found = distinct
-            .lazy()
-            .with_columns([g])
-            .select([a, b])
-            .collect()
-            .map_err(HandoffError::engine("reading date orders"))?;
-        let get = |name: &str| -> Option<i64> {
-            found
-                .column(name)
-                .ok()
-                .and_then(|c| c.get(0).ok())
-                .and_then(|v| v.extract::<i64>())
-        };
-        out.insert(m.spec.name, (get("lead_a"), get("lead_b")));
-    }
-    Ok(out)
+    let names: Vec<&'static str> = mapping
+        .iter()
+        .filter(|m| m.spec.kind == Kind::Datetime)
+        .map(|m| m.spec.name)
+        .collect();
+    // The day order shows in the date part: each distinct one is looked at
+    // once, not millions of timestamps.
+    let leads = names.iter().flat_map(|name| {
+        let dates = col(raw_col(name))
+            .str()
+            .slice(lit(0i64), lit(11u64))
+            .unique();
+        let [a, b] = values::numeric_date_leads(dates);
+        [a.alias(format!("{name} a")), b.alias(format!("{name} b"))]
+    });
+    let found = frame
+        .clone()
+        .lazy()
+        .select(leads.collect::<Vec<_>>())
+        .collect()
+        .map_err(HandoffError::engine("reading date orders"))?;
+    let get = |name: String| -> Option<i64> {
+        found
+            .column(&name)
+            .ok()
+            .and_then(|c| c.get(0).ok())
+            .and_then(|v| v.extract::<i64>())
+    };
+    Ok(names
+        .into_iter()
+        .map(|name| (name, (get(format!("{name} a")), get(format!("{name} b")))))
+        .collect())
 }
 
 /// Decides day-first vs month-first for each datetime column, from its data, else config.
@@ -447,12 +448,13 @@ fn parse_columns(
             .map(|m| raw_col(m.spec.name))
             .collect()
     };
-    let plain = values::plain_columns(
-        frame,
-        &of_kind(|m| m.spec.kind == Kind::Text && crate::model::is_key(m.spec.name)),
-        &of_kind(|m| m.spec.kind == Kind::Number),
-    )
-    .map_err(HandoffError::engine("reading values"))?;
+    let kinds = values::PlainKinds {
+        keys: of_kind(|m| m.spec.kind == Kind::Text && crate::model::is_key(m.spec.name)),
+        numbers: of_kind(|m| m.spec.kind == Kind::Number),
+        phones: of_kind(|m| m.spec.kind == Kind::Phone),
+    };
+    let plain =
+        values::plain_columns(frame, &kinds).map_err(HandoffError::engine("reading values"))?;
     let plain = |raw: &String| plain.contains(raw);
     for m in mapping {
         let name = m.spec.name;
@@ -471,7 +473,7 @@ fn parse_columns(
             Kind::Text => values::parse_text(&raw, name),
             Kind::Money => values::parse_money(&raw, name, &problem),
             Kind::Number => values::parse_number(&raw, name, &problem, 7.0 * 86_400.0, plain(&raw)),
-            Kind::Phone => values::parse_phone(&raw, name, &plan),
+            Kind::Phone => values::parse_phone(&raw, name, &plan, plain(&raw)),
             Kind::Email => values::parse_email(&raw, name),
         });
     }

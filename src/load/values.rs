@@ -87,18 +87,12 @@ fn between(e: Expr, lo: i64, hi: i64) -> Expr {
     e.clone().gt_eq(lit(lo)).and(e.lt_eq(lit(hi)))
 }
 
-/// Maxima of the two leading numbers of `a/b/yyyy` dates in column `src`: a
+/// Maxima of the two leading numbers of the `a/b/yyyy` dates in `dates`: a
 /// value over 12 in the first says day-first, in the second month-first.
-/// Returns stages; the last makes one-row columns `{prefix}_a` and `{prefix}_b`.
-pub fn numeric_date_leads(src: &str, prefix: &str) -> (Expr, Expr, Expr) {
-    let g = groups(clean_text(col(src)), NUM_DATE).alias(tmp(src, "lead"));
-    let a = int(field(&tmp(src, "lead"), "a"))
-        .max()
-        .alias(format!("{prefix}_a"));
-    let b = int(field(&tmp(src, "lead"), "b"))
-        .max()
-        .alias(format!("{prefix}_b"));
-    (g, a, b)
+/// Two one-value expressions, the first number's and the second's.
+pub fn numeric_date_leads(dates: Expr) -> [Expr; 2] {
+    let parts = groups(clean_text(dates), NUM_DATE);
+    ["a", "b"].map(|part| int(parts.clone().struct_().field_by_name(part)).max())
 }
 
 /// Decides day-first vs month-first from the maxima of [`numeric_date_leads`].
@@ -936,16 +930,25 @@ pub fn without_invisible(e: Expr) -> Expr {
     clean_text(e.str().replace_all(lit(INVISIBLE), lit(""), false))
 }
 
+/// The raw columns that [`plain_columns`] judges, by kind.
+#[derive(Debug, Default)]
+pub struct PlainKinds {
+    pub keys: Vec<String>,
+    pub numbers: Vec<String>,
+    pub phones: Vec<String>,
+}
+
+/// A phone with nothing to repair: digits, after at most a `+` and Meta's `p:`.
+const PLAIN_PHONE: &str = r"^(?:p:)?\+?[0-9]+$";
+
 /// The columns of a chunk whose every value is already in the plain form of
 /// its kind, so their parsers skip the repairs no value needs: keys (and
 /// nothing else) with no invisible character and no vendor null id; numbers
 /// (durations) that a number cast reads whole, so no clock duration and no
-/// group separator. Judged in one pass over the chunk's clean text.
-pub fn plain_columns(
-    df: &DataFrame,
-    keys: &[String],
-    numbers: &[String],
-) -> PolarsResult<Vec<String>> {
+/// group separator; phones of bare digits (see [`PLAIN_PHONE`]), so no
+/// extension, separator or letter. Judged in one pass over the chunk's clean
+/// text.
+pub fn plain_columns(df: &DataFrame, kinds: &PlainKinds) -> PolarsResult<Vec<String>> {
     let key_odd = |v: Expr| {
         v.clone()
             .str()
@@ -957,8 +960,16 @@ pub fn plain_columns(
             .is_not_null()
             .and(v.cast(DataType::Float64).is_null())
     };
-    let checks: Vec<Expr> = (keys.iter().map(|k| (k, key_odd(col(k.as_str())))))
-        .chain(numbers.iter().map(|n| (n, number_odd(col(n.as_str())))))
+    let phone_odd = |v: Expr| v.str().contains(lit(PLAIN_PHONE), false).not();
+    let checks: Vec<Expr> = (kinds.keys.iter())
+        .map(|k| (k, key_odd(col(k.as_str()))))
+        .chain(
+            kinds
+                .numbers
+                .iter()
+                .map(|n| (n, number_odd(col(n.as_str())))),
+        )
+        .chain(kinds.phones.iter().map(|p| (p, phone_odd(col(p.as_str())))))
         .map(|(name, odd)| odd.any(true).alias(name.as_str()))
         .collect();
     if checks.is_empty() {
@@ -1011,7 +1022,9 @@ pub const PHONE_EXTENSION: &str = r"(?i)\s*(?:#|ext\.?|extension|x)\s*[0-9]{1,6}
 
 /// Normalises phone column `src` to E.164 under `plan` into `out`; null when it
 /// cannot be a phone (the contract's rule: such a row cannot match by phone).
-pub fn parse_phone(src: &str, out: &str, plan: &PhonePlan) -> Stages {
+/// `plain`: every value is bare digits (see [`plain_columns`]), so the
+/// repairs' patterns are not run.
+pub fn parse_phone(src: &str, out: &str, plan: &PhonePlan, plain: bool) -> Stages {
     let (s, digits, len) = (tmp(src, "s"), tmp(src, "digits"), tmp(src, "len"));
     let (prefix, skip) = (tmp(src, "prefix"), tmp(src, "skip"));
     let has_letters = tmp(src, "letters");
@@ -1070,6 +1083,47 @@ pub fn parse_phone(src: &str, out: &str, plan: &PhonePlan) -> Stages {
     let drop = when(letters)
         .then(lit(NULL).cast(DataType::Int64))
         .otherwise(drop);
+    let mut stages = if plain {
+        vec![
+            vec![
+                col(src).str().strip_prefix(lit("p:")).alias(s.as_str()),
+                lit(false).alias(extension_flag(out)),
+            ],
+            vec![
+                c(&s).str().strip_prefix(lit("+")).alias(digits.as_str()),
+                lit(false).alias(has_letters.as_str()),
+            ],
+        ]
+    } else {
+        phone_repairs(src, out)
+    };
+    stages.extend([
+        vec![
+            c(&digits)
+                .str()
+                .len_bytes()
+                .cast(DataType::Int64)
+                .alias(len.as_str()),
+        ],
+        vec![pre.alias(prefix.as_str()), drop.alias(skip.as_str())],
+        vec![
+            concat_str(
+                [c(&prefix), c(&digits).str().slice(c(&skip), lit(64u64))],
+                "",
+                false,
+            )
+            .alias(out),
+        ],
+    ]);
+    stages
+}
+
+/// The first two stages of [`parse_phone`] for a column that needs repairs:
+/// the number without an extension or a bracketed trunk prefix, its digits,
+/// and whether it holds letters.
+fn phone_repairs(src: &str, out: &str) -> Stages {
+    let (s, digits) = (tmp(src, "s"), tmp(src, "digits"));
+    let has_letters = tmp(src, "letters");
     vec![
         {
             let bare = col(src).str().strip_prefix(lit("p:"));
@@ -1102,22 +1156,6 @@ pub fn parse_phone(src: &str, out: &str, plan: &PhonePlan) -> Stages {
                 .str()
                 .contains(lit(PHONE_LETTERS), false)
                 .alias(has_letters.as_str()),
-        ],
-        vec![
-            c(&digits)
-                .str()
-                .len_bytes()
-                .cast(DataType::Int64)
-                .alias(len.as_str()),
-        ],
-        vec![pre.alias(prefix.as_str()), drop.alias(skip.as_str())],
-        vec![
-            concat_str(
-                [c(&prefix), c(&digits).str().slice(c(&skip), lit(64u64))],
-                "",
-                false,
-            )
-            .alias(out),
         ],
     ]
 }
@@ -1229,7 +1267,7 @@ mod tests {
                 Some("rahul@example.com"),
                 None,
             ],
-            parse_phone("v", "out", &plan),
+            parse_phone("v", "out", &plan, false),
         );
         let want = "+919876543210".to_string();
         assert_eq!(
@@ -1254,7 +1292,7 @@ mod tests {
         let plan = PhonePlan::for_country("IN").unwrap();
         let got = run(
             &[Some("0𐒠𞅀"), Some("९८७६५४३२१०")],
-            parse_phone("v", "out", &plan),
+            parse_phone("v", "out", &plan, false),
         );
         assert_eq!(strings(&got), vec![None, None]);
         let got = run_col(
@@ -1270,7 +1308,7 @@ mod tests {
         let ru = PhonePlan::for_country("RU").unwrap();
         let got = run(
             &[Some("8 (916) 123-45-67"), Some("+7 916 123 45 67")],
-            parse_phone("v", "out", &ru),
+            parse_phone("v", "out", &ru, false),
         );
         assert_eq!(
             strings(&got),
@@ -1279,7 +1317,7 @@ mod tests {
         let us = PhonePlan::for_country("US").unwrap();
         let got = run(
             &[Some("(212) 555-0142"), Some("1-212-555-0142")],
-            parse_phone("v", "out", &us),
+            parse_phone("v", "out", &us, false),
         );
         assert_eq!(
             strings(&got),

@@ -21,6 +21,15 @@ fn cell() -> impl Strategy<Value = String> {
 }
 
 /// A column "v" as the loader hands it to the parsers: clean text.
+fn kinds(keys: &[&str], numbers: &[&str], phones: &[&str]) -> values::PlainKinds {
+    let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect();
+    values::PlainKinds {
+        keys: names(keys),
+        numbers: names(numbers),
+        phones: names(phones),
+    }
+}
+
 fn cleaned(values: &[String]) -> DataFrame {
     df!["v" => values]
         .unwrap()
@@ -89,7 +98,7 @@ proptest! {
             1..40,
         )
     ) {
-        let plain = values::plain_columns(&cleaned(&values), &[], &["v".to_string()]).unwrap();
+        let plain = values::plain_columns(&cleaned(&values), &kinds(&[], &["v"], &[])).unwrap();
         let full = run(&values, values::parse_number("v", "out", "problem", 604_800.0, false));
         let out = ["out", "problem"];
         if plain.is_empty() {
@@ -109,7 +118,7 @@ proptest! {
             1..40,
         )
     ) {
-        let plain = values::plain_columns(&cleaned(&values), &["v".to_string()], &[]).unwrap();
+        let plain = values::plain_columns(&cleaned(&values), &kinds(&["v"], &[], &[])).unwrap();
         let full = run(&values, values::parse_key("v", "out", false));
         if !plain.is_empty() {
             let odd = |v: &String| v.contains('\u{200b}') || v.starts_with("000000000000000");
@@ -119,11 +128,40 @@ proptest! {
         }
     }
 
+    /// The same for phones: plain only for bare digits (after `p:` and `+`),
+    /// and then read as the full parser reads them, in every plan.
+    #[test]
+    fn plain_phones_read_as_the_full_parser_reads_them(
+        values in prop::collection::vec(
+            prop_oneof![r"(p:)?\+?[0-9]{6,16}", "0[0-9]{10}", "00[0-9]{11}", r"\+91 [0-9]{5}-[0-9]{5}", "[0-9]{10} ?(x|ext)[0-9]{2}", "\\+?[0-9a-z]{8}", " ?"],
+            1..40,
+        )
+    ) {
+        let plain = values::plain_columns(&cleaned(&values), &kinds(&[], &[], &["v"])).unwrap();
+        let bare = |v: &String| {
+            let v = v.trim();
+            let digits = v.strip_prefix("p:").unwrap_or(v);
+            let digits = digits.strip_prefix('+').unwrap_or(digits);
+            v.is_empty() || (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()))
+        };
+        prop_assert_eq!(plain.is_empty(), !values.iter().all(bare));
+        if !plain.is_empty() {
+            let flag = values::extension_flag("out");
+            let out = ["out", flag.as_str()];
+            for country in ["IN", "US", "GB"] {
+                let plan = PhonePlan::for_country(country).unwrap();
+                let full = run(&values, values::parse_phone("v", "out", &plan, false));
+                let fast = run(&values, values::parse_phone("v", "out", &plan, true));
+                prop_assert!(fast.select(out).unwrap().equals_missing(&full.select(out).unwrap()));
+            }
+        }
+    }
+
     #[test]
     fn phones_are_e164_or_absent(values in prop::collection::vec(cell(), 1..40)) {
         for country in ["IN", "US", "RU", "AE"] {
             let plan = PhonePlan::for_country(country).unwrap();
-            let df = run(&values, values::parse_phone("v", "out", &plan));
+            let df = run(&values, values::parse_phone("v", "out", &plan, false));
             for p in df.column("out").unwrap().str().unwrap().iter().flatten() {
                 prop_assert!(p.starts_with('+') && p[1..].chars().all(|c| c.is_ascii_digit()), "{p}");
                 prop_assert!((9..=16).contains(&p.len()), "{p}");
