@@ -20,7 +20,7 @@ fn cell() -> impl Strategy<Value = String> {
     ]
 }
 
-/// A column "v" as the loader hands it to the parsers: clean text.
+/// The raw columns `plain_columns` judges, by kind.
 fn kinds(keys: &[&str], numbers: &[&str], phones: &[&str]) -> values::PlainKinds {
     let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect();
     values::PlainKinds {
@@ -30,6 +30,7 @@ fn kinds(keys: &[&str], numbers: &[&str], phones: &[&str]) -> values::PlainKinds
     }
 }
 
+/// A column "v" as the loader hands it to the parsers: clean text.
 fn cleaned(values: &[String]) -> DataFrame {
     df!["v" => values]
         .unwrap()
