@@ -631,6 +631,10 @@ fn match_calls(calls: DataFrame, keys: LazyFrame) -> Result<[DataFrame; 3]> {
         .select([col(LEAD), col(CAPTURED_AT)])
         .collect()
         .map_err(engine(stage))?;
+    // The lead id has done its work: dropped before the phone matching,
+    // whose sort is the join's high-water mark.
+    let mut calls = calls;
+    calls.drop_in_place(LEAD_ID).map_err(engine(stage))?;
     let calls = calls.hstack(named.columns()).map_err(engine(stage))?.lazy();
     let by_id = calls
         .clone()
@@ -640,7 +644,7 @@ fn match_calls(calls: DataFrame, keys: LazyFrame) -> Result<[DataFrame; 3]> {
     // the nearest-created lead winning, or not at all.
     let by_phone = calls
         .filter(col(LEAD).is_null())
-        .drop(cols([LEAD_ID, LEAD, CAPTURED_AT]))
+        .drop(cols([LEAD, CAPTURED_AT]))
         .join(
             keys.select([col(PHONE), col(LEAD), col(CREATED_AT), col(CAPTURED_AT)])
                 .filter(col(PHONE).is_not_null()),
