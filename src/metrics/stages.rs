@@ -160,21 +160,6 @@ pub fn funnel(cohort: LazyFrame, m: Measured) -> Result<Funnel> {
     read(&stats::one_row(cohort, aggs())?, 0, "all".into(), m)
 }
 
-/// The leads captured from `start` to the period's end, with the columns a
-/// funnel reads: gathered once, then read overall and by each segment.
-fn window_cohort(ctx: &Ctx, start: i64) -> Result<LazyFrame> {
-    let stages = STAGES.iter().map(|s| col(reached(s)));
-    let columns: Vec<Expr> = (stages.chain(STAGE_AT.iter().map(|c| col(*c))))
-        .chain([col(FT_SOURCE), col(FT_CAMPAIGN), col(OWNER)])
-        .collect();
-    Ok(ctx
-        .cohort_between(start, ctx.period.end)
-        .select(columns)
-        .collect()
-        .map_err(crate::error::HandoffError::engine("gathering a cohort"))?
-        .lazy())
-}
-
 pub fn compute(ctx: &Ctx) -> Result<Stages> {
     let m = measured(ctx.coverage);
     let tz = ctx.config.calendar.time_zone.0;
@@ -185,7 +170,7 @@ pub fn compute(ctx: &Ctx) -> Result<Stages> {
             (1, _) | (_, None) => (ctx.period.start, ctx.period.first_day),
             (_, Some(w)) => (w.start, w.first_day),
         };
-        let cohort = window_cohort(ctx, start)?;
+        let cohort = ctx.cohort_between(start, ctx.period.end);
         windows.push(Window {
             name,
             first_day: first_day.to_string(),
