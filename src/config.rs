@@ -1060,7 +1060,7 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
-        if crate::phone::PhonePlan::for_country(&self.business.phone_country).is_none() {
+        if !crate::phone::is_country(&self.business.phone_country) {
             return Err(format!(
                 "business.phone_country: `{}` is not a country code; use the two-letter ISO 3166 code \
                  of the country whose national numbers the exports hold, such as \"IN\", \"US\", \"GB\" or \"AE\"",

@@ -223,6 +223,8 @@ fn peak_rss_mib() -> Option<f64> {
 
 /// Loads, joins and computes the ledger; writes nothing.
 pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
+    let country = job.config.business.phone_country.clone();
+    std::thread::spawn(move || crate::phone::warm_up(&country));
     let mut loaded = load_all(job, timings)?;
     let files: Vec<FileStats> = loaded.iter().map(|l| l.stats.clone()).collect();
     let facts: Vec<_> = loaded
