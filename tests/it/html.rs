@@ -132,6 +132,60 @@ fn fixture_page(extra_config: Option<&str>) -> (String, tempfile::TempDir) {
     )
 }
 
+fn grouped(n: u64) -> String {
+    match n {
+        0..1000 => n.to_string(),
+        _ => format!("{},{:03}", n / 1000, n % 1000),
+    }
+}
+
+#[test]
+fn the_meeting_card_shows_the_rate_its_verdict_judges() {
+    // The sample's settled leads reach a meeting at a rate other than this
+    // week's young ones: the large number is the settled one, with its verdict,
+    // and this week's so far stands beside it as the comparison.
+    let out = tempfile::tempdir().unwrap();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let html = page(out.path(), &sample, "2026-W46");
+    let m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.path().join("metrics.json")).unwrap())
+            .unwrap();
+    let pct = |r: &serde_json::Value| format!("{:.0}%", r["rate"].as_f64().unwrap() * 100.0);
+    let settled = &m["stages"]["settled"]["overall"]["contact_to_meeting"];
+    let week = &m["trend"]["weeks"].as_array().unwrap().last().unwrap()["contact_to_meeting"];
+    assert_ne!(
+        pct(settled),
+        pct(week),
+        "the sample no longer tells them apart"
+    );
+    let verdict = m["verdict"]["headlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "contact_to_meeting")
+        .unwrap()["verdict"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let card = format!(
+        "<div class=\"card {verdict}\">\n      <div class=\"label\">Contacted leads reaching a meeting</div>\n      <div class=\"value\">{}</div>",
+        pct(settled)
+    );
+    assert!(html.contains(&card), "card: {card}");
+    assert!(html.contains(&format!(
+        "this week so far {} ({} of {})",
+        pct(week),
+        week["k"],
+        week["n"]
+    )));
+    assert!(html.contains(&format!(
+        "old enough to have met: {} of {}",
+        settled["k"],
+        // Under 100,000 the rupee's lakh grouping is the plain one.
+        grouped(settled["n"].as_u64().unwrap())
+    )));
+}
+
 #[test]
 fn every_row_of_every_action_list_is_in_the_page() {
     // The sample has long lists (98 breaches): the page must hold every row.
@@ -173,6 +227,7 @@ fn the_verdict_and_three_actions_follow_the_stated_rules() {
         html.contains("Went wrong: SLA compliance was 67% (target at least 80%)."),
         "verdict"
     );
+    assert!(html.contains("not judged: no contacted leads captured 24 Aug to 11 Oct"));
     assert!(html.contains(
         "Went well: the median first response was 8 min of business time (target at most 15 min)."
     ));

@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::format::{count, duration, money, percent};
 use crate::metrics::Metrics;
+use crate::metrics::stats::Rate;
 use crate::metrics::trend::Week;
 use crate::report::view::{Block, Card, NOT_MEASURED, Section};
 
@@ -60,26 +61,57 @@ fn card(
     }
 }
 
-/// The card's detail: the week so far, and the settled leads the target judges.
-fn settled_text(m: &Metrics, now: &Week) -> String {
+/// The contacted-to-meeting card's value, comparison and detail. The value is
+/// the settled leads' rate, the one the target judges (this week's leads are
+/// days old, too young to have met); this week so far and last week at the
+/// same age are the like-for-like comparison beside it. Without settled
+/// leads the value is this week's so far, and the card says it is not judged.
+fn meeting_card_text(m: &Metrics, now: &Week, before: Option<&Week>) -> [String; 3] {
     let settled = &m.stages.settled;
-    let so_far = now.contact_to_meeting.as_ref().map_or(String::new(), |r| {
-        format!("this week {} of {} so far; ", r.k, r.n)
-    });
-    settled
+    let window = format!("{} to {}", day(&settled.first_day), day(&settled.last_day));
+    let of = |r: &Rate| format!("{} of {}", count(r.k, &m.currency), count(r.n, &m.currency));
+    let so_far = now.contact_to_meeting.as_ref();
+    let same_age = before
+        .and_then(|w| w.contact_to_meeting.as_ref())
+        .map(|r| format!("last week at the same age {}", percent(r.rate)));
+    let judged = settled
         .overall
         .contact_to_meeting
         .as_ref()
-        .map_or(so_far.clone(), |r| {
+        .filter(|r| r.rate.is_some());
+    match judged {
+        Some(r) => [
+            percent(r.rate),
+            [
+                so_far.map(|w| format!("this week so far {} ({})", percent(w.rate), of(w))),
+                same_age,
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("; "),
             format!(
-                "{so_far}settled leads ({} to {}): {} ({} of {}), judged against the target",
-                settled.first_day,
-                settled.last_day,
-                percent(r.rate),
-                r.k,
-                r.n
-            )
-        })
+                "judged on the leads captured {window}, old enough to have met: {}",
+                of(r)
+            ),
+        ],
+        None => [
+            so_far.map_or_else(|| NOT_MEASURED.to_string(), |w| percent(w.rate)),
+            same_age.unwrap_or_default(),
+            format!(
+                "this week so far{}; not judged: no contacted leads captured {window}, \
+                 old enough to have met, to judge by",
+                so_far.map_or(String::new(), |w| format!(" ({})", of(w)))
+            ),
+        ],
+    }
+}
+
+/// `2026-08-24` as `24 Aug` (the text as given when it is no such date).
+fn day(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(|d| d.format("%-d %b").to_string())
+        .unwrap_or_else(|_| iso.to_string())
 }
 
 fn cards(m: &Metrics) -> Vec<Card> {
@@ -93,7 +125,6 @@ fn cards(m: &Metrics) -> Vec<Card> {
         .then(|| prior.iter().map(|w| w.handed_off).sum::<u64>() as f64 / prior.len() as f64);
     let cur = m.currency.as_str();
     let sla = |w: &Week| w.sla_compliance.as_ref().map(|r| percent(r.rate));
-    let c2m = |w: &Week| w.contact_to_meeting.as_ref().map(|r| percent(r.rate));
     let nm = || NOT_MEASURED.to_string();
     let wall = m.response.as_ref().and_then(|r| r.wall.median);
     let after = &m.volume.after_hours;
@@ -151,16 +182,17 @@ fn cards(m: &Metrics) -> Vec<Card> {
                 )
             }),
         ),
-        card(
-            m,
-            "contact_to_meeting",
-            "Contacted leads reaching a meeting",
-            c2m(now).unwrap_or_else(nm),
-            before
-                .and_then(c2m)
-                .map_or(String::new(), |p| format!("last week at the same age {p}")),
-            settled_text(m, now),
-        ),
+        {
+            let [value, comparison, detail] = meeting_card_text(m, now, before);
+            card(
+                m,
+                "contact_to_meeting",
+                "Contacted leads reaching a meeting",
+                value,
+                comparison,
+                detail,
+            )
+        },
         card(
             m,
             "leakage",
