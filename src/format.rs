@@ -146,6 +146,14 @@ pub fn when(iso: &str) -> String {
         .unwrap_or_else(|_| iso.to_string())
 }
 
+/// A local date `2026-08-24` as a person reads it beside the period's
+/// header: `24 Aug` (the text as given when it is no such date).
+pub fn day(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(|d| d.format("%-d %b").to_string())
+        .unwrap_or_else(|_| iso.to_string())
+}
+
 /// Local ISO 8601 with the offset, as every output writes instants.
 pub const ISO_LOCAL: &str = "%Y-%m-%dT%H:%M:%S%:z";
 /// One epoch-ms instant as local ISO 8601 text, for messages and summaries.

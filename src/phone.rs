@@ -52,8 +52,9 @@ pub fn is_country(code: &str) -> bool {
     region(code).is_some_and(|id| !WITHOUT_PLAN.contains(&id.as_ref()))
 }
 
-/// Region codes the library names but has no numbering plan for (Tristan da
-/// Cunha dials through Saint Helena's); a test keeps this in step with it.
+/// Region codes whose metadata gives no mobile or general number length, so
+/// [`PhonePlan::for_country`] has no plan for them (Tristan da Cunha); a test
+/// keeps this in step with the library.
 const WITHOUT_PLAN: &[&str] = &["TA"];
 
 /// Loads libphonenumber's metadata (tens of milliseconds: it parses every

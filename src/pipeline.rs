@@ -223,8 +223,6 @@ fn peak_rss_mib() -> Option<f64> {
 
 /// Loads, joins and computes the ledger; writes nothing.
 pub fn build(job: &LedgerJob, timings: &mut Timings) -> Result<Ledger> {
-    let country = job.config.business.phone_country.clone();
-    std::thread::spawn(move || crate::phone::warm_up(&country));
     let mut loaded = load_all(job, timings)?;
     let files: Vec<FileStats> = loaded.iter().map(|l| l.stats.clone()).collect();
     let facts: Vec<_> = loaded
@@ -355,6 +353,8 @@ fn load_all(job: &LedgerJob, timings: &mut Timings) -> Result<Vec<Loaded>> {
         (i, result, secs, peak)
     };
     std::thread::scope(|scope| {
+        // The numbering plans load beside the first reads, not inside them.
+        scope.spawn(|| crate::phone::warm_up(&job.config.business.phone_country));
         for _ in 0..LOADING_AT_ONCE.min(files.len()) {
             scope.spawn(|| {
                 // A poisoned lock means another loader panicked; the scope re-raises it.

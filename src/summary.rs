@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use crate::format::local_iso_text;
 use crate::metrics::Metrics;
+use crate::metrics::trend::Week;
 use crate::pipeline::{Ledger, Written};
 
 /// The accounting part of a summary.
@@ -195,6 +196,34 @@ fn unmeasured(metrics: &Metrics) -> String {
     s
 }
 
+/// The meeting line: the settled leads' rate the target judges, with this
+/// week's so far and last week's at the same point beside it (as on the card).
+fn contact_to_meeting(s: &mut String, metrics: &Metrics, w: &Week, last: Option<&Week>) {
+    let rate =
+        |r: Option<&crate::metrics::stats::Rate>| r.map_or("not measured".into(), |r| pct(r.rate));
+    let settled = &metrics.stages.settled;
+    let beside = format!(
+        "this week so far {}, last week at the same point {}",
+        rate(w.contact_to_meeting.as_ref()),
+        rate(last.and_then(|p| p.contact_to_meeting.as_ref()))
+    );
+    let _ = match settled.overall.contact_to_meeting.as_ref() {
+        Some(r) if r.rate.is_some() => writeln!(
+            s,
+            "  contact -> meeting       {:>12}   leads captured {} to {}; {beside}",
+            pct(r.rate),
+            settled.first_day,
+            settled.last_day
+        ),
+        Some(_) => writeln!(
+            s,
+            "  contact -> meeting       {:>12}   not judged: {beside}",
+            "n/a"
+        ),
+        None => writeln!(s, "  contact -> meeting       not measured"),
+    };
+}
+
 /// The scorecard run's summary: the ledger's accounting, then the five headline numbers.
 pub fn scorecard_summary(
     ledger: &Ledger,
@@ -242,17 +271,7 @@ pub fn scorecard_summary(
             let _ = writeln!(s, "  SLA compliance           not measured");
             let _ = writeln!(s, "  median first response    not measured");
         }
-        let _ = writeln!(
-            s,
-            "  contact -> meeting       {:>12}   last week {}",
-            w.contact_to_meeting
-                .as_ref()
-                .map_or("not measured".into(), |r| pct(r.rate)),
-            prev(&|p| p
-                .contact_to_meeting
-                .as_ref()
-                .map_or("not measured".into(), |r| pct(r.rate)))
-        );
+        contact_to_meeting(&mut s, metrics, w, last);
         let l = &metrics.leakage;
         match &l.expected_not_measured {
             None => {

@@ -286,8 +286,8 @@ fn findings(m: &Metrics, heads: &[Headline]) -> (Vec<String>, Vec<String>) {
                     format!(
                         "{} of contacted leads captured {} to {} reached a meeting",
                         percent(r.rate),
-                        settled.first_day,
-                        settled.last_day
+                        crate::format::day(&settled.first_day),
+                        crate::format::day(&settled.last_day)
                     )
                 })
             }

@@ -21,8 +21,6 @@ pub struct InstantText {
     columns: Vec<PlSmallStr>,
     days: Series,
     first_day: i64,
-    clock: Series,
-    offsets: Series,
     /// The instants' zone offset when they share one zone that never changes
     /// its clocks: local time is then an addition, not a zone lookup per value.
     fixed: Option<i64>,
@@ -31,8 +29,8 @@ pub struct InstantText {
 }
 
 /// `HH:MM:SS` of every second of a day: the same for every frame, so made
-/// once per run (90,000 formatted strings per output file were a quarter of
-/// the bundled sample's run).
+/// once per process (90,000 formatted strings per output file were a quarter
+/// of the bundled sample's run).
 fn clock_table() -> &'static Series {
     static CLOCK: OnceLock<Series> = OnceLock::new();
     CLOCK.get_or_init(|| {
@@ -43,7 +41,7 @@ fn clock_table() -> &'static Series {
     })
 }
 
-/// `+HH:MM` of every offset from -18:00 to +18:00 by the minute, made once per run.
+/// `+HH:MM` of every offset from -18:00 to +18:00 by the minute, made once per process.
 fn offset_table() -> &'static Series {
     static OFFSETS: OnceLock<Series> = OnceLock::new();
     OFFSETS.get_or_init(|| {
@@ -110,8 +108,6 @@ impl InstantText {
             fixed,
             days: Series::new("days".into(), days),
             first_day,
-            clock: clock_table().clone(),
-            offsets: offset_table().clone(),
             schema,
         })
     }
@@ -150,8 +146,9 @@ impl InstantText {
                 concat_str(
                     [
                         lit(self.days.clone()).gather(idx(d - lit(self.first_day)), false),
-                        lit(self.clock.clone()).gather(idx(since_midnight / lit(1000i64)), false),
-                        lit(self.offsets.clone())
+                        lit(clock_table().clone())
+                            .gather(idx(since_midnight / lit(1000i64)), false),
+                        lit(offset_table().clone())
                             .gather(idx(offset_minutes + lit(OFFSET_MINUTES)), false),
                     ],
                     "",

@@ -14,15 +14,17 @@ pub const VISIBLE_ROWS: usize = 10;
 /// would make a file too large to mail; the rest are in the CSV beside it.
 pub const PAGE_ROWS: usize = 1_000;
 
-/// A headline number: its value, the target and a like-for-like comparison,
-/// and whether it is good.
+/// A headline number: its value, the target, a like-for-like comparison
+/// (for the meeting rate, judged on settled leads, the comparison is this
+/// week's young leads against last week's at the same point), and whether it
+/// is good.
 #[derive(Debug, Serialize)]
 pub struct Card {
     pub label: String,
     pub value: String,
     /// "target 80%"; empty when there is none.
     pub target: String,
-    /// "last week at the same age 10%"; empty when there is none.
+    /// "last week 32%"; empty when there is none.
     pub comparison: String,
     /// `good`, `bad` or `neutral`.
     pub verdict: &'static str,

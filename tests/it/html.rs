@@ -132,13 +132,6 @@ fn fixture_page(extra_config: Option<&str>) -> (String, tempfile::TempDir) {
     )
 }
 
-fn grouped(n: u64) -> String {
-    match n {
-        0..1000 => n.to_string(),
-        _ => format!("{},{:03}", n / 1000, n % 1000),
-    }
-}
-
 #[test]
 fn the_meeting_card_shows_the_rate_its_verdict_judges() {
     // The sample's settled leads reach a meeting at a rate other than this
@@ -172,18 +165,69 @@ fn the_meeting_card_shows_the_rate_its_verdict_judges() {
         pct(settled)
     );
     assert!(html.contains(&card), "card: {card}");
-    assert!(html.contains(&format!(
-        "this week so far {} ({} of {})",
+    let of = |r: &serde_json::Value| {
+        let n = |k: &str| handoff::format::count(r[k].as_u64().unwrap(), "INR");
+        format!("{} of {}", n("k"), n("n"))
+    };
+    let last_week = &m["trend"]["weeks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .nth(1)
+        .unwrap()["contact_to_meeting"];
+    let comparison = format!(
+        "this week&#x27;s leads so far {} ({}); last week&#x27;s at the same point {}",
         pct(week),
-        week["k"],
-        week["n"]
-    )));
-    assert!(html.contains(&format!(
-        "old enough to have met: {} of {}",
-        settled["k"],
-        // Under 100,000 the rupee's lakh grouping is the plain one.
-        grouped(settled["n"].as_u64().unwrap())
-    )));
+        of(week),
+        pct(last_week)
+    );
+    assert!(html.contains(&comparison), "comparison: {comparison}");
+    let detail = format!(
+        "judged on the leads captured 24 Aug to 11 Oct (5 to 12 weeks back, old enough to have reached a meeting): {}",
+        of(settled)
+    );
+    assert!(html.contains(&detail), "detail: {detail}");
+}
+
+#[test]
+fn the_meeting_card_says_not_measured_when_no_input_measures_meetings() {
+    // Without the deals export and the leads' meeting column, no input
+    // measures meetings: the card says so, with no target and no judgement,
+    // and the terminal summary agrees.
+    let data = tempfile::tempdir().unwrap();
+    for name in ["calls.csv", "forms.csv", "handoff.toml"] {
+        fs::copy(fixture().join(name), data.path().join(name)).unwrap();
+    }
+    let mut leads = csv::Reader::from_path(fixture().join("leads.csv")).unwrap();
+    let keep: Vec<usize> = (0..leads.headers().unwrap().len())
+        .filter(|&i| &leads.headers().unwrap()[i] != "Site Visit At")
+        .collect();
+    let mut out = csv::Writer::from_path(data.path().join("leads.csv")).unwrap();
+    let head = leads.headers().unwrap().clone();
+    out.write_record(keep.iter().map(|&i| &head[i])).unwrap();
+    for row in leads.records() {
+        let row = row.unwrap();
+        out.write_record(keep.iter().map(|&i| &row[i])).unwrap();
+    }
+    out.flush().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let summary = scorecard_w46(data.path(), dir.path(), &[]);
+    let html = fs::read_to_string(dir.path().join("scorecard.html")).unwrap();
+    let card = "<div class=\"card neutral\">\n      <div class=\"label\">Contacted leads reaching a meeting</div>\n      <div class=\"value\">not measured</div>";
+    let at = html
+        .find(card)
+        .expect("the meeting card, neutral and not measured");
+    let rest = &html[at + card.len()..];
+    let body = &rest[..rest.find("</div>").unwrap()];
+    assert!(
+        !body.contains("class=\"target\"") && !body.contains("class=\"detail\""),
+        "{body}"
+    );
+    assert!(
+        summary.contains("contact -> meeting       not measured"),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -227,7 +271,10 @@ fn the_verdict_and_three_actions_follow_the_stated_rules() {
         html.contains("Went wrong: SLA compliance was 67% (target at least 80%)."),
         "verdict"
     );
-    assert!(html.contains("not judged: no contacted leads captured 24 Aug to 11 Oct"));
+    // Not judged: no target beside this week's young rate, and the card says why.
+    assert!(html.contains(
+        "not judged: none of the leads captured 24 Aug to 11 Oct, old enough to have reached a meeting, was contacted"
+    ));
     assert!(html.contains(
         "Went well: the median first response was 8 min of business time (target at most 15 min)."
     ));

@@ -65,10 +65,12 @@ fn definitions(m: &Metrics, config: &Config) -> Vec<String> {
             config.leakage.settle
         ),
         format!(
-            "Targets: within the SLA at least {}; median first response at most {} minutes; contacted leads reaching a meeting at least {}; expected leakage at most {} of an average week's won revenue.",
+            "Targets: within the SLA at least {}; median first response at most {} minutes; contacted leads reaching a meeting at least {} (judged on leads captured {} to {} weeks back, old enough to have reached one); expected leakage at most {} of an average week's won revenue.",
             percent(Some(t.sla_compliance)),
             t.median_response.minutes,
             percent(Some(t.contact_to_meeting)),
+            t.settled_weeks[0],
+            t.settled_weeks[1],
             percent(Some(t.leakage_share))
         ),
         "Same age: last week's leads are counted as they stood 7 days ago, so both weeks had the same time to convert.".into(),

@@ -5,7 +5,7 @@
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::format::{money, percent};
+use crate::format::{day, money, percent};
 use crate::metrics::Metrics;
 use crate::metrics::stages::Funnel;
 use crate::report::charts::{self, BLUE};
@@ -125,7 +125,11 @@ pub fn section(m: &Metrics, _config: &Config) -> Result<Section> {
     let s = &m.stages.settled;
     blocks.push(Block::Table {
         table: stage_table(
-            &format!("Settled leads: captured {} to {}", s.first_day, s.last_day),
+            &format!(
+                "Settled leads: captured {} to {}",
+                day(&s.first_day),
+                day(&s.last_day)
+            ),
             format!(
                 "Leads {} to {} weeks old: old enough for their later stages to show, so proposal and close rates are read here, not on this week's young leads.",
                 s.weeks[0], s.weeks[1]

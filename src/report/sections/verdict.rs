@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::format::{count, duration, money, percent};
+use crate::format::{count, day, duration, money, percent};
 use crate::metrics::Metrics;
 use crate::metrics::stats::Rate;
 use crate::metrics::trend::Week;
@@ -61,57 +61,62 @@ fn card(
     }
 }
 
-/// The contacted-to-meeting card's value, comparison and detail. The value is
-/// the settled leads' rate, the one the target judges (this week's leads are
-/// days old, too young to have met); this week so far and last week at the
-/// same age are the like-for-like comparison beside it. Without settled
-/// leads the value is this week's so far, and the card says it is not judged.
-fn meeting_card_text(m: &Metrics, now: &Week, before: Option<&Week>) -> [String; 3] {
+/// The contacted-to-meeting card. Its number is the settled leads' rate, the
+/// one the target judges: this week's leads are days old, too young to have
+/// reached a meeting. This week's leads so far and last week's at the same
+/// point stand beside it. When no settled lead was contacted, the card shows
+/// this week's so far, says it is not judged, and shows no target; when the
+/// exports measure no contacts or meetings, it says not measured.
+fn meeting_card(m: &Metrics, now: &Week, before: Option<&Week>) -> Card {
     let settled = &m.stages.settled;
-    let window = format!("{} to {}", day(&settled.first_day), day(&settled.last_day));
     let of = |r: &Rate| format!("{} of {}", count(r.k, &m.currency), count(r.n, &m.currency));
     let so_far = now.contact_to_meeting.as_ref();
-    let same_age = before
+    let same_point = before
         .and_then(|w| w.contact_to_meeting.as_ref())
-        .map(|r| format!("last week at the same age {}", percent(r.rate)));
-    let judged = settled
-        .overall
-        .contact_to_meeting
-        .as_ref()
-        .filter(|r| r.rate.is_some());
-    match judged {
-        Some(r) => [
-            percent(r.rate),
-            [
-                so_far.map(|w| format!("this week so far {} ({})", percent(w.rate), of(w))),
-                same_age,
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("; "),
+        .map(|r| format!("last week's at the same point {}", percent(r.rate)));
+    let so_far_text =
+        so_far.map(|w| format!("this week's leads so far {} ({})", percent(w.rate), of(w)));
+    let mut c = card(
+        m,
+        "contact_to_meeting",
+        "Contacted leads reaching a meeting",
+        NOT_MEASURED.into(),
+        String::new(),
+        String::new(),
+    );
+    let Some(judged) = settled.overall.contact_to_meeting.as_ref() else {
+        return c;
+    };
+    let window = format!("{} to {}", day(&settled.first_day), day(&settled.last_day));
+    if judged.rate.is_some() {
+        c = card(
+            m,
+            "contact_to_meeting",
+            "Contacted leads reaching a meeting",
+            percent(judged.rate),
+            [so_far_text, same_point]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("; "),
             format!(
-                "judged on the leads captured {window}, old enough to have met: {}",
-                of(r)
+                "judged on the leads captured {window} ({} to {} weeks back, old enough to have \
+                 reached a meeting): {}",
+                settled.weeks[0],
+                settled.weeks[1],
+                of(judged)
             ),
-        ],
-        None => [
-            so_far.map_or_else(|| NOT_MEASURED.to_string(), |w| percent(w.rate)),
-            same_age.unwrap_or_default(),
-            format!(
-                "this week so far{}; not judged: no contacted leads captured {window}, \
-                 old enough to have met, to judge by",
-                so_far.map_or(String::new(), |w| format!(" ({})", of(w)))
-            ),
-        ],
+        );
+    } else {
+        c.value = so_far.map_or_else(|| NOT_MEASURED.to_string(), |w| percent(w.rate));
+        c.comparison = same_point.unwrap_or_default();
+        c.detail = format!(
+            "{}not judged: none of the leads captured {window}, old enough to have reached \
+             a meeting, was contacted",
+            so_far_text.map_or(String::new(), |t| format!("{t}; "))
+        );
     }
-}
-
-/// `2026-08-24` as `24 Aug` (the text as given when it is no such date).
-fn day(iso: &str) -> String {
-    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-        .map(|d| d.format("%-d %b").to_string())
-        .unwrap_or_else(|_| iso.to_string())
+    c
 }
 
 fn cards(m: &Metrics) -> Vec<Card> {
@@ -182,17 +187,7 @@ fn cards(m: &Metrics) -> Vec<Card> {
                 )
             }),
         ),
-        {
-            let [value, comparison, detail] = meeting_card_text(m, now, before);
-            card(
-                m,
-                "contact_to_meeting",
-                "Contacted leads reaching a meeting",
-                value,
-                comparison,
-                detail,
-            )
-        },
+        meeting_card(m, now, before),
         card(
             m,
             "leakage",
