@@ -128,7 +128,13 @@ pub fn country_of_code(code: &str) -> Option<String> {
 /// tried; a sample of a few hundred numbers costs about a second.
 pub fn suggest(numbers: &[&str], configured: &str) -> Option<Vec<String>> {
     let enough = |n: usize| n as f64 >= FIT_SHARE * numbers.len() as f64;
-    if numbers.is_empty() || enough(numbers.iter().filter(|t| valid_in(t, configured)).count()) {
+    // Counting stops once enough are valid: most files fit their country.
+    let needed = (FIT_SHARE * numbers.len() as f64).ceil() as usize;
+    let valid = (numbers.iter())
+        .filter(|t| valid_in(t, configured))
+        .take(needed)
+        .count();
+    if numbers.is_empty() || enough(valid) {
         return None;
     }
     let mut ids: Vec<&str> = DATABASE
