@@ -470,15 +470,23 @@ fn fast_utc(
             )
             .cast(DataType::Int64);
     }
-    let naive = text.strptime(
-        DataType::Datetime(TimeUnit::Milliseconds, None),
-        options,
-        lit("raise"),
-    );
+    let naive = text
+        .strptime(
+            DataType::Datetime(TimeUnit::Milliseconds, None),
+            options,
+            lit("raise"),
+        )
+        .cast(DataType::Int64);
+    local_to_utc(naive, tz, offset_ms)
+}
+
+/// Local epoch ms (wall time read as if UTC) to UTC epoch ms in `tz`.
+fn local_to_utc(local: Expr, tz: chrono_tz::Tz, offset_ms: Option<i64>) -> Expr {
     match offset_ms {
         // No clock changes: local to UTC is one subtraction, not a zone lookup per row.
-        Some(offset) => naive.cast(DataType::Int64) - lit(offset),
-        None => naive
+        Some(offset) => local - lit(offset),
+        None => local
+            .cast(DataType::Datetime(TimeUnit::Milliseconds, None))
             .dt()
             .replace_time_zone(
                 Some(TimeZone::from_chrono(&tz)),
@@ -487,6 +495,62 @@ fn fast_utc(
             )
             .cast(DataType::Int64),
     }
+}
+
+/// Whether every sampled value ends in ` AM` or ` PM` (any case): then
+/// [`twelve_hour_by_position`] reads them.
+fn am_pm_suffixes(sample: &[&str]) -> bool {
+    sample.iter().all(|v| {
+        let b = v.as_bytes();
+        b.len() > AM_PM_TEXT && {
+            let z = &b[b.len() - AM_PM_TEXT..];
+            z[0] == b' ' && matches!(z[1], b'A' | b'a' | b'P' | b'p') && matches!(z[2], b'M' | b'm')
+        }
+    })
+}
+
+/// Characters of a ` AM` / ` PM` suffix.
+const AM_PM_TEXT: usize = 3;
+
+/// Parses `src`, whose values end in ` AM` or ` PM`, as UTC epoch ms: the
+/// text before the suffix through `format` with its `%I` read as `%H`
+/// (polars' own fast parser; chrono parses the format again for every
+/// value), then the hour moved by the suffix. Null where the hour is not 1-12
+/// or either part does not read (the full parser then explains the value).
+fn twelve_hour_by_position(
+    src: &str,
+    format: &str,
+    tz: chrono_tz::Tz,
+    offset_ms: Option<i64>,
+) -> Expr {
+    const HOUR_MS: i64 = 3_600_000;
+    let format = format.trim_end_matches(" %p").replace("%I", "%H");
+    let clock = col(src)
+        .str()
+        .head(lit(-(AM_PM_TEXT as i64)))
+        .str()
+        .strptime(
+            DataType::Datetime(TimeUnit::Milliseconds, None),
+            strptime_options(&format),
+            lit("raise"),
+        )
+        .cast(DataType::Int64);
+    let hour = (clock.clone() % lit(MS_PER_DAY)) / lit(HOUR_MS);
+    let half = col(src).str().tail(lit(2i64)).str().to_uppercase();
+    let pm = half.clone().eq(lit("PM"));
+    let neither = half.neq(lit("AM")).and(pm.clone().not());
+    let local = when(
+        neither
+            .or(hour.clone().lt(lit(1i64)))
+            .or(hour.clone().gt(lit(12i64))),
+    )
+    .then(null_i64())
+    .when(pm.clone().and(hour.clone().lt(lit(12i64))))
+    .then(clock.clone() + lit(12 * HOUR_MS))
+    .when(pm.not().and(hour.eq(lit(12i64))))
+    .then(clock.clone() - lit(12 * HOUR_MS))
+    .otherwise(clock);
+    local_to_utc(local, tz, offset_ms)
 }
 
 fn strptime_options(format: &str) -> StrptimeOptions {
@@ -604,6 +668,9 @@ pub fn parse_datetime_columns(
             Some((format, true)) if colon_offsets(&sample) && format.ends_with("%z") => {
                 let naive = format.trim_end_matches("%z");
                 fast.push((c, offset_by_position(&c.src, naive)));
+            }
+            Some((format, false)) if am_pm_suffixes(&sample) && format.ends_with(" %p") => {
+                fast.push((c, twelve_hour_by_position(&c.src, format, tz, offset_ms)));
             }
             Some((format, offset)) => {
                 fast.push((c, fast_utc(&c.src, format, offset, tz, offset_ms)));
@@ -1647,6 +1714,57 @@ mod tests {
         );
         assert_eq!(&problems(&out)[600..], problems(&full));
         assert_eq!(got[603], Some(utc(2026, 11, 16, 10, 5, 0)), "Z is UTC");
+    }
+
+    #[test]
+    fn twelve_hour_times_read_by_position_agree_with_chrono() {
+        // The sampled rows all end in AM or PM (the positional path); the rest
+        // are forms it leaves to the full parser, read as the full parser reads them.
+        let mut texts: Vec<String> = (0..600)
+            .map(|i| {
+                let suffix = ["AM", "PM", "am", "pm"][i % 4];
+                format!(
+                    "{:02}/{:02}/2026 {:02}:{:02} {suffix}",
+                    1 + i % 28,
+                    1 + i % 12,
+                    1 + i % 12,
+                    i % 60
+                )
+            })
+            .collect();
+        texts.extend(
+            ["00:30 AM", "13:00 PM", "3:05 PM", "12:00 XM"].map(|t| format!("16/11/2026 {t}")),
+        );
+        let values: Vec<Option<&str>> = texts.iter().map(|t| Some(t.as_str())).collect();
+        let tz = chrono_tz::Asia::Kolkata;
+        let column = DatetimeColumn {
+            src: "v".into(),
+            out: "out".into(),
+            problem: "problem".into(),
+            order: Some(DateOrder::Dmy),
+        };
+        let out = parse_datetime_columns(cleaned(&values), &[column], tz).unwrap();
+        let got = ints(out.column("out").unwrap().as_materialized_series());
+        for (text, got) in texts.iter().zip(&got).take(600) {
+            let want = chrono::NaiveDateTime::parse_from_str(text, "%d/%m/%Y %I:%M %p")
+                .ok()
+                .and_then(|t| t.and_local_timezone(tz).earliest())
+                .map(|t| t.timestamp_millis());
+            assert!(want.is_some(), "{text}");
+            assert_eq!(*got, want, "{text}");
+        }
+        let full = apply_stages(
+            cleaned(&values[600..]),
+            parse_datetime("v", "out", "problem", Some(DateOrder::Dmy), tz),
+        )
+        .unwrap();
+        let problems =
+            |df: &DataFrame| strings(df.column("problem").unwrap().as_materialized_series());
+        assert_eq!(
+            &got[600..],
+            ints(full.column("out").unwrap().as_materialized_series())
+        );
+        assert_eq!(&problems(&out)[600..], problems(&full));
     }
 
     #[test]
