@@ -459,25 +459,29 @@ fn fast_utc(
     tz: chrono_tz::Tz,
     offset_ms: Option<i64>,
 ) -> Expr {
-    let options = strptime_options(format);
-    let text = col(src).str();
     if offset {
-        return text
+        return col(src)
+            .str()
             .strptime(
                 DataType::Datetime(TimeUnit::Milliseconds, Some(TimeZone::UTC)),
-                options,
+                strptime_options(format),
                 lit("raise"),
             )
             .cast(DataType::Int64);
     }
-    let naive = text
+    local_to_utc(naive_ms(col(src), format), tz, offset_ms)
+}
+
+/// Wall-clock text read through `format` by polars' strptime, as epoch ms
+/// (the wall time read as if UTC); null where the format does not fit.
+fn naive_ms(text: Expr, format: &str) -> Expr {
+    text.str()
         .strptime(
             DataType::Datetime(TimeUnit::Milliseconds, None),
-            options,
+            strptime_options(format),
             lit("raise"),
         )
-        .cast(DataType::Int64);
-    local_to_utc(naive, tz, offset_ms)
+        .cast(DataType::Int64)
 }
 
 /// Local epoch ms (wall time read as if UTC) to UTC epoch ms in `tz`.
@@ -500,12 +504,17 @@ fn local_to_utc(local: Expr, tz: chrono_tz::Tz, offset_ms: Option<i64>) -> Expr 
 /// Whether every sampled value ends in ` AM` or ` PM` (any case): then
 /// [`twelve_hour_by_position`] reads them.
 fn am_pm_suffixes(sample: &[&str]) -> bool {
+    all_end_in(sample, AM_PM_TEXT, |z| {
+        z[0] == b' ' && matches!(z[1], b'A' | b'a' | b'P' | b'p') && matches!(z[2], b'M' | b'm')
+    })
+}
+
+/// Whether every sampled value is longer than `len` bytes and its last
+/// `len` bytes pass `fits`.
+fn all_end_in(sample: &[&str], len: usize, fits: impl Fn(&[u8]) -> bool) -> bool {
     sample.iter().all(|v| {
         let b = v.as_bytes();
-        b.len() > AM_PM_TEXT && {
-            let z = &b[b.len() - AM_PM_TEXT..];
-            z[0] == b' ' && matches!(z[1], b'A' | b'a' | b'P' | b'p') && matches!(z[2], b'M' | b'm')
-        }
+        b.len() > len && fits(&b[b.len() - len..])
     })
 }
 
@@ -525,16 +534,7 @@ fn twelve_hour_by_position(
 ) -> Expr {
     const HOUR_MS: i64 = 3_600_000;
     let format = format.trim_end_matches(" %p").replace("%I", "%H");
-    let clock = col(src)
-        .str()
-        .head(lit(-(AM_PM_TEXT as i64)))
-        .str()
-        .strptime(
-            DataType::Datetime(TimeUnit::Milliseconds, None),
-            strptime_options(&format),
-            lit("raise"),
-        )
-        .cast(DataType::Int64);
+    let clock = naive_ms(col(src).str().head(lit(-(AM_PM_TEXT as i64))), &format);
     let hour = (clock.clone() % lit(MS_PER_DAY)) / lit(HOUR_MS);
     let half = col(src).str().tail(lit(2i64)).str().to_uppercase();
     let pm = half.clone().eq(lit("PM"));
@@ -566,14 +566,10 @@ fn strptime_options(format: &str) -> StrptimeOptions {
 /// Whether every sampled value ends in a `+HH:MM` offset, as ISO exports
 /// write it (Meta's lead ads, `+00:00`): then [`offset_by_position`] reads them.
 fn colon_offsets(sample: &[&str]) -> bool {
-    sample.iter().all(|v| {
-        let b = v.as_bytes();
-        b.len() > OFFSET_TEXT && {
-            let z = &b[b.len() - OFFSET_TEXT..];
-            matches!(z[0], b'+' | b'-')
-                && z[3] == b':'
-                && [1, 2, 4, 5].iter().all(|&i| z[i].is_ascii_digit())
-        }
+    all_end_in(sample, OFFSET_TEXT, |z| {
+        matches!(z[0], b'+' | b'-')
+            && z[3] == b':'
+            && [1, 2, 4, 5].iter().all(|&i| z[i].is_ascii_digit())
     })
 }
 
@@ -583,16 +579,10 @@ fn colon_offsets(sample: &[&str]) -> bool {
 /// again for every value, the same column took three times as long. Null
 /// where either part does not read (the full parser then explains the value).
 fn offset_by_position(src: &str, naive_format: &str) -> Expr {
-    let naive = col(src)
-        .str()
-        .head(lit(-(OFFSET_TEXT as i64)))
-        .str()
-        .strptime(
-            DataType::Datetime(TimeUnit::Milliseconds, None),
-            strptime_options(naive_format),
-            lit("raise"),
-        )
-        .cast(DataType::Int64);
+    let naive = naive_ms(
+        col(src).str().head(lit(-(OFFSET_TEXT as i64))),
+        naive_format,
+    );
     let zone = col(src).str().tail(lit(OFFSET_TEXT as i64));
     let at = |start: i64, len: u64| zone.clone().str().slice(lit(start), lit(len));
     let number = |start: i64| at(start, 2).cast(DataType::Int64);
@@ -1700,19 +1690,7 @@ mod tests {
             assert_eq!(*got, want, "{text}");
         }
         // The rest read exactly as the full parser reads them on its own.
-        let rest: Vec<Option<&str>> = values[600..].to_vec();
-        let full = apply_stages(
-            cleaned(&rest),
-            parse_datetime("v", "out", "problem", None, chrono_tz::Asia::Kolkata),
-        )
-        .unwrap();
-        let problems =
-            |df: &DataFrame| strings(df.column("problem").unwrap().as_materialized_series());
-        assert_eq!(
-            &got[600..],
-            ints(full.column("out").unwrap().as_materialized_series())
-        );
-        assert_eq!(&problems(&out)[600..], problems(&full));
+        read_as_the_full_parser_reads(&out, &values, 600, None);
         assert_eq!(got[603], Some(utc(2026, 11, 16, 10, 5, 0)), "Z is UTC");
     }
 
@@ -1753,18 +1731,33 @@ mod tests {
             assert!(want.is_some(), "{text}");
             assert_eq!(*got, want, "{text}");
         }
+        read_as_the_full_parser_reads(&out, &values, 600, Some(DateOrder::Dmy));
+    }
+
+    /// Asserts that the rows of `out` (parsed from `values` in column `v`)
+    /// from `from` on hold what the full parser gives for them on its own.
+    fn read_as_the_full_parser_reads(
+        out: &DataFrame,
+        values: &[Option<&str>],
+        from: usize,
+        order: Option<DateOrder>,
+    ) {
+        let tz = chrono_tz::Asia::Kolkata;
         let full = apply_stages(
-            cleaned(&values[600..]),
-            parse_datetime("v", "out", "problem", Some(DateOrder::Dmy), tz),
+            cleaned(&values[from..]),
+            parse_datetime("v", "out", "problem", order, tz),
         )
         .unwrap();
-        let problems =
-            |df: &DataFrame| strings(df.column("problem").unwrap().as_materialized_series());
+        let column =
+            |df: &DataFrame, name: &str| df.column(name).unwrap().as_materialized_series().clone();
         assert_eq!(
-            &got[600..],
-            ints(full.column("out").unwrap().as_materialized_series())
+            &ints(&column(out, "out"))[from..],
+            ints(&column(&full, "out"))
         );
-        assert_eq!(&problems(&out)[600..], problems(&full));
+        assert_eq!(
+            &strings(&column(out, "problem"))[from..],
+            strings(&column(&full, "problem"))
+        );
     }
 
     #[test]

@@ -68,31 +68,32 @@ fn card(
 /// this week's so far, says it is not judged, and shows no target; when the
 /// exports measure no contacts or meetings, it says not measured.
 fn meeting_card(m: &Metrics, now: &Week, before: Option<&Week>) -> Card {
+    const NAME: &str = "contact_to_meeting";
+    const LABEL: &str = "Contacted leads reaching a meeting";
     let settled = &m.stages.settled;
+    let Some(judged) = settled.overall.contact_to_meeting.as_ref() else {
+        return card(
+            m,
+            NAME,
+            LABEL,
+            NOT_MEASURED.into(),
+            String::new(),
+            String::new(),
+        );
+    };
     let of = |r: &Rate| format!("{} of {}", count(r.k, &m.currency), count(r.n, &m.currency));
     let so_far = now.contact_to_meeting.as_ref();
+    let so_far_text =
+        so_far.map(|w| format!("this week's leads so far {} ({})", percent(w.rate), of(w)));
     let same_point = before
         .and_then(|w| w.contact_to_meeting.as_ref())
         .map(|r| format!("last week's at the same point {}", percent(r.rate)));
-    let so_far_text =
-        so_far.map(|w| format!("this week's leads so far {} ({})", percent(w.rate), of(w)));
-    let mut c = card(
-        m,
-        "contact_to_meeting",
-        "Contacted leads reaching a meeting",
-        NOT_MEASURED.into(),
-        String::new(),
-        String::new(),
-    );
-    let Some(judged) = settled.overall.contact_to_meeting.as_ref() else {
-        return c;
-    };
     let window = format!("{} to {}", day(&settled.first_day), day(&settled.last_day));
     if judged.rate.is_some() {
-        c = card(
+        return card(
             m,
-            "contact_to_meeting",
-            "Contacted leads reaching a meeting",
+            NAME,
+            LABEL,
             percent(judged.rate),
             [so_far_text, same_point]
                 .into_iter()
@@ -107,16 +108,20 @@ fn meeting_card(m: &Metrics, now: &Week, before: Option<&Week>) -> Card {
                 of(judged)
             ),
         );
-    } else {
-        c.value = so_far.map_or_else(|| NOT_MEASURED.to_string(), |w| percent(w.rate));
-        c.comparison = same_point.unwrap_or_default();
-        c.detail = format!(
+    }
+    // Nothing to judge: this week's so far, with no target and no verdict.
+    Card {
+        label: LABEL.into(),
+        value: so_far.map_or_else(|| NOT_MEASURED.to_string(), |w| percent(w.rate)),
+        target: String::new(),
+        comparison: same_point.unwrap_or_default(),
+        verdict: "neutral",
+        detail: format!(
             "{}not judged: none of the leads captured {window}, old enough to have reached \
              a meeting, was contacted",
             so_far_text.map_or(String::new(), |t| format!("{t}; "))
-        );
+        ),
     }
-    c
 }
 
 fn cards(m: &Metrics) -> Vec<Card> {
