@@ -33,6 +33,9 @@ pub struct Chunker<R> {
     /// Bytes the reader has still to give, as far as known.
     remaining: u64,
     carry: Vec<u8>,
+    /// A chunk's buffer given back by [`Chunker::recycle`], filled again for
+    /// the next chunk: its pages are not faulted and zeroed anew each time.
+    spare: Vec<u8>,
     next_line: u32,
     target: usize,
     min_tail: usize,
@@ -47,6 +50,7 @@ impl<R: Read> Chunker<R> {
             reader,
             remaining: len,
             carry: Vec::new(),
+            spare: Vec::new(),
             next_line: first_line,
             target: target.max(1),
             min_tail,
@@ -60,7 +64,10 @@ impl<R: Read> Chunker<R> {
         if self.done {
             return Ok(None);
         }
-        let mut buf = std::mem::take(&mut self.carry);
+        let mut buf = std::mem::take(&mut self.spare);
+        buf.clear();
+        buf.extend_from_slice(&self.carry);
+        self.carry.clear();
         let mut want = self.target;
         let (end, newlines, last) = loop {
             let mut eof = self.fill(&mut buf, want)?;
@@ -77,7 +84,8 @@ impl<R: Read> Chunker<R> {
                 None => want = want.saturating_mul(2),
             }
         };
-        self.carry = buf.split_off(end);
+        self.carry.extend_from_slice(&buf[end..]);
+        buf.truncate(end);
         self.done = last;
         if buf.is_empty() && self.started && last {
             return Ok(None);
@@ -95,22 +103,24 @@ impl<R: Read> Chunker<R> {
         }))
     }
 
+    /// Gives a chunk's bytes back once read, to hold the next chunk.
+    pub fn recycle(&mut self, bytes: Vec<u8>) {
+        if bytes.capacity() > self.spare.capacity() {
+            self.spare = bytes;
+        }
+    }
+
     /// Reads until `buf` holds `goal` bytes; true at the end of the input.
+    /// The room is reserved once (growing by doubling copied the chunk each
+    /// time), and the reads fill it without zeroing it first.
     fn fill(&mut self, buf: &mut Vec<u8>, goal: usize) -> std::io::Result<bool> {
-        const STEP: usize = 1 << 20;
+        const STEP: u64 = 1 << 20;
+        let known = usize::try_from(self.remaining).unwrap_or(usize::MAX);
+        let room = goal.min(buf.len().saturating_add(known).saturating_add(1));
+        buf.reserve(room.saturating_sub(buf.len()));
         while buf.len() < goal {
-            let at = buf.len();
-            let step = STEP.min(goal - at);
-            buf.resize(at + step, 0);
-            let n = match self.reader.read(&mut buf[at..]) {
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => 0,
-                Err(e) => {
-                    buf.truncate(at);
-                    return Err(e);
-                }
-            };
-            buf.truncate(at + n);
+            let step = STEP.min((goal - buf.len()) as u64);
+            let n = (&mut self.reader).take(step).read_to_end(buf)?;
             self.remaining = self.remaining.saturating_sub(n as u64);
             if n == 0 {
                 return Ok(true);
@@ -146,7 +156,13 @@ mod tests {
         let mut c = Chunker::new(text, text.len() as u64, 2, target, target / 4);
         let mut out = Vec::new();
         while let Some(chunk) = c.next_chunk().unwrap() {
-            out.push(chunk);
+            // As the loader does: each chunk's buffer holds the next one.
+            let copy = Chunk {
+                bytes: chunk.bytes.clone(),
+                ..chunk
+            };
+            c.recycle(chunk.bytes);
+            out.push(copy);
         }
         out
     }

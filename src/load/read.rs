@@ -164,7 +164,9 @@ pub(super) fn each_chunk(
     );
     while let Some(chunk) = chunker.next_chunk().map_err(cannot)? {
         let last = chunk.last;
-        if !f(read_chunk(file, chunk, delimiter, names)?, last)? {
+        let raw = read_chunk(file, &chunk, delimiter, names)?;
+        chunker.recycle(chunk.bytes);
+        if !f(raw, last)? {
             break;
         }
     }
@@ -293,7 +295,7 @@ pub(super) fn drop_blank_rows(raw: RawFrame) -> Result<(RawFrame, usize)> {
 /// and nothing is guessed.
 pub(super) fn read_chunk(
     file: &str,
-    chunk: chunks::Chunk,
+    chunk: &chunks::Chunk,
     delimiter: u8,
     names: &[String],
 ) -> Result<RawFrame> {

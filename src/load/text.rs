@@ -329,23 +329,25 @@ fn in_place_chunked(path: &Path, chunk_size: usize) -> Option<InPlace> {
         return None;
     }
     let mut reader = std::fs::File::open(path).ok()?;
-    let (mut carry, mut chunk) = (Vec::new(), vec![0u8; chunk_size]);
+    // `kept`: the start of a character cut by the previous chunk's end, moved
+    // to the front so the next read completes it.
+    let (mut chunk, mut kept) = (vec![0u8; chunk_size.max(4)], 0usize);
     loop {
-        let n = reader.read(&mut chunk).ok()?;
+        let n = reader.read(&mut chunk[kept..]).ok()?;
         if n == 0 {
             break;
         }
-        carry.extend_from_slice(&chunk[..n]);
-        match std::str::from_utf8(&carry) {
-            Ok(_) => carry.clear(),
-            // A character cut by the chunk's end: keep its start for the next chunk.
+        let end = kept + n;
+        kept = match std::str::from_utf8(&chunk[..end]) {
+            Ok(_) => 0,
             Err(e) if e.error_len().is_none() => {
-                carry.drain(..e.valid_up_to());
+                chunk.copy_within(e.valid_up_to()..end, 0);
+                end - e.valid_up_to()
             }
             Err(_) => return None,
-        }
+        };
     }
-    carry.is_empty().then_some(InPlace { head })
+    (kept == 0).then_some(InPlace { head })
 }
 
 /// The line (1-based) of the first quote that breaks CSV quoting: a `"` in a
@@ -441,12 +443,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("leads.csv");
         std::fs::write(&path, "lead_id,name\nL1,José\nL2,Ça va ₹\n").unwrap();
-        // Chunks of 3 bytes cut "é", "Ç" and "₹" apart.
-        let p = in_place_chunked(&path, 3).expect("valid UTF-8 is read in place");
+        // Chunks of 4 bytes (the least: a character's cut start is kept in
+        // front of the next read) cut "é", "Ç" and "₹" apart.
+        let p = in_place_chunked(&path, 4).expect("valid UTF-8 is read in place");
         assert!(p.head.starts_with(b"lead_id,name"));
         std::fs::write(&path, b"lead_id,name\nL1,Jos\xe9\n").unwrap();
         assert!(
-            in_place_chunked(&path, 3).is_none(),
+            in_place_chunked(&path, 4).is_none(),
             "Windows-1252 goes to decoding"
         );
         let utf16: Vec<u8> = "lead_id\nL1\n"
