@@ -216,10 +216,12 @@ pub fn apply(
     let has = |c: &str| present.contains(&c);
     let defaults = Synonyms::default();
     let mut exprs: Vec<Expr> = Vec::new();
-    // (Call direction is checked with its vocabulary below.)
+    // (Call direction is checked with its vocabulary below.) A column with no
+    // null has no empty value: its check would write a column of nulls.
     for spec in input.columns().iter().filter(|s| {
         s.required
             && has(s.name)
+            && has_nulls(&df, s.name)
             && !(input == Input::Calls && s.name == model::DIRECTION)
             && !(input == Input::Deals && s.name == model::LEAD_ID && has(model::DEAL_ID))
             && !(input == Input::History && s.name == model::STAGE && has(model::FIELD))
@@ -320,14 +322,17 @@ pub fn apply(
                 .collect()?;
             let p = problem(model::DIRECTION);
             exprs.push(col(VOCAB_DIRECTION).alias(model::DIRECTION));
-            exprs.push(
+            // Every row mapped: no direction is empty or unknown.
+            if has_nulls(&df, VOCAB_DIRECTION) {
+                exprs.push(
                 when(col(model::DIRECTION).is_null())
                     .then(lit("required value `direction` is empty"))
                     .when(col(VOCAB_DIRECTION).is_null())
                     .then(lit("call direction must be inbound or outbound (or a synonym in [synonyms.direction])"))
                     .otherwise(lit(NULL).cast(DataType::String))
                     .alias(p),
-            );
+                );
+            }
             if has(model::OUTCOME) {
                 exprs.push(
                     through(&df, model::OUTCOME, outcome_table(vocabulary.outcome))?
@@ -355,7 +360,12 @@ pub fn apply(
             } else {
                 lit(NULL).cast(DataType::String)
             };
-            exprs.push(
+            // A row lacks both only if both columns have nulls.
+            let both_can_lack = [model::PHONE, model::LEAD_ID]
+                .iter()
+                .all(|c| !has(c) || has_nulls(&df, c));
+            if both_can_lack {
+                exprs.push(
                 when(phone.is_null().and(lead.is_null()))
                     .then(
                         when(raw_phone.clone().is_not_null())
@@ -364,7 +374,8 @@ pub fn apply(
                     )
                     .otherwise(lit(NULL).cast(DataType::String))
                     .alias("_problem__identity"),
-            );
+                );
+            }
         }
         Input::History => exprs.extend(history_stage(&df, has(model::FIELD), config, vocabulary)?),
         Input::Forms | Input::Spend => {}
@@ -389,6 +400,12 @@ pub fn apply(
     } else {
         lf.with_columns(missing).collect()
     }
+}
+
+/// Whether column `name` of `df` holds a null (a count kept with the column:
+/// no pass over the values).
+fn has_nulls(df: &DataFrame, name: &str) -> bool {
+    df.column(name).is_ok_and(|c| c.has_nulls())
 }
 
 /// The field names (folded as synonym keys are) of a stage or status in the

@@ -837,11 +837,22 @@ pub fn parse_money(src: &str, out: &str, problem: &str) -> Stages {
     ]
 }
 
+/// The longest call duration read, in seconds (a week): a larger number is
+/// a data error, not a call.
+pub const MAX_DURATION_S: f64 = 7.0 * 86_400.0;
+
 /// Parses a non-negative number (a call duration in seconds: `95`, `95.0`, `1,200`,
-/// or a clock duration `1:35`, `00:01:35`) up to `max`. `plain`: a number
-/// cast reads every value of the column (see [`plain_columns`]), so neither
-/// clock durations nor group separators need looking for.
-pub fn parse_number(src: &str, out: &str, problem: &str, max: f64, plain: bool) -> Stages {
+/// or a clock duration `1:35`, `00:01:35`) up to [`MAX_DURATION_S`]. `plain`:
+/// a number cast reads every value of the column within range (see
+/// [`plain_columns`]), so there is nothing to look for and no value to reject.
+pub fn parse_number(src: &str, out: &str, problem: &str, plain: bool) -> Stages {
+    if plain {
+        return vec![vec![
+            col(src).cast(DataType::Float64).alias(out),
+            null_str().alias(problem),
+        ]];
+    }
+    let max = MAX_DURATION_S;
     let (s, number, hms) = (tmp(src, "s"), tmp(src, "number"), tmp(src, "hms"));
     let part = |name: &str| {
         c(&hms)
@@ -870,15 +881,6 @@ pub fn parse_number(src: &str, out: &str, problem: &str, max: f64, plain: bool) 
             .otherwise(lit(format!("absurdly large (over {max})")))
             .alias(problem),
     ];
-    if plain {
-        return vec![
-            vec![
-                col(src).alias(s.as_str()),
-                col(src).cast(DataType::Float64).alias(number.as_str()),
-            ],
-            checked,
-        ];
-    }
     vec![
         vec![col(src).alias(s.as_str())],
         vec![
@@ -1062,8 +1064,9 @@ const PLAIN_PHONE: &str = r"^(?:p:)?\+?[0-9]+$";
 /// The columns of a chunk whose every value is already in the plain form of
 /// its kind, so their parsers skip the repairs no value needs: keys (and
 /// nothing else) with no invisible character and no vendor null id; numbers
-/// (durations) that a number cast reads whole, so no clock duration and no
-/// group separator; phones of bare digits (see [`PLAIN_PHONE`]), so no
+/// (durations) that a number cast reads whole and that lie within
+/// [`MAX_DURATION_S`], so no clock duration, no group separator and nothing
+/// to reject; phones of bare digits (see [`PLAIN_PHONE`]), so no
 /// extension, separator or letter. Judged in one pass over the chunk's clean
 /// text.
 pub fn plain_columns(df: &DataFrame, kinds: &PlainKinds) -> PolarsResult<Vec<String>> {
@@ -1074,9 +1077,14 @@ pub fn plain_columns(df: &DataFrame, kinds: &PlainKinds) -> PolarsResult<Vec<Str
             .or(v.is_in(lit(Series::new("n".into(), NULL_ID)).implode(false), false))
     };
     let number_odd = |v: Expr| {
-        v.clone()
-            .is_not_null()
-            .and(v.cast(DataType::Float64).is_null())
+        let n = v.clone().cast(DataType::Float64);
+        v.is_not_null().and(
+            n.clone()
+                .is_null()
+                .or(n.clone().is_nan())
+                .or(n.clone().lt(lit(0.0)))
+                .or(n.gt(lit(MAX_DURATION_S))),
+        )
     };
     let phone_odd = |v: Expr| v.str().contains(lit(PLAIN_PHONE), false).not();
     let checks: Vec<Expr> = (kinds.keys.iter())
