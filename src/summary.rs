@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use crate::format::local_iso_text;
 use crate::metrics::Metrics;
+use crate::metrics::stages::MeetingRate;
 use crate::metrics::trend::Week;
 use crate::pipeline::{Ledger, Written};
 
@@ -207,20 +208,20 @@ fn contact_to_meeting(s: &mut String, metrics: &Metrics, w: &Week, last: Option<
         rate(w.contact_to_meeting.as_ref()),
         rate(last.and_then(|p| p.contact_to_meeting.as_ref()))
     );
-    let _ = match settled.overall.contact_to_meeting.as_ref() {
-        Some(r) if r.rate.is_some() => writeln!(
+    let _ = match settled.meeting_rate() {
+        MeetingRate::Judged(r) => writeln!(
             s,
             "  contact -> meeting       {:>12}   leads captured {} to {}; {beside}",
             pct(r.rate),
             settled.first_day,
             settled.last_day
         ),
-        Some(_) => writeln!(
+        MeetingRate::NotJudged => writeln!(
             s,
             "  contact -> meeting       {:>12}   not judged: {beside}",
             "n/a"
         ),
-        None => writeln!(s, "  contact -> meeting       not measured"),
+        MeetingRate::NotMeasured => writeln!(s, "  contact -> meeting       not measured"),
     };
 }
 

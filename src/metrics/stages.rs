@@ -69,6 +69,28 @@ pub struct Stages {
     pub settled: Settled,
 }
 
+/// Where the contacted-to-meeting rate stands against its target, decided
+/// once for the headline, the card and the terminal summary: judged on the
+/// settled leads' rate; not judged when no settled lead was contacted; not
+/// measured when the exports measure no contacts or meetings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MeetingRate<'a> {
+    Judged(&'a Rate),
+    NotJudged,
+    NotMeasured,
+}
+
+impl Settled {
+    /// The contacted-to-meeting rate of the settled leads, as judged.
+    pub fn meeting_rate(&self) -> MeetingRate<'_> {
+        match self.overall.contact_to_meeting.as_ref() {
+            Some(r) if r.rate.is_some() => MeetingRate::Judged(r),
+            Some(_) => MeetingRate::NotJudged,
+            None => MeetingRate::NotMeasured,
+        }
+    }
+}
+
 /// Index pairs of the conversions reported: consecutive, then captured -> won.
 fn pairs() -> Vec<(usize, usize)> {
     let mut v: Vec<(usize, usize)> = (0..STAGES.len() - 1).map(|i| (i, i + 1)).collect();

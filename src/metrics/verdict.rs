@@ -25,6 +25,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
 use super::Metrics;
+use super::stages::MeetingRate;
 use crate::config::Config;
 use crate::format::{duration, money, percent};
 
@@ -100,13 +101,10 @@ fn headlines(m: &Metrics, config: &Config) -> Vec<Headline> {
     let median = week.and_then(|w| w.median_business_response);
     // Judged on settled leads: the week's own are days old, and a target for
     // meetings is a target for leads that had the time to get one.
-    let c2m = m
-        .stages
-        .settled
-        .overall
-        .contact_to_meeting
-        .as_ref()
-        .and_then(|r| r.rate);
+    let c2m = match m.stages.settled.meeting_rate() {
+        MeetingRate::Judged(r) => r.rate,
+        MeetingRate::NotJudged | MeetingRate::NotMeasured => None,
+    };
     let limit = m.activity.weekly_won_revenue.map(|w| w * t.leakage_share);
     let leak = m.leakage.overall.expected_leakage;
     vec![
@@ -282,14 +280,15 @@ fn findings(m: &Metrics, heads: &[Headline]) -> (Vec<String>, Vec<String>) {
             }),
             "contact_to_meeting" => {
                 let settled = &m.stages.settled;
-                settled.overall.contact_to_meeting.as_ref().map(|r| {
-                    format!(
+                match settled.meeting_rate() {
+                    MeetingRate::Judged(r) => Some(format!(
                         "{} of contacted leads captured {} to {} reached a meeting",
                         percent(r.rate),
                         crate::format::day(&settled.first_day),
                         crate::format::day(&settled.last_day)
-                    )
-                })
+                    )),
+                    MeetingRate::NotJudged | MeetingRate::NotMeasured => None,
+                }
             }
             "leakage" => m
                 .leakage

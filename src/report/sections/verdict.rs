@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::format::{count, day, duration, money, percent};
 use crate::metrics::Metrics;
+use crate::metrics::stages::MeetingRate;
 use crate::metrics::stats::Rate;
 use crate::metrics::trend::Week;
 use crate::report::view::{Block, Card, NOT_MEASURED, Section};
@@ -61,6 +62,10 @@ fn card(
     }
 }
 
+/// The meeting card's headline name and label.
+const NAME: &str = "contact_to_meeting";
+const LABEL: &str = "Contacted leads reaching a meeting";
+
 /// The contacted-to-meeting card. Its number is the settled leads' rate, the
 /// one the target judges: this week's leads are days old, too young to have
 /// reached a meeting. This week's leads so far and last week's at the same
@@ -68,10 +73,9 @@ fn card(
 /// this week's so far, says it is not judged, and shows no target; when the
 /// exports measure no contacts or meetings, it says not measured.
 fn meeting_card(m: &Metrics, now: &Week, before: Option<&Week>) -> Card {
-    const NAME: &str = "contact_to_meeting";
-    const LABEL: &str = "Contacted leads reaching a meeting";
     let settled = &m.stages.settled;
-    let Some(judged) = settled.overall.contact_to_meeting.as_ref() else {
+    let rate = settled.meeting_rate();
+    if rate == MeetingRate::NotMeasured {
         return card(
             m,
             NAME,
@@ -80,7 +84,7 @@ fn meeting_card(m: &Metrics, now: &Week, before: Option<&Week>) -> Card {
             String::new(),
             String::new(),
         );
-    };
+    }
     let of = |r: &Rate| format!("{} of {}", count(r.k, &m.currency), count(r.n, &m.currency));
     let so_far = now.contact_to_meeting.as_ref();
     let so_far_text =
@@ -89,27 +93,37 @@ fn meeting_card(m: &Metrics, now: &Week, before: Option<&Week>) -> Card {
         .and_then(|w| w.contact_to_meeting.as_ref())
         .map(|r| format!("last week's at the same point {}", percent(r.rate)));
     let window = format!("{} to {}", day(&settled.first_day), day(&settled.last_day));
-    if judged.rate.is_some() {
-        return card(
-            m,
-            NAME,
-            LABEL,
-            percent(judged.rate),
-            [so_far_text, same_point]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("; "),
-            format!(
-                "judged on the leads captured {window} ({} to {} weeks back, old enough to have \
+    let MeetingRate::Judged(judged) = rate else {
+        return not_judged(so_far, so_far_text, same_point, &window);
+    };
+    card(
+        m,
+        NAME,
+        LABEL,
+        percent(judged.rate),
+        [so_far_text, same_point]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("; "),
+        format!(
+            "judged on the leads captured {window} ({} to {} weeks back, old enough to have \
                  reached a meeting): {}",
-                settled.weeks[0],
-                settled.weeks[1],
-                of(judged)
-            ),
-        );
-    }
-    // Nothing to judge: this week's so far, with no target and no verdict.
+            settled.weeks[0],
+            settled.weeks[1],
+            of(judged)
+        ),
+    )
+}
+
+/// The meeting card with nothing to judge: this week's so far, with no
+/// target and no verdict.
+fn not_judged(
+    so_far: Option<&Rate>,
+    so_far_text: Option<String>,
+    same_point: Option<String>,
+    window: &str,
+) -> Card {
     Card {
         label: LABEL.into(),
         value: so_far.map_or_else(|| NOT_MEASURED.to_string(), |w| percent(w.rate)),
