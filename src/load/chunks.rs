@@ -103,9 +103,11 @@ impl<R: Read> Chunker<R> {
         }))
     }
 
-    /// Gives a chunk's bytes back once read, to hold the next chunk.
+    /// Gives a chunk's bytes back once read, to hold the next chunk; not one
+    /// grown far past the target by a long record (its memory is let go).
     pub fn recycle(&mut self, bytes: Vec<u8>) {
-        if bytes.capacity() > self.spare.capacity() {
+        let usual = self.target.saturating_mul(2).saturating_add(self.min_tail);
+        if bytes.capacity() <= usual && bytes.capacity() > self.spare.capacity() {
             self.spare = bytes;
         }
     }
@@ -114,13 +116,12 @@ impl<R: Read> Chunker<R> {
     /// The room is reserved once (growing by doubling copied the chunk each
     /// time), and the reads fill it without zeroing it first.
     fn fill(&mut self, buf: &mut Vec<u8>, goal: usize) -> std::io::Result<bool> {
-        const STEP: u64 = 1 << 20;
         let known = usize::try_from(self.remaining).unwrap_or(usize::MAX);
         let room = goal.min(buf.len().saturating_add(known).saturating_add(1));
         buf.reserve(room.saturating_sub(buf.len()));
         while buf.len() < goal {
-            let step = STEP.min((goal - buf.len()) as u64);
-            let n = (&mut self.reader).take(step).read_to_end(buf)?;
+            let want = u64::try_from(goal - buf.len()).unwrap_or(u64::MAX);
+            let n = (&mut self.reader).take(want).read_to_end(buf)?;
             self.remaining = self.remaining.saturating_sub(n as u64);
             if n == 0 {
                 return Ok(true);
@@ -197,6 +198,48 @@ mod tests {
         assert!(chunks.last().unwrap().last);
         let lines: usize = chunks.iter().map(|c| c.newlines).sum();
         assert_eq!(lines, 7);
+    }
+
+    /// Gives at most 3 bytes a read, and is interrupted once.
+    struct Trickle<'a> {
+        text: &'a [u8],
+        interrupted: bool,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            if !self.interrupted && self.text.len() > 4 {
+                self.interrupted = true;
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = self.text.len().min(out.len()).min(3);
+            out[..n].copy_from_slice(&self.text[..n]);
+            self.text = &self.text[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn short_and_interrupted_reads_give_the_same_chunks() {
+        let text = b"1,a\n2,\"b\nstill b\"\n3,c\n4,\"d\"\"\n\"\n5,e\n";
+        for target in [1, 5, 8, 13, 64] {
+            let whole = all(text, target);
+            let reader = Trickle {
+                text,
+                interrupted: false,
+            };
+            let mut c = Chunker::new(reader, text.len() as u64, 2, target, target / 4);
+            let mut trickled = Vec::new();
+            while let Some(chunk) = c.next_chunk().unwrap() {
+                trickled.push((chunk.bytes.clone(), chunk.first_line, chunk.newlines));
+                c.recycle(chunk.bytes);
+            }
+            let whole: Vec<_> = whole
+                .into_iter()
+                .map(|c| (c.bytes, c.first_line, c.newlines))
+                .collect();
+            assert_eq!(trickled, whole, "target {target}");
+        }
     }
 
     #[test]

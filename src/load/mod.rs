@@ -472,7 +472,7 @@ fn parse_columns(
             Kind::Text if crate::model::is_key(name) => values::parse_key(&raw, name, plain(&raw)),
             Kind::Text => values::parse_text(&raw, name),
             Kind::Money => values::parse_money(&raw, name, &problem),
-            Kind::Number => values::parse_number(&raw, name, &problem, plain(&raw)),
+            Kind::Number => values::parse_duration(&raw, name, &problem, plain(&raw)),
             Kind::Phone => values::parse_phone(&raw, name, &plan, plain(&raw)),
             Kind::Email => values::parse_email(&raw, name),
         });

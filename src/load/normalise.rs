@@ -305,77 +305,9 @@ pub fn apply(
             }
         }
         Input::Calls => {
-            let direction = through(
-                &df,
-                model::DIRECTION,
-                merged(
-                    Direction::ALL,
-                    &syn.direction,
-                    &defaults.direction,
-                    vocabulary.direction,
-                ),
-            )?;
-            // Mapped once into a column, which the two expressions below read.
-            df = df
-                .lazy()
-                .with_column(direction.alias(VOCAB_DIRECTION))
-                .collect()?;
-            let p = problem(model::DIRECTION);
-            exprs.push(col(VOCAB_DIRECTION).alias(model::DIRECTION));
-            // Every row mapped: no direction is empty or unknown.
-            if has_nulls(&df, VOCAB_DIRECTION) {
-                exprs.push(
-                when(col(model::DIRECTION).is_null())
-                    .then(lit("required value `direction` is empty"))
-                    .when(col(VOCAB_DIRECTION).is_null())
-                    .then(lit("call direction must be inbound or outbound (or a synonym in [synonyms.direction])"))
-                    .otherwise(lit(NULL).cast(DataType::String))
-                    .alias(p),
-                );
-            }
-            if has(model::OUTCOME) {
-                exprs.push(
-                    through(&df, model::OUTCOME, outcome_table(vocabulary.outcome))?
-                        .alias(model::OUTCOME),
-                );
-            }
-            let channel = if has(model::CHANNEL) {
-                per_distinct(&df, model::CHANNEL, key)?.fill_null(lit("call"))
-            } else {
-                lit("call")
-            };
-            exprs.push(channel.alias(model::CHANNEL));
-            let phone = if has(model::PHONE) {
-                col(model::PHONE)
-            } else {
-                lit(NULL).cast(DataType::String)
-            };
-            let lead = if has(model::LEAD_ID) {
-                col(model::LEAD_ID)
-            } else {
-                lit(NULL).cast(DataType::String)
-            };
-            let raw_phone = if has(model::PHONE) {
-                col("_raw_phone")
-            } else {
-                lit(NULL).cast(DataType::String)
-            };
-            // A row lacks both only if both columns have nulls.
-            let both_can_lack = [model::PHONE, model::LEAD_ID]
-                .iter()
-                .all(|c| !has(c) || has_nulls(&df, c));
-            if both_can_lack {
-                exprs.push(
-                when(phone.is_null().and(lead.is_null()))
-                    .then(
-                        when(raw_phone.clone().is_not_null())
-                            .then(lit("the phone is not a phone number and there is no lead_id, so the call cannot be matched"))
-                            .otherwise(lit("a call needs a phone or a lead_id; this row has neither")),
-                    )
-                    .otherwise(lit(NULL).cast(DataType::String))
-                    .alias("_problem__identity"),
-                );
-            }
+            let (checked, calls) = call_rules(df, &has, config, vocabulary)?;
+            df = checked;
+            exprs.extend(calls);
         }
         Input::History => exprs.extend(history_stage(&df, has(model::FIELD), config, vocabulary)?),
         Input::Forms | Input::Spend => {}
@@ -400,6 +332,93 @@ pub fn apply(
     } else {
         lf.with_columns(missing).collect()
     }
+}
+
+/// Why a call is rejected: its direction is no synonym of either.
+const UNKNOWN_DIRECTION: &str =
+    "call direction must be inbound or outbound (or a synonym in [synonyms.direction])";
+/// Why a call is rejected: no lead id, and a phone that is no number.
+const NOT_A_PHONE: &str =
+    "the phone is not a phone number and there is no lead_id, so the call cannot be matched";
+/// Why a call is rejected: neither a phone nor a lead id.
+const NO_IDENTITY: &str = "a call needs a phone or a lead_id; this row has neither";
+
+/// The call log's rules: direction, outcome and channel through their
+/// synonyms, a direction that is none of them rejected, and a call with
+/// neither a phone nor a lead id rejected. Each check is made only where a
+/// row can fail it. Gives the frame with the mapped direction beside it.
+fn call_rules(
+    mut df: DataFrame,
+    has: &dyn Fn(&str) -> bool,
+    config: &Config,
+    vocabulary: &Vocabulary,
+) -> PolarsResult<(DataFrame, Vec<Expr>)> {
+    let (syn, defaults) = (&config.synonyms, Synonyms::default());
+    let direction = through(
+        &df,
+        model::DIRECTION,
+        merged(
+            Direction::ALL,
+            &syn.direction,
+            &defaults.direction,
+            vocabulary.direction,
+        ),
+    )?;
+    // Mapped once into a column, which the two expressions below read.
+    df = df
+        .lazy()
+        .with_column(direction.alias(VOCAB_DIRECTION))
+        .collect()?;
+    let mut exprs = vec![col(VOCAB_DIRECTION).alias(model::DIRECTION)];
+    // Every row mapped: no direction is empty or unknown.
+    if has_nulls(&df, VOCAB_DIRECTION) {
+        exprs.push(
+            when(col(model::DIRECTION).is_null())
+                .then(lit("required value `direction` is empty"))
+                .when(col(VOCAB_DIRECTION).is_null())
+                .then(lit(UNKNOWN_DIRECTION))
+                .otherwise(lit(NULL).cast(DataType::String))
+                .alias(problem(model::DIRECTION)),
+        );
+    }
+    if has(model::OUTCOME) {
+        exprs.push(
+            through(&df, model::OUTCOME, outcome_table(vocabulary.outcome))?.alias(model::OUTCOME),
+        );
+    }
+    let channel = if has(model::CHANNEL) {
+        per_distinct(&df, model::CHANNEL, key)?.fill_null(lit("call"))
+    } else {
+        lit("call")
+    };
+    exprs.push(channel.alias(model::CHANNEL));
+    let column_or_null = |present: bool, name: &str| {
+        if present {
+            col(name)
+        } else {
+            lit(NULL).cast(DataType::String)
+        }
+    };
+    // A row lacks both only if both columns can be null.
+    let both_can_lack = [model::PHONE, model::LEAD_ID]
+        .iter()
+        .all(|c| !has(c) || has_nulls(&df, c));
+    if both_can_lack {
+        let phone = column_or_null(has(model::PHONE), model::PHONE);
+        let lead = column_or_null(has(model::LEAD_ID), model::LEAD_ID);
+        let raw_phone = column_or_null(has(model::PHONE), "_raw_phone");
+        exprs.push(
+            when(phone.is_null().and(lead.is_null()))
+                .then(
+                    when(raw_phone.is_not_null())
+                        .then(lit(NOT_A_PHONE))
+                        .otherwise(lit(NO_IDENTITY)),
+                )
+                .otherwise(lit(NULL).cast(DataType::String))
+                .alias("_problem__identity"),
+        );
+    }
+    Ok((df, exprs))
 }
 
 /// Whether column `name` of `df` holds a null (a count kept with the column:

@@ -442,11 +442,14 @@ mod tests {
     fn utf8_files_are_read_in_place_even_when_chunks_split_characters() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("leads.csv");
-        std::fs::write(&path, "lead_id,name\nL1,José\nL2,Ça va ₹\n").unwrap();
-        // Chunks of 4 bytes (the least: a character's cut start is kept in
-        // front of the next read) cut "é", "Ç" and "₹" apart.
-        let p = in_place_chunked(&path, 4).expect("valid UTF-8 is read in place");
-        assert!(p.head.starts_with(b"lead_id,name"));
+        std::fs::write(&path, "lead_id,name\nL1,José\nL2,Ça va ₹ 😀\n").unwrap();
+        // Reads of 4 to 9 bytes (4 is the least: a character's cut start is
+        // kept in front of the next read) cut the 2-, 3- and 4-byte
+        // characters after each of their bytes.
+        for size in 4..=9 {
+            let p = in_place_chunked(&path, size).expect("valid UTF-8 is read in place");
+            assert!(p.head.starts_with(b"lead_id,name"));
+        }
         std::fs::write(&path, b"lead_id,name\nL1,Jos\xe9\n").unwrap();
         assert!(
             in_place_chunked(&path, 4).is_none(),

@@ -762,12 +762,16 @@ fn parse_unread(
         .collect()
 }
 
+/// The currency words a money cell may hold, stripped from the amount and
+/// read as its currency by [`currency_of`]. The money patterns bound them
+/// with ASCII word boundaries (`(?-u:\b)`), and `руб` needs none: a Unicode
+/// `\b` sends every value holding `₹` to the regex crate's slow engines
+/// (3x the time of the whole pattern).
+const CURRENCY_WORDS: &str = r"(?-u:\b)(?:rs|inr|rupees?|usd|dollars?|eur|euros?|gbp|rub|rubles?|aed|sgd|aud|cad|jpy)(?-u:\b)";
+
 /// A currency symbol or code; a cell with two holds two amounts (`₹5 $5`).
-/// The money patterns bound words with ASCII word boundaries (`(?-u:\b)`),
-/// and `руб` needs none: a Unicode `\b` sends every value holding `₹` to
-/// the regex crate's slow engines (3x the time of the whole pattern).
 const CURRENCY_MARK: &str =
-    r"(?i)[₹$€£₽¥]|(?-u:\b)(?:rs|inr|usd|eur|rub|gbp|aed|sgd|aud|cad)(?-u:\b)";
+    r"(?i)[₹$€£₽¥]|руб|(?-u:\b)(?:rs|inr|usd|eur|rub|gbp|aed|sgd|aud|cad|jpy)(?-u:\b)";
 
 /// Parses money in column `src` into `out` (`Float64`): `₹8,40,000`, `$22,700.00`,
 /// `35 000 ₽`, `1.234,56 €`, `-1,500`. When both `,` and `.` occur the last is
@@ -791,7 +795,7 @@ pub fn parse_money(src: &str, out: &str, problem: &str) -> Stages {
         vec![c(&s)
             .str()
             .replace_all(
-                lit(r"(?i)(?-u:\b)(rs|inr|usd|eur|rub|gbp|aed|sgd|aud|cad|rupees?|dollars?|euros?|rubles?)(?-u:\b)\.?|руб\.?|[₹$€£₽¥\s\u{a0}\u{202f}']"),
+                lit(format!(r"(?i){CURRENCY_WORDS}\.?|руб\.?|[₹$€£₽¥\s\u{{a0}}\u{{202f}}']")),
                 lit(""),
                 false,
             )
@@ -849,7 +853,7 @@ pub const MAX_DURATION_S: f64 = 7.0 * 86_400.0;
 /// or a clock duration `1:35`, `00:01:35`) up to [`MAX_DURATION_S`]. `plain`:
 /// a number cast reads every value of the column within range (see
 /// [`plain_columns`]), so there is nothing to look for and no value to reject.
-pub fn parse_number(src: &str, out: &str, problem: &str, plain: bool) -> Stages {
+pub fn parse_duration(src: &str, out: &str, problem: &str, plain: bool) -> Stages {
     if plain {
         return vec![vec![
             col(src).cast(DataType::Float64).alias(out),
@@ -923,7 +927,9 @@ pub fn currency_of(raw: Expr, home: &str) -> Expr {
     let token = raw
         .str()
         .extract(
-            lit(r"(?i)(US\$|S\$|A\$|C\$|₹|€|£|₽|¥|\$|руб|(?-u:\b)(?:rs|inr|rupees?|usd|dollars?|eur|euros?|gbp|rub|aed|sgd|aud|cad|jpy)(?-u:\b))"),
+            lit(format!(
+                r"(?i)(US\$|S\$|A\$|C\$|₹|€|£|₽|¥|\$|руб|{CURRENCY_WORDS})"
+            )),
             1,
         )
         .str()
@@ -953,6 +959,8 @@ pub fn currency_of(raw: Expr, home: &str) -> Expr {
         ("gbp", "GBP"),
         ("₽", "RUB"),
         ("rub", "RUB"),
+        ("ruble", "RUB"),
+        ("rubles", "RUB"),
         ("руб", "RUB"),
         ("¥", "JPY"),
         ("jpy", "JPY"),
@@ -1472,6 +1480,36 @@ mod tests {
     }
 
     #[test]
+    fn durations_are_plain_only_when_every_value_is_a_number_in_range() {
+        let kinds = PlainKinds {
+            numbers: vec!["v".into()],
+            ..Default::default()
+        };
+        let cases: [(&[&str], bool); 8] = [
+            (&["0", "-0", "604800", "95.5", ""], true),
+            (&["95", "604800.5"], false),
+            (&["95", "1e6"], false),
+            (&["95", "-1"], false),
+            (&["95", "nan"], false),
+            (&["95", "inf"], false),
+            (&["95", "1:35"], false),
+            (&["95", "1,200"], false),
+        ];
+        for (cells, plain) in cases {
+            let values: Vec<Option<&str>> = cells.iter().map(|v| Some(*v)).collect();
+            let judged = !plain_columns(&cleaned(&values), &kinds).unwrap().is_empty();
+            assert_eq!(judged, plain, "{cells:?}");
+            // Plain, the cast reads as the full parser; not plain, it would not.
+            let outs: &[&str] = if plain { &["out", "problem"] } else { &["out"] };
+            for out in outs {
+                let full = run_col(&values, parse_duration("v", "out", "problem", false), out);
+                let fast = run_col(&values, parse_duration("v", "out", "problem", true), out);
+                assert_eq!(fast.equals_missing(&full), plain, "{cells:?} {out}");
+            }
+        }
+    }
+
+    #[test]
     fn the_currency_is_read_from_symbols_and_words() {
         let cells = [
             "₹8,40,000",
@@ -1484,6 +1522,8 @@ mod tests {
             "5000",
             "jpy 300",
             "100 rupees",
+            "500 rubles",
+            "35000руб",
         ];
         let df = df!["v" => cells].unwrap();
         let got = df
@@ -1493,7 +1533,7 @@ mod tests {
             .unwrap();
         let got: Vec<Option<&str>> = got.column("c").unwrap().str().unwrap().iter().collect();
         let want = [
-            "INR", "INR", "USD", "RUB", "RUB", "EUR", "USD", "", "JPY", "INR",
+            "INR", "INR", "USD", "RUB", "RUB", "EUR", "USD", "", "JPY", "INR", "RUB", "RUB",
         ];
         let want: Vec<Option<&str>> = want
             .iter()
@@ -1523,6 +1563,10 @@ mod tests {
                 Some("РУБ 700"),
                 Some("₹5 $5"),
                 Some("100 rupees"),
+                Some("35000руб"),
+                Some("₹500руб"),
+                Some("JPY 300"),
+                Some("500 rubles"),
             ],
             parse_money("v", "out", "problem"),
         );
@@ -1547,6 +1591,10 @@ mod tests {
                 Some(700.0),
                 None,
                 Some(100.0),
+                Some(35000.0),
+                None,
+                Some(300.0),
+                Some(500.0),
             ]
         );
         let problems = run_col(

@@ -86,7 +86,7 @@ proptest! {
 
     #[test]
     fn numbers_are_read_or_rejected(values in prop::collection::vec(cell(), 1..40)) {
-        let df = run(&values, values::parse_number("v", "out", "problem", false));
+        let df = run(&values, values::parse_duration("v", "out", "problem", false));
         read_or_rejected(&df, &values);
     }
 
@@ -100,7 +100,7 @@ proptest! {
         )
     ) {
         let plain = values::plain_columns(&cleaned(&values), &kinds(&[], &["v"], &[])).unwrap();
-        let full = run(&values, values::parse_number("v", "out", "problem", false));
+        let full = run(&values, values::parse_duration("v", "out", "problem", false));
         let out = ["out", "problem"];
         // Plain: every value a number within range, so nothing to reject.
         let in_range = |v: &str| v.parse::<f64>().is_ok_and(|n| (0.0..=values::MAX_DURATION_S).contains(&n));
@@ -109,7 +109,7 @@ proptest! {
         } else {
             prop_assert!(values.iter().all(|v| v.trim().is_empty() || in_range(v.trim())));
             prop_assert!(values.iter().all(|v| !v.contains(':') && !v.contains(',')));
-            let fast = run(&values, values::parse_number("v", "out", "problem", true));
+            let fast = run(&values, values::parse_duration("v", "out", "problem", true));
             prop_assert!(fast.select(out).unwrap().equals_missing(&full.select(out).unwrap()));
         }
     }
