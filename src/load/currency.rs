@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::mapping::Mapped;
-use super::{CurrencyUse, raw_col, values};
+use super::{CurrencyUse, money, raw_col};
 use crate::config::Config;
 use crate::error::{HandoffError, Result};
 use crate::model::{self, Kind};
@@ -47,7 +47,7 @@ pub(super) fn convert_currencies(
         };
         let currency = coalesce(&[
             from_column,
-            values::currency_of(col(raw_col(name)), &home),
+            money::currency_of(col(raw_col(name)), &home),
             lit(home.clone()),
         ]);
         let rate = col(cur.as_str()).replace_strict(

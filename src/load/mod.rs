@@ -6,6 +6,7 @@ mod chunks;
 mod currency;
 pub mod json;
 mod mapping;
+pub mod money;
 pub mod normalise;
 mod phones;
 pub mod presets;
@@ -471,7 +472,7 @@ fn parse_columns(
             }
             Kind::Text if crate::model::is_key(name) => values::parse_key(&raw, name, plain(&raw)),
             Kind::Text => values::parse_text(&raw, name),
-            Kind::Money => values::parse_money(&raw, name, &problem),
+            Kind::Money => money::parse_money(&raw, name, &problem),
             Kind::Number => values::parse_duration(&raw, name, &problem, plain(&raw)),
             Kind::Phone => values::parse_phone(&raw, name, &plan, plain(&raw)),
             Kind::Email => values::parse_email(&raw, name),

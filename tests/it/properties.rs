@@ -78,7 +78,7 @@ proptest! {
 
     #[test]
     fn money_is_read_or_rejected_and_finite(values in prop::collection::vec(cell(), 1..40)) {
-        let df = run(&values, values::parse_money("v", "out", "problem"));
+        let df = run(&values, handoff::load::money::parse_money("v", "out", "problem"));
         read_or_rejected(&df, &values);
         let out = df.column("out").unwrap().f64().unwrap();
         prop_assert!(out.iter().flatten().all(f64::is_finite));
