@@ -154,10 +154,15 @@ mod tests {
     use super::*;
 
     fn all(text: &[u8], target: usize) -> Vec<Chunk> {
-        let mut c = Chunker::new(text, text.len() as u64, 2, target, target / 4);
+        chunks_of(text, text.len(), target)
+    }
+
+    /// Every chunk of `reader` (`len` bytes), each buffer recycled for the
+    /// next chunk as the loader does.
+    fn chunks_of(reader: impl Read, len: usize, target: usize) -> Vec<Chunk> {
+        let mut c = Chunker::new(reader, len as u64, 2, target, target / 4);
         let mut out = Vec::new();
         while let Some(chunk) = c.next_chunk().unwrap() {
-            // As the loader does: each chunk's buffer holds the next one.
             let copy = Chunk {
                 bytes: chunk.bytes.clone(),
                 ..chunk
@@ -222,23 +227,22 @@ mod tests {
     #[test]
     fn short_and_interrupted_reads_give_the_same_chunks() {
         let text = b"1,a\n2,\"b\nstill b\"\n3,c\n4,\"d\"\"\n\"\n5,e\n";
+        let parts = |chunks: Vec<Chunk>| -> Vec<_> {
+            chunks
+                .into_iter()
+                .map(|c| (c.bytes, c.first_line, c.newlines, c.last))
+                .collect()
+        };
         for target in [1, 5, 8, 13, 64] {
-            let whole = all(text, target);
             let reader = Trickle {
                 text,
                 interrupted: false,
             };
-            let mut c = Chunker::new(reader, text.len() as u64, 2, target, target / 4);
-            let mut trickled = Vec::new();
-            while let Some(chunk) = c.next_chunk().unwrap() {
-                trickled.push((chunk.bytes.clone(), chunk.first_line, chunk.newlines));
-                c.recycle(chunk.bytes);
-            }
-            let whole: Vec<_> = whole
-                .into_iter()
-                .map(|c| (c.bytes, c.first_line, c.newlines))
-                .collect();
-            assert_eq!(trickled, whole, "target {target}");
+            assert_eq!(
+                parts(chunks_of(reader, text.len(), target)),
+                parts(all(text, target)),
+                "target {target}"
+            );
         }
     }
 

@@ -228,7 +228,7 @@ pub fn apply(
     }) {
         let p = problem(spec.name);
         let empty = when(col(spec.name).is_null())
-            .then(lit(format!("required value `{}` is empty", spec.name)))
+            .then(lit(empty_required(spec.name)))
             .otherwise(lit(NULL).cast(DataType::String));
         // Only parsed kinds have a problem column of their own already.
         let parsed = matches!(
@@ -334,6 +334,11 @@ pub fn apply(
     }
 }
 
+/// Why a row is rejected: a value the contract requires is empty.
+fn empty_required(name: &str) -> String {
+    format!("required value `{name}` is empty")
+}
+
 /// Why a call is rejected: its direction is no synonym of either.
 const UNKNOWN_DIRECTION: &str =
     "call direction must be inbound or outbound (or a synonym in [synonyms.direction])";
@@ -374,7 +379,7 @@ fn call_rules(
     if has_nulls(&df, VOCAB_DIRECTION) {
         exprs.push(
             when(col(model::DIRECTION).is_null())
-                .then(lit("required value `direction` is empty"))
+                .then(lit(empty_required(model::DIRECTION)))
                 .when(col(VOCAB_DIRECTION).is_null())
                 .then(lit(UNKNOWN_DIRECTION))
                 .otherwise(lit(NULL).cast(DataType::String))
@@ -511,7 +516,7 @@ fn history_stage(
     if has_field {
         out.push(
             when(about_stage.and(col(model::STAGE).is_null()))
-                .then(lit("required value `stage` is empty"))
+                .then(lit(empty_required(model::STAGE)))
                 .otherwise(none())
                 .alias(problem(model::STAGE)),
         );

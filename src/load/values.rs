@@ -766,6 +766,13 @@ fn parse_unread(
 /// a data error, not a call.
 pub const MAX_DURATION_S: f64 = 7.0 * 86_400.0;
 
+/// Whether a duration in seconds lies within 0 to [`MAX_DURATION_S`]: false
+/// for NaN, null for null. The parser and [`plain_columns`] both judge by it,
+/// so a column judged plain has no value the parser would reject.
+fn duration_in_range(seconds: Expr) -> Expr {
+    (seconds.clone().gt_eq(lit(0.0))).and(seconds.lt_eq(lit(MAX_DURATION_S)))
+}
+
 /// Parses a non-negative number (a call duration in seconds: `95`, `95.0`, `1,200`,
 /// or a clock duration `1:35`, `00:01:35`) up to [`MAX_DURATION_S`]. `plain`:
 /// a number cast reads every value of the column within range (see
@@ -788,10 +795,7 @@ pub fn parse_duration(src: &str, out: &str, problem: &str, plain: bool) -> Stage
     let clock = when(c(&hms).struct_().field_by_name("s").is_not_null())
         .then(part("a") * lit(3600.0) + part("b") * lit(60.0) + part("s"))
         .otherwise(part("a") * lit(60.0) + part("b"));
-    let ok = c(&number)
-        .is_not_null()
-        .and(c(&number).gt_eq(lit(0.0)))
-        .and(c(&number).lt_eq(lit(max)));
+    let ok = c(&number).is_not_null().and(duration_in_range(c(&number)));
     let checked = vec![
         when(ok.clone())
             .then(c(&number))
@@ -947,14 +951,8 @@ pub fn plain_columns(df: &DataFrame, kinds: &PlainKinds) -> PolarsResult<Vec<Str
             .or(v.is_in(lit(Series::new("n".into(), NULL_ID)).implode(false), false))
     };
     let number_odd = |v: Expr| {
-        let n = v.clone().cast(DataType::Float64);
-        v.is_not_null().and(
-            n.clone()
-                .is_null()
-                .or(n.clone().is_nan())
-                .or(n.clone().lt(lit(0.0)))
-                .or(n.gt(lit(MAX_DURATION_S))),
-        )
+        let in_range = duration_in_range(v.clone().cast(DataType::Float64));
+        v.is_not_null().and(in_range.not().fill_null(lit(true)))
     };
     let phone_odd = |v: Expr| v.str().contains(lit(PLAIN_PHONE), false).not();
     let checks: Vec<Expr> = (kinds.keys.iter())

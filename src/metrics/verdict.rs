@@ -27,7 +27,7 @@ use serde::Serialize;
 use super::Metrics;
 use super::stages::MeetingRate;
 use crate::config::Config;
-use crate::format::{duration, money, percent};
+use crate::format::{day, duration, money, percent};
 
 /// Points by which high-intent SLA compliance must trail low intent to be named.
 const INTENT_GAP: f64 = 0.20;
@@ -284,8 +284,8 @@ fn findings(m: &Metrics, heads: &[Headline]) -> (Vec<String>, Vec<String>) {
                     MeetingRate::Judged(r) => Some(format!(
                         "{} of contacted leads captured {} to {} reached a meeting",
                         percent(r.rate),
-                        crate::format::day(&settled.first_day),
-                        crate::format::day(&settled.last_day)
+                        day(&settled.first_day),
+                        day(&settled.last_day)
                     )),
                     MeetingRate::NotJudged | MeetingRate::NotMeasured => None,
                 }

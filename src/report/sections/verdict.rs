@@ -63,8 +63,8 @@ fn card(
 }
 
 /// The meeting card's headline name and label.
-const NAME: &str = "contact_to_meeting";
-const LABEL: &str = "Contacted leads reaching a meeting";
+const MEETING_NAME: &str = "contact_to_meeting";
+const MEETING_LABEL: &str = "Contacted leads reaching a meeting";
 
 /// The contacted-to-meeting card. Its number is the settled leads' rate, the
 /// one the target judges: this week's leads are days old, too young to have
@@ -78,8 +78,8 @@ fn meeting_card(m: &Metrics, now: &Week, before: Option<&Week>) -> Card {
     if rate == MeetingRate::NotMeasured {
         return card(
             m,
-            NAME,
-            LABEL,
+            MEETING_NAME,
+            MEETING_LABEL,
             NOT_MEASURED.into(),
             String::new(),
             String::new(),
@@ -98,8 +98,8 @@ fn meeting_card(m: &Metrics, now: &Week, before: Option<&Week>) -> Card {
     };
     card(
         m,
-        NAME,
-        LABEL,
+        MEETING_NAME,
+        MEETING_LABEL,
         percent(judged.rate),
         [so_far_text, same_point]
             .into_iter()
@@ -125,7 +125,7 @@ fn not_judged(
     window: &str,
 ) -> Card {
     Card {
-        label: LABEL.into(),
+        label: MEETING_LABEL.into(),
         value: so_far.map_or_else(|| NOT_MEASURED.to_string(), |w| percent(w.rate)),
         target: String::new(),
         comparison: same_point.unwrap_or_default(),
