@@ -11,11 +11,12 @@ use serde::Serialize;
 
 use crate::config::{Config, FunnelStage};
 use crate::error::{HandoffError, Result};
+use crate::load::Keep;
 use crate::load::normalise::{self, DEAL_OUTCOME, FUNNEL_STAGE};
 use crate::model::*;
 
 /// The loaded inputs the joins work on (canonical columns, `Int64` times;
-/// forms and calls as [`form_columns`] and [`call_columns`] keep them).
+/// forms and calls as [`FORMS_KEPT`] and [`CALLS_KEPT`] keep them).
 pub struct Sources {
     pub leads: DataFrame,
     pub deals: Option<DataFrame>,
@@ -96,9 +97,20 @@ fn null_i64() -> Expr {
 }
 
 /// What the loader keeps of a call: the columns matching and orphans read, and
-/// the direction as one bit. A call log is the largest input; the rest of a
-/// call is checked, then dropped.
-pub fn call_columns() -> Vec<Expr> {
+/// the direction as one bit. A call log is the largest input; of the rest,
+/// what can reject a row is checked, then dropped, and free text is not read.
+pub const CALLS_KEPT: Keep = Keep {
+    reads: &[STARTED_AT, LEAD_ID, PHONE, DIRECTION, CHANNEL],
+    columns: call_columns,
+};
+
+/// What the loader keeps of a form (see [`form_columns`]).
+pub const FORMS_KEPT: Keep = Keep {
+    reads: &FORM_COLUMNS,
+    columns: form_columns,
+};
+
+fn call_columns() -> Vec<Expr> {
     vec![
         col(STARTED_AT),
         col(LINE),
@@ -110,8 +122,8 @@ pub fn call_columns() -> Vec<Expr> {
 }
 
 /// What the loader keeps of a form: the columns matching, attribution and
-/// orphans read (a form's message, page and content are checked, then dropped).
-pub fn form_columns() -> Vec<Expr> {
+/// orphans read (a form's message, page and content are not read).
+fn form_columns() -> Vec<Expr> {
     FORM_COLUMNS.iter().map(|c| col(*c)).collect()
 }
 
@@ -979,4 +991,28 @@ fn empty_orphans() -> DataFrame {
         })
         .collect();
     DataFrame::empty_with_schema(&schema)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kept expression over a column its `reads` leave out would find
+    /// that column unread: each must evaluate on its reads and the line alone.
+    #[test]
+    fn kept_columns_read_only_what_their_reads_name() {
+        for keep in [CALLS_KEPT, FORMS_KEPT] {
+            let mut names: Vec<&str> = keep.reads.to_vec();
+            if !names.contains(&LINE) {
+                names.push(LINE);
+            }
+            let columns: Vec<Column> = names
+                .iter()
+                .map(|c| Column::new((*c).into(), [None::<&str>]))
+                .collect();
+            let frame = DataFrame::new(1, columns).unwrap();
+            let kept = frame.lazy().select((keep.columns)()).collect();
+            assert!(kept.is_ok(), "{:?}: {kept:?}", keep.reads);
+        }
+    }
 }

@@ -341,8 +341,8 @@ fn load_all(job: &LedgerJob, timings: &mut Timings) -> Result<Vec<Loaded>> {
             sheet: job.sheet.clone(),
             chunk_bytes: None,
             keep: match input {
-                Input::Calls => Some(join::call_columns as fn() -> Vec<Expr>),
-                Input::Forms => Some(join::form_columns),
+                Input::Calls => Some(join::CALLS_KEPT),
+                Input::Forms => Some(join::FORMS_KEPT),
                 _ => None,
             },
         };

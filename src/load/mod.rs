@@ -114,10 +114,20 @@ pub struct ReadOptions {
     pub sheet: Option<String>,
     /// Bytes of CSV text parsed at a time (default [`CHUNK_BYTES`]); tests use small ones.
     pub chunk_bytes: Option<usize>,
-    /// What the caller reads of each row, when not every column: every mapped
-    /// column is still parsed and checked, but only these expressions over the
-    /// parsed columns are kept in memory.
-    pub keep: Option<fn() -> Vec<Expr>>,
+    /// What the caller reads of each row, when not every column.
+    pub keep: Option<Keep>,
+}
+
+/// What a caller keeps of each row of an input it reads only in part (the
+/// joins, of calls and forms): only [`Keep::columns`] are kept in memory, and
+/// a mapped column is read only when the caller reads it or its values can
+/// reject a row (see [`to_read`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Keep {
+    /// The canonical columns the kept expressions read (besides the line number).
+    pub reads: &'static [&'static str],
+    /// The kept columns, as expressions over the parsed ones.
+    pub columns: fn() -> Vec<Expr>,
 }
 
 /// How many canonical columns of `input` these headers fill without a preset;
@@ -130,12 +140,17 @@ pub fn mapped_columns(input: Input, headers: &[String], config: &Config) -> Resu
 struct FileJob<'a> {
     input: Input,
     file: &'a str,
+    /// The mapped columns read and parsed ([`to_read`] of `recognised`).
     mapping: &'a [Mapped],
+    /// Every column the file's headers map to, as the file's accounting shows them.
+    recognised: &'a [Mapped],
+    /// The file columns read, by index (`None`: all of them).
+    columns: Option<Vec<usize>>,
     config: &'a Config,
     preset: Option<&'static Preset>,
     workbook: bool,
     chunk_bytes: usize,
-    keep: Option<fn() -> Vec<Expr>>,
+    keep: Option<Keep>,
     headers: &'a [String],
     /// The delimiter's name (`comma`, ... or `cells`).
     delimiter: &'static str,
@@ -168,10 +183,16 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
         config,
         preset.map(|p| p.0),
     )?;
+    let read = to_read(&mapping, opts.keep);
     let job = FileJob {
         input,
         file: &file,
-        mapping: &mapping,
+        mapping: &read,
+        recognised: &mapping,
+        columns: wide
+            .is_none()
+            .then(|| columns_read(&read, headers.len()))
+            .flatten(),
         config,
         preset: preset.map(|p| p.0),
         workbook: opened.workbook,
@@ -214,6 +235,34 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
         loaded.stats.mapped = w.shown(&opened.headers, &raw_names);
     }
     Ok(loaded)
+}
+
+/// The mapped columns worth reading when the caller keeps only `keep`: the
+/// columns it names, and every column whose values can reject a row (each
+/// parsed kind, each required column). Free text nothing reads (a call's
+/// agent, a form's message) is not read at all; without `keep`, all are.
+fn to_read(mapping: &[Mapped], keep: Option<Keep>) -> Vec<Mapped> {
+    let Some(keep) = keep else {
+        return mapping.to_vec();
+    };
+    mapping
+        .iter()
+        .filter(|m| {
+            m.spec.kind != Kind::Text || m.spec.required || keep.reads.contains(&m.spec.name)
+        })
+        .cloned()
+        .collect()
+}
+
+/// The file columns `mapping` reads, and the first (where a report's footer
+/// stands); `None` when that is every column. Polars then builds no text
+/// column for the others: an export of 150 columns is read for its 20.
+fn columns_read(mapping: &[Mapped], width: usize) -> Option<Vec<usize>> {
+    let mut columns: Vec<usize> = mapping.iter().flat_map(|m| m.sources.clone()).collect();
+    columns.push(0);
+    columns.sort_unstable();
+    columns.dedup();
+    (columns.len() < width).then_some(columns)
 }
 
 /// Whether a history's ids are lead ids or deal ids, by the header that held them.

@@ -164,7 +164,7 @@ pub(super) fn each_chunk(
     );
     while let Some(chunk) = chunker.next_chunk().map_err(cannot)? {
         let last = chunk.last;
-        let raw = read_chunk(file, &chunk, delimiter, names)?;
+        let raw = read_chunk(file, &chunk, delimiter, names, job.columns.as_deref())?;
         chunker.recycle(chunk.bytes);
         if !f(raw, last)? {
             break;
@@ -263,7 +263,7 @@ impl Source<'_> {
     }
 }
 
-/// Drops the records with no value in any field (blank lines, or lines of
+/// Drops the records with no value in any field read (blank lines, or lines of
 /// delimiters only): they are not rows, and are counted apart. Stops at the
 /// first column that has a value in every row (nearly always the first).
 pub(super) fn drop_blank_rows(raw: RawFrame) -> Result<(RawFrame, usize)> {
@@ -292,12 +292,13 @@ pub(super) fn drop_blank_rows(raw: RawFrame) -> Result<(RawFrame, usize)> {
 }
 
 /// Reads a chunk's records, every column as text, so `098...` keeps its zero
-/// and nothing is guessed.
+/// and nothing is guessed; only `columns` (by index) when given.
 pub(super) fn read_chunk(
     file: &str,
     chunk: &chunks::Chunk,
     delimiter: u8,
     names: &[String],
+    columns: Option<&[usize]>,
 ) -> Result<RawFrame> {
     // One column beyond the header catches rows with too many fields (polars
     // would cut them short): a value there rejects the row.
@@ -320,6 +321,7 @@ pub(super) fn read_chunk(
     let frame = CsvReadOptions::default()
         .with_has_header(false)
         .with_schema(Some(Arc::new(schema)))
+        .with_projection(columns.map(|c| Arc::new(c.iter().copied().chain([names.len()]).collect())))
         .with_parse_options(parse)
         .with_raise_if_empty(false)
         .into_reader_with_file_handle(Cursor::new(chunk.bytes.as_slice()))

@@ -146,7 +146,7 @@ pub(super) fn split(
     let unknown = normalise::unknown_values(&parsed, job.input)
         .map_err(HandoffError::engine("counting unknown vocabulary"))?;
     let keep: Vec<Expr> = match job.keep {
-        Some(keep) => keep(),
+        Some(keep) => (keep.columns)(),
         None => parsed
             .get_column_names()
             .iter()
@@ -215,7 +215,8 @@ pub(super) fn finish(job: &FileJob, read: ReadFacts, parts: Parts) -> Result<Loa
         .map_err(HandoffError::engine("collecting rejected rows"))?
     };
     let rows_used = frame.height();
-    let sources: Vec<usize> = mapping.iter().flat_map(|m| m.sources.clone()).collect();
+    let recognised = job.recognised;
+    let sources: Vec<usize> = recognised.iter().flat_map(|m| m.sources.clone()).collect();
     // Most frequent first, then by value; twenty at most.
     let unknown = unknown
         .into_iter()
@@ -244,7 +245,7 @@ pub(super) fn finish(job: &FileJob, read: ReadFacts, parts: Parts) -> Result<Loa
         rows_rejected: rows_read - rows_used,
         blank_lines,
         cleaned,
-        mapped: mapping
+        mapped: recognised
             .iter()
             .map(|m| (m.header.clone(), m.spec.name.to_string()))
             .collect(),

@@ -7,6 +7,7 @@ mod contract;
 mod corpus;
 mod html;
 mod ledger;
+mod partial_reads;
 mod phones;
 mod presets;
 mod properties;
