@@ -115,20 +115,10 @@ fn call_columns() -> Vec<Expr> {
         col(STARTED_AT),
         col(LINE),
         col(LEAD_ID),
-        e164_digits(col(PHONE)).alias(PHONE_DIGITS),
+        col(PHONE),
         col(DIRECTION).eq(lit("outbound")).alias(OUTBOUND),
         col(CHANNEL),
     ]
-}
-
-/// A call's phone as the number its E.164 digits make: 8 bytes a call where
-/// the text took 29 (a view and 13 bytes), and a cheaper key to match on.
-/// E.164 has at most 15 digits and none leading with 0, so it reads back.
-const PHONE_DIGITS: &str = "_phone_digits";
-
-/// The number of an E.164 phone (`+919876543210` -> 919876543210).
-fn e164_digits(phone: Expr) -> Expr {
-    phone.str().strip_prefix(lit("+")).cast(DataType::Int64)
 }
 
 /// What the loader keeps of a form: the columns matching, attribution and
@@ -668,15 +658,10 @@ fn match_calls(calls: DataFrame, keys: LazyFrame) -> Result<[DataFrame; 3]> {
         .filter(col(LEAD).is_null())
         .drop(cols([LEAD, CAPTURED_AT]))
         .join(
-            keys.select([
-                e164_digits(col(PHONE)).alias(PHONE_DIGITS),
-                col(LEAD),
-                col(CREATED_AT),
-                col(CAPTURED_AT),
-            ])
-            .filter(col(PHONE_DIGITS).is_not_null()),
-            [col(PHONE_DIGITS)],
-            [col(PHONE_DIGITS)],
+            keys.select([col(PHONE), col(LEAD), col(CREATED_AT), col(CAPTURED_AT)])
+                .filter(col(PHONE).is_not_null()),
+            [col(PHONE)],
+            [col(PHONE)],
             JoinArgs::new(JoinType::Left),
         );
     let by_phone = nearest_lead(by_phone, STARTED_AT)
@@ -986,22 +971,12 @@ fn call_orphans(calls: LazyFrame) -> LazyFrame {
         col(LINE).alias("line"),
         null_str().alias(NAME),
         null_str().alias(EMAIL),
-        phone_from_digits(),
+        col(PHONE),
         null_str().alias("source"),
         null_str().alias("campaign"),
         col(CHANNEL).alias("channel"),
         lit("no lead has this phone or lead_id").alias("detail"),
     ])
-}
-
-/// A call's phone as E.164 text again, from its digits ([`PHONE_DIGITS`]).
-fn phone_from_digits() -> Expr {
-    concat_str(
-        [lit("+"), col(PHONE_DIGITS).cast(DataType::String)],
-        "",
-        false,
-    )
-    .alias(PHONE)
 }
 
 fn empty_orphans() -> DataFrame {
@@ -1021,27 +996,6 @@ fn empty_orphans() -> DataFrame {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A call's phone kept as its digits reads back as the same E.164 text
-    /// (15 digits at most), and an empty phone stays empty.
-    #[test]
-    fn phone_digits_read_back_as_the_number() {
-        let phones = [
-            Some("+919876543210"),
-            Some("+1"),
-            Some("+999999999999999"),
-            None,
-        ];
-        let df = df![PHONE => phones].unwrap();
-        let back = df
-            .lazy()
-            .select([e164_digits(col(PHONE)).alias(PHONE_DIGITS)])
-            .select([phone_from_digits()])
-            .collect()
-            .unwrap();
-        let got: Vec<Option<&str>> = back.column(PHONE).unwrap().str().unwrap().iter().collect();
-        assert_eq!(got, phones);
-    }
 
     /// A kept expression over a column its `reads` leave out would find
     /// that column unread: each must evaluate on its reads and the line alone.

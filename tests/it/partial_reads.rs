@@ -85,7 +85,7 @@ fn calls_read_in_part_account_and_reject_as_a_whole_read() {
             "started_at",
             "_line",
             "lead_id",
-            "_phone_digits",
+            "phone",
             "_outbound",
             "channel"
         ]
