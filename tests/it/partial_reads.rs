@@ -130,3 +130,42 @@ fn forms_read_in_part_keep_what_the_joins_read() {
     let emails = part.frame.column("email").unwrap().str().unwrap().get(0);
     assert_eq!(emails, Some("asha@example.com"));
 }
+
+#[test]
+fn a_row_with_more_fields_than_the_header_is_rejected_when_columns_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    // `Notes` maps to nothing, so the file is read without it; the field
+    // after the last header is still seen.
+    let path = write(
+        dir.path(),
+        "calls.csv",
+        "Start Time,Call Type,Lead ID,Notes\n\
+         2026-11-12 10:05,Outgoing,L1,fine\n\
+         2026-11-12 10:06,Outgoing,L1,a note, with a comma\n",
+    );
+    for keep in [None, Some(CALLS_KEPT)] {
+        let l = load(Input::Calls, &path, keep);
+        assert_eq!(l.stats.ignored, ["Notes"]);
+        assert_eq!((l.stats.rows_used, l.stats.rows_rejected), (1, 1));
+        let why = reasons(&l);
+        assert!(why[0].contains("more fields than the header"), "{why:?}");
+    }
+}
+
+#[test]
+fn a_report_footer_in_a_first_column_nothing_maps_is_still_a_footer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "calls.csv",
+        "Row,Start Time,Call Type,Lead ID,Notes\n\
+         1,2026-11-12 10:05,Outgoing,L1,fine\n\
+         \"Grand Totals (1 records)\",,,,\n",
+    );
+    for keep in [None, Some(CALLS_KEPT)] {
+        let l = load(Input::Calls, &path, keep);
+        assert_eq!(l.stats.ignored, ["Row", "Notes"]);
+        assert_eq!((l.stats.rows_read, l.stats.rows_used), (1, 1));
+        assert_eq!(l.stats.footer, ["Grand Totals (1 records)"]);
+    }
+}
