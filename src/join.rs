@@ -104,7 +104,7 @@ pub const CALLS_KEPT: Keep = Keep {
     columns: call_columns,
 };
 
-/// What the loader keeps of a form (see [`form_columns`]).
+/// What the loader keeps of a form: the columns matching, attribution and orphans read.
 pub const FORMS_KEPT: Keep = Keep {
     reads: &FORM_COLUMNS,
     columns: form_columns,

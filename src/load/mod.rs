@@ -50,7 +50,7 @@ pub struct FileStats {
     pub rows_read: usize,
     pub rows_used: usize,
     pub rows_rejected: usize,
-    /// Blank lines (records with no value at all) skipped: not rows.
+    /// Blank lines (records with no value in any column read) skipped: not rows.
     pub blank_lines: usize,
     /// Values read after a repair, by what was repaired (`phone: extension
     /// dropped`, `lead_id: invisible characters removed`).
@@ -183,15 +183,15 @@ pub fn load(input: Input, path: &Path, config: &Config, opts: &ReadOptions) -> R
         config,
         preset.map(|p| p.0),
     )?;
-    let read = to_read(&mapping, opts.keep);
+    let reading = to_read(&mapping, opts.keep);
     let job = FileJob {
         input,
         file: &file,
-        mapping: &read,
+        mapping: &reading,
         recognised: &mapping,
         columns: wide
             .is_none()
-            .then(|| columns_read(&read, headers.len()))
+            .then(|| columns_read(&reading, headers.len()))
             .flatten(),
         config,
         preset: preset.map(|p| p.0),

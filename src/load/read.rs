@@ -174,7 +174,8 @@ pub(super) fn each_chunk(
 }
 
 /// Report footers after the data: a trailing run of rows with only a first
-/// value, holding a `Grand Totals`, `Copyright` or `Confidential` line.
+/// value among the columns read, from its first `Grand Totals`, `Copyright`
+/// or `Confidential` line on.
 pub(super) fn strip_footer(raw: RawFrame) -> Result<(RawFrame, Vec<String>)> {
     let frame = &raw.frame;
     let (height, width) = (frame.height(), frame.width());
@@ -200,11 +201,7 @@ pub(super) fn strip_footer(raw: RawFrame) -> Result<(RawFrame, Vec<String>)> {
     while start > 0 && cells(start - 1).1 {
         start -= 1;
     }
-    let lines: Vec<String> = (start..tail.height())
-        .filter_map(|i| cells(i).0)
-        .filter(|s| !s.is_empty())
-        .collect();
-    let footer_like = |s: &String| {
+    let footer_like = |s: &str| {
         let l = s.to_lowercase();
         [
             "grand total",
@@ -216,9 +213,17 @@ pub(super) fn strip_footer(raw: RawFrame) -> Result<(RawFrame, Vec<String>)> {
         .iter()
         .any(|w| l.starts_with(w))
     };
-    if !lines.iter().any(footer_like) {
+    // The footer starts at its first footer line: a row before it with only
+    // a first value (or values only in columns not read) is still a row.
+    let Some(start) =
+        (start..tail.height()).find(|&i| cells(i).0.as_deref().is_some_and(footer_like))
+    else {
         return Ok((raw, Vec::new()));
-    }
+    };
+    let lines: Vec<String> = (start..tail.height())
+        .filter_map(|i| cells(i).0)
+        .filter(|s| !s.is_empty())
+        .collect();
     let keep = tail_from + start;
     let mut lines_kept = raw.lines;
     lines_kept.truncate(keep);

@@ -32,7 +32,7 @@ pub(super) struct Parts {
     pub(super) used: Vec<DataFrame>,
     pub(super) rejects: Vec<DataFrame>,
     pub(super) rows_read: usize,
-    /// Records with no value at all (blank lines): skipped, not rows.
+    /// Records with no value in any column read (blank lines): skipped, not rows.
     pub(super) blank_lines: usize,
     pub(super) cleaned: BTreeMap<String, usize>,
     pub(super) unusable: BTreeMap<String, usize>,

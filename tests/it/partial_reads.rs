@@ -169,3 +169,56 @@ fn a_report_footer_in_a_first_column_nothing_maps_is_still_a_footer() {
         assert_eq!(l.stats.footer, ["Grand Totals (1 records)"]);
     }
 }
+
+#[test]
+fn a_row_before_the_footer_with_values_only_in_columns_not_read_stays_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}C9,,,,,Asha,,No Answer,\nGrand Totals (5 records),,,,,,,,\n",
+        CALLS
+    );
+    let path = write(dir.path(), "calls.csv", &text);
+    for keep in [None, Some(CALLS_KEPT)] {
+        let l = load(Input::Calls, &path, keep);
+        assert_eq!(l.stats.footer, ["Grand Totals (5 records)"]);
+        // C9 has no start time: a rejected row either way, not a footer line.
+        assert_eq!((l.stats.rows_read, l.stats.rows_rejected), (5, 4));
+    }
+}
+
+#[test]
+fn notes_on_columns_not_read_come_from_a_whole_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = CALLS.replace(
+        "C1,2026-11-12 10:05,Outgoing,9876543210,L1,Asha,95,Connected",
+        "C1\u{200b},2026-11-12 10:05,Outgoing,9876543210,L1,Asha,95,Dropped",
+    );
+    let path = write(dir.path(), "calls.csv", &text);
+    let whole = load(Input::Calls, &path, None);
+    assert!(
+        whole.stats.unknown_values.contains_key("outcome"),
+        "{:?}",
+        whole.stats.unknown_values
+    );
+    assert_eq!(
+        whole
+            .stats
+            .cleaned
+            .get("call_id: invisible characters removed"),
+        Some(&1),
+        "{:?}",
+        whole.stats.cleaned
+    );
+    // Read for the joins, the outcome and call id are not read: nothing is said of them.
+    let part = load(Input::Calls, &path, Some(CALLS_KEPT));
+    assert!(
+        part.stats.unknown_values.is_empty(),
+        "{:?}",
+        part.stats.unknown_values
+    );
+    assert!(part.stats.cleaned.is_empty(), "{:?}", part.stats.cleaned);
+    assert_eq!(
+        (part.stats.rows_read, part.stats.rows_used),
+        (whole.stats.rows_read, whole.stats.rows_used)
+    );
+}
