@@ -2,7 +2,7 @@
 //! the user's map, a preset's rules (its special cases included) and the
 //! contract's aliases; and the missing-column message with its suggestions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 
@@ -86,9 +86,11 @@ fn wrong_input(input: Input, file: &str, keys: &[String]) -> Result<()> {
     }
 }
 
-/// Header names made unique for polars (`Create Date`, `Create Date_2`).
+/// Header names made unique for polars (`Create Date`, `Create Date_2`): a
+/// name already taken, by a repeat or by a header that reads like one
+/// (`Phone, Phone_2, Phone`), gets the first free suffix.
 pub fn unique_names(headers: &[String]) -> Vec<String> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
     headers
         .iter()
         .enumerate()
@@ -98,9 +100,12 @@ pub fn unique_names(headers: &[String]) -> Vec<String> {
             } else {
                 h.clone()
             };
-            let n = seen.entry(base.clone()).or_insert(0);
-            *n += 1;
-            if *n == 1 { base } else { format!("{base}_{n}") }
+            let name = std::iter::once(base.clone())
+                .chain((2..).map(|n| format!("{base}_{n}")))
+                .find(|name| !taken.contains(name))
+                .expect("an unbounded run of names has a free one");
+            taken.insert(name.clone());
+            name
         })
         .collect()
 }
@@ -628,6 +633,21 @@ mod tests {
 
     fn spec(input: Input, name: &str) -> ColumnSpec {
         *input.columns().iter().find(|s| s.name == name).unwrap()
+    }
+
+    #[test]
+    fn unique_names_never_repeat_a_name() {
+        let names = |h: &[&str]| unique_names(&h.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(names(&["Phone", "Phone"]), ["Phone", "Phone_2"]);
+        assert_eq!(
+            names(&["Phone", "Phone_2", "Phone"]),
+            ["Phone", "Phone_2", "Phone_3"]
+        );
+        assert_eq!(
+            names(&["Phone", "Phone", "Phone_2"]),
+            ["Phone", "Phone_2", "Phone_2_2"]
+        );
+        assert_eq!(names(&["", "column_1"]), ["column_1", "column_1_2"]);
     }
 
     #[test]

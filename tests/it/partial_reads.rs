@@ -222,3 +222,22 @@ fn notes_on_columns_not_read_come_from_a_whole_read() {
         (whole.stats.rows_read, whole.stats.rows_used)
     );
 }
+
+#[test]
+fn a_header_that_reads_like_a_repeat_keeps_its_own_column() {
+    let dir = tempfile::tempdir().unwrap();
+    // `Phone_2` is a header of its own and the second `Phone` a repeat: three
+    // columns, each read as itself (the email is not shifted into another).
+    let path = write(
+        dir.path(),
+        "leads.csv",
+        "lead_id,created_at,Phone,Phone_2,Phone,email,Notes\n\
+         L1,2026-11-12 10:00,98765 43210,x,y,asha@example.com,n\n",
+    );
+    let l = load(Input::Leads, &path, None);
+    assert_eq!((l.stats.rows_used, l.stats.rows_rejected), (1, 0));
+    let email = l.frame.column("email").unwrap().str().unwrap().get(0);
+    assert_eq!(email, Some("asha@example.com"));
+    let phone = l.frame.column("phone").unwrap().str().unwrap().get(0);
+    assert_eq!(phone, Some("+919876543210"));
+}
