@@ -141,6 +141,11 @@ pub(super) struct Mapped {
     pub(super) expr: Expr,
 }
 
+/// The file columns (by index) that `mapping` reads, in mapping order.
+pub(super) fn sources(mapping: &[Mapped]) -> Vec<usize> {
+    mapping.iter().flat_map(|m| m.sources.clone()).collect()
+}
+
 /// The file's headers, for building mappings.
 pub(super) struct Headers<'a> {
     pub(super) shown: &'a [String],
@@ -356,8 +361,6 @@ pub(super) fn map_columns(
     };
     let mut out: Vec<Mapped> = Vec::new();
     let taken = |out: &[Mapped], name: &str| out.iter().any(|m| m.spec.name == name);
-    let used =
-        |out: &[Mapped]| -> Vec<usize> { out.iter().flat_map(|m| m.sources.clone()).collect() };
     // 1. The user's map wins.
     for (index, header) in headers.iter().enumerate() {
         if let Some(spec) = user.get(&normalise_header(header)).and_then(|t| spec_of(t))
@@ -380,7 +383,7 @@ pub(super) fn map_columns(
             if taken(&out, spec.name) {
                 continue;
             }
-            if let Some((header, sources, expr)) = rule_expr(rule, &h, &used(&out)) {
+            if let Some((header, sources, expr)) = rule_expr(rule, &h, &sources(&out)) {
                 out.push(Mapped {
                     header,
                     spec,
@@ -393,7 +396,7 @@ pub(super) fn map_columns(
     // 3. Canonical names and their aliases.
     let first_alias = out.len();
     for (index, header) in headers.iter().enumerate() {
-        if used(&out).contains(&index) {
+        if sources(&out).contains(&index) {
             continue;
         }
         let norm = normalise_header(header);

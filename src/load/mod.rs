@@ -144,7 +144,7 @@ struct FileJob<'a> {
     mapping: &'a [Mapped],
     /// Every column the file's headers map to, as the file's accounting shows them.
     recognised: &'a [Mapped],
-    /// The file columns read, by index (`None`: all of them).
+    /// The columns of CSV text read, by index (`None`: all of them; a sheet is read whole).
     columns: Option<Vec<usize>>,
     config: &'a Config,
     preset: Option<&'static Preset>,
@@ -258,7 +258,7 @@ fn to_read(mapping: &[Mapped], keep: Option<Keep>) -> Vec<Mapped> {
 /// stands); `None` when that is every column. Polars then builds no text
 /// column for the others: an export of 150 columns is read for its 20.
 fn columns_read(mapping: &[Mapped], width: usize) -> Option<Vec<usize>> {
-    let mut columns: Vec<usize> = mapping.iter().flat_map(|m| m.sources.clone()).collect();
+    let mut columns = mapping::sources(mapping);
     columns.push(0);
     columns.sort_unstable();
     columns.dedup();

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
-use super::mapping::Mapped;
+use super::mapping::{Mapped, sources};
 use super::read::BEYOND;
 use super::{
     CurrencyUse, FileJob, FileStats, Loaded, Orders, ReadFacts, normalise, raw_col, values,
@@ -216,7 +216,7 @@ pub(super) fn finish(job: &FileJob, read: ReadFacts, parts: Parts) -> Result<Loa
     };
     let rows_used = frame.height();
     let recognised = job.recognised;
-    let sources: Vec<usize> = recognised.iter().flat_map(|m| m.sources.clone()).collect();
+    let mapped_columns = sources(recognised);
     // Most frequent first, then by value; twenty at most.
     let unknown = unknown
         .into_iter()
@@ -253,7 +253,7 @@ pub(super) fn finish(job: &FileJob, read: ReadFacts, parts: Parts) -> Result<Loa
             .headers
             .iter()
             .enumerate()
-            .filter(|(i, _)| !sources.contains(i))
+            .filter(|(i, _)| !mapped_columns.contains(i))
             .map(|(_, h)| h.clone())
             .collect(),
         date_orders: orders
