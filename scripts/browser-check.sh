@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Opens a scorecard in headless Chromium (Debian's package) and checks what a
 # reader gets: no resource loaded from anywhere, no horizontal overflow on a
-# 390 px phone, every chart's SVG present and drawn, a printable PDF.
+# 390 px phone, every chart shown once and drawn, no two chart labels drawn
+# over each other, a printable PDF.
 #   scripts/browser-check.sh SCORECARD.html [OUT_DIR]
 # Installs chromium with apt-get when missing (CI runs as root).
 set -euo pipefail
@@ -43,12 +44,22 @@ for width in 1200 390; do
 <script>
 window.onload = () => {
   const w = document.getElementById('f').contentWindow, d = w.document;
-  const svgs = [...d.querySelectorAll('figure svg')];
+  // Each chart is drawn twice (page and phone); the probe counts the one shown.
+  const svgs = [...d.querySelectorAll('figure svg')].filter(s => s.getClientRects().length);
+  // Two labels of one chart drawn over each other (a phone's row of bar labels).
+  const overlap = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
+    && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+  const collisions = svgs.flatMap(s => {
+    const boxes = [...s.querySelectorAll('text')].map(t => t.getBoundingClientRect()).filter(r => r.width);
+    return boxes.flatMap((a, i) => boxes.slice(i + 1).filter(b => overlap(a, b)));
+  });
   document.title = JSON.stringify({
     scrollWidth: d.documentElement.scrollWidth,
     innerWidth: w.innerWidth,
     resources: w.performance.getEntriesByType('resource').map(e => e.name),
+    figures: d.querySelectorAll('figure').length,
     svgs: svgs.length,
+    collisions: collisions.length,
     emptySvgs: svgs.filter(s => s.childElementCount < 2 || s.getBoundingClientRect().width < 50).length,
   });
 };
@@ -73,9 +84,11 @@ for width in (1200, 390):
         failures.append(f"{width}px: loaded {facts['resources']}")
     if facts["scrollWidth"] > facts["innerWidth"]:
         failures.append(f"{width}px: page is {facts['scrollWidth']}px wide in a {facts['innerWidth']}px window")
-    if facts["svgs"] == 0 or facts["emptySvgs"]:
-        failures.append(f"{width}px: {facts['svgs']} charts, {facts['emptySvgs']} empty")
-    print(f"browser: {width}px: width {facts['scrollWidth']}/{facts['innerWidth']}, {facts['svgs']} charts, {len(facts['resources'])} resources loaded")
+    if facts["svgs"] == 0 or facts["emptySvgs"] or facts["svgs"] != facts["figures"]:
+        failures.append(f"{width}px: {facts['svgs']} charts shown in {facts['figures']} figures, {facts['emptySvgs']} empty")
+    if facts["collisions"]:
+        failures.append(f"{width}px: {facts['collisions']} pairs of chart labels drawn over each other")
+    print(f"browser: {width}px: width {facts['scrollWidth']}/{facts['innerWidth']}, {facts['svgs']} charts, {facts['collisions']} label collisions, {len(facts['resources'])} resources loaded")
 pdf = open(f"{out}/scorecard.pdf", "rb").read()
 if not pdf.startswith(b"%PDF") or len(pdf) < 10_000:
     failures.append("the print-to-PDF is missing or empty")

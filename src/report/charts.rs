@@ -1,11 +1,16 @@
-//! Charts as pure functions: typed numbers in, an SVG string out (plotters'
-//! SVG backend; no fonts are embedded, the browser draws the text). Colours
-//! are from the Okabe-Ito palette, safe for colour-blind readers. Labels that
-//! come from input data are escaped by plotters.
+//! Charts as pure functions: typed numbers in, SVG strings out (plotters'
+//! SVG backend; no fonts are embedded, the browser draws the text). Each chart
+//! is drawn twice ([`Drawn`]): for a page and for a phone, whose screen is too
+//! narrow for a row of bar labels. Colours are from the Okabe-Ito palette,
+//! safe for colour-blind readers. Labels that come from input data are
+//! escaped by plotters.
 
 use plotters::coord::ranged1d::SegmentedCoord;
 use plotters::coord::types::{RangedCoordf64, RangedCoordu32};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use serde::Serialize;
 
 use crate::error::{HandoffError, Result};
 
@@ -15,7 +20,25 @@ pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
 pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
 pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 
-const SIZE: (u32, u32) = (640, 260);
+/// The page's canvas: drawn 640 units wide, scaled to the column.
+const WIDE: (u32, u32) = (640, 260);
+/// A phone's canvas: about as wide as its screen, so text is drawn near 1:1.
+const NARROW_WIDTH: u32 = 360;
+const NARROW_LINE_HEIGHT: u32 = 220;
+/// A horizontal bar's row on a phone, and the axis and margins around the rows.
+const NARROW_ROW: u32 = 28;
+const NARROW_FRAME: u32 = 64;
+/// Label text (plotters draws a size as points: 15 is 12 px): on the page's canvas (scaled
+/// down) and on a phone's.
+const WIDE_TEXT: u32 = 11;
+const NARROW_TEXT: u32 = 15;
+
+/// One chart in its two drawings; the page shows one, by screen width.
+#[derive(Debug, Serialize)]
+pub struct Drawn {
+    pub wide: String,
+    pub narrow: String,
+}
 
 /// The highest value an axis reaches.
 const MAX_TOP: f64 = 1e15;
@@ -37,6 +60,17 @@ fn axis(v: f64, top: f64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// A top that is not a number, or astronomically large, would make the
+/// axis's tick search run away: the axis stops at 1e15 (values above are
+/// drawn to the edge; the text under the chart gives the numbers).
+fn bounded(top: f64) -> f64 {
+    if top.is_finite() && top > 0.0 {
+        top.min(MAX_TOP)
+    } else {
+        1.0
+    }
+}
+
 fn chart_error(e: impl std::fmt::Display) -> HandoffError {
     HandoffError::Output {
         path: "scorecard.html (chart)".into(),
@@ -54,20 +88,13 @@ fn canvas(
     labels: &[String],
     top: f64,
     y_label: &str,
-    label_size: u32,
+    (size, label_size): ((u32, u32), u32),
     draw: impl FnOnce(&mut Chart<'_, '_>) -> Result<()>,
 ) -> Result<String> {
-    // A top that is not a number, or astronomically large, would make the
-    // axis's tick search run away: the axis stops at 1e15 (values above are
-    // drawn to the edge; the text under the chart gives the numbers).
-    let top = if top.is_finite() && top > 0.0 {
-        top.min(MAX_TOP)
-    } else {
-        1.0
-    };
+    let top = bounded(top);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE).map_err(chart_error)?;
         // Segments 0..=n-1: one per label, none empty at the right.
         let n = (labels.len().max(2) - 1) as u32;
@@ -97,27 +124,24 @@ fn canvas(
     Ok(svg)
 }
 
-/// A vertical bar per label; `colors` picks each bar's colour.
-pub fn bars(
-    labels: &[String],
-    values: &[f64],
-    colors: &[RGBColor],
-    y_label: &str,
-) -> Result<String> {
-    bars_marked(labels, values, colors, y_label, None)
+/// A bar per label; `colors` picks each bar's colour. Upright on the page,
+/// lying down on a phone (one row per label, its count at the bar's end).
+pub fn bars(labels: &[String], values: &[f64], colors: &[RGBColor], unit: &str) -> Result<Drawn> {
+    bars_marked(labels, values, colors, unit, None)
 }
 
-/// [`bars`] with a dashed vertical line before bar `marker` (a threshold such as the SLA).
+/// [`bars`] with a dashed line before bar `marker` (a threshold such as the SLA).
 pub fn bars_marked(
     labels: &[String],
     values: &[f64],
     colors: &[RGBColor],
-    y_label: &str,
+    unit: &str,
     marker: Option<u32>,
-) -> Result<String> {
+) -> Result<Drawn> {
     let max = values.iter().copied().fold(0.0_f64, f64::max);
     let top = if max <= 0.0 { 1.0 } else { max * 1.15 };
-    canvas(labels, top, y_label, 11, |chart| {
+    let color = |i: usize| colors.get(i % colors.len().max(1)).copied().unwrap_or(BLUE);
+    let wide = canvas(labels, top, unit, (WIDE, WIDE_TEXT), |chart| {
         if let Some(k) = marker {
             chart
                 .draw_series(DashedLineSeries::new(
@@ -129,15 +153,92 @@ pub fn bars_marked(
                 .map_err(chart_error)?;
         }
         for (i, v) in values.iter().enumerate() {
-            let color = colors.get(i % colors.len().max(1)).copied().unwrap_or(BLUE);
             let bar = Histogram::vertical(chart)
-                .style(color.filled())
+                .style(color(i).filled())
                 .margin(6)
                 .data(std::iter::once((i as u32, *v)));
             chart.draw_series(bar).map_err(chart_error)?;
         }
         Ok(())
-    })
+    })?;
+    let narrow = lying_bars(labels, values, &color, unit, marker)?;
+    Ok(Drawn { wide, narrow })
+}
+
+/// The phone's bars: the first label at the top, its count after its bar.
+fn lying_bars(
+    labels: &[String],
+    values: &[f64],
+    color: &dyn Fn(usize) -> RGBColor,
+    unit: &str,
+    marker: Option<u32>,
+) -> Result<String> {
+    let max = values.iter().copied().fold(0.0_f64, f64::max);
+    let top = bounded(if max <= 0.0 { 1.0 } else { max * 1.2 });
+    let rows = labels.len().max(1) as u32;
+    // Row `i` of the labels is drawn in segment `last - i`: plotters counts up.
+    let last = rows.max(2) - 1;
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
+    let size = (NARROW_WIDTH, NARROW_ROW * rows + NARROW_FRAME);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_error)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(8)
+            .x_label_area_size(42)
+            .y_label_area_size((longest * 7 + 12).clamp(40, 150))
+            .build_cartesian_2d(0.0..top, (0..last).into_segmented())
+            .map_err(chart_error)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(WHITE)
+            .x_desc(unit)
+            .x_labels(4)
+            .x_label_formatter(&|v| axis(*v, top))
+            .y_labels(labels.len())
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => last
+                    .checked_sub(*i)
+                    .and_then(|row| labels.get(row as usize))
+                    .cloned()
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style(("sans-serif", NARROW_TEXT))
+            .draw()
+            .map_err(chart_error)?;
+        if let Some(k) = marker.filter(|k| *k <= last) {
+            let at = SegmentValue::Exact(last + 1 - k);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(0.0, at.clone()), (top, at)],
+                    6,
+                    4,
+                    BLACK.stroke_width(1),
+                ))
+                .map_err(chart_error)?;
+        }
+        for (i, v) in values.iter().enumerate() {
+            let row = last - i as u32;
+            let bar = Histogram::horizontal(&chart)
+                .style(color(i).filled())
+                .margin(4)
+                .data(std::iter::once((row, *v)));
+            chart.draw_series(bar).map_err(chart_error)?;
+            let count = EmptyElement::at((v.min(top), SegmentValue::CenterOf(row)))
+                + Text::new(
+                    axis(*v, top.max(10.0)),
+                    (4, 0),
+                    TextStyle::from(("sans-serif", NARROW_TEXT).into_font())
+                        .pos(Pos::new(HPos::Left, VPos::Center)),
+                );
+            chart.plotting_area().draw(&count).map_err(chart_error)?;
+        }
+        root.present().map_err(chart_error)?;
+    }
+    Ok(svg)
 }
 
 /// A line over weeks, with a dashed reference line (a target) when given.
@@ -147,15 +248,30 @@ pub fn line(
     top: f64,
     y_label: &str,
     target: Option<f64>,
-) -> Result<String> {
-    let n = labels.len().max(1) as u32;
+) -> Result<Drawn> {
     let top = values
         .iter()
         .flatten()
         .copied()
         .fold(top, f64::max)
         .max(1e-9);
-    canvas(labels, top, y_label, 11, |chart| {
+    let draw = |size| line_on(labels, values, top, y_label, target, size);
+    Ok(Drawn {
+        wide: draw((WIDE, WIDE_TEXT))?,
+        narrow: draw(((NARROW_WIDTH, NARROW_LINE_HEIGHT), NARROW_TEXT))?,
+    })
+}
+
+fn line_on(
+    labels: &[String],
+    values: &[Option<f64>],
+    top: f64,
+    y_label: &str,
+    target: Option<f64>,
+    size: ((u32, u32), u32),
+) -> Result<String> {
+    let n = labels.len().max(1) as u32;
+    canvas(labels, top, y_label, size, |chart| {
         if let Some(t) = target {
             chart
                 .draw_series(DashedLineSeries::new(
@@ -188,11 +304,34 @@ mod tests {
     #[test]
     fn bars_draw_one_rect_per_value_and_escape_labels() {
         let labels = vec!["<script>x</script>".to_string(), "b".to_string()];
-        let svg = bars(&labels, &[3.0, 5.0], &[BLUE], "leads").unwrap();
-        assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
-        assert!(!svg.contains("<script>"), "a label came through unescaped");
-        assert!(svg.contains("&lt;script&gt;"));
-        assert!(svg.matches("<rect").count() >= 3, "background and two bars");
+        let drawn = bars(&labels, &[3.0, 5.0], &[BLUE], "leads").unwrap();
+        for svg in [&drawn.wide, &drawn.narrow] {
+            assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
+            assert!(!svg.contains("<script>"), "a label came through unescaped");
+            assert!(svg.contains("&lt;script&gt;"));
+            assert!(svg.matches("<rect").count() >= 3, "background and two bars");
+        }
+    }
+
+    #[test]
+    fn a_phone_reads_bars_top_down_with_their_counts() {
+        let labels = vec![
+            "first".to_string(),
+            "second".to_string(),
+            "third".to_string(),
+        ];
+        let drawn = bars_marked(&labels, &[1200.0, 5.0, 0.0], &[BLUE], "leads", Some(1)).unwrap();
+        let narrow = &drawn.narrow;
+        assert!(narrow.contains(&format!(r#"width="{NARROW_WIDTH}""#)));
+        let y_of = |text: &str| -> f64 {
+            let end = narrow.find(&format!(">\n{text}\n</text>")).expect(text);
+            let start = narrow[..end].rfind("<text").unwrap();
+            let tag = &narrow[start..end];
+            let y = tag.split(r#"y=""#).nth(1).unwrap();
+            y[..y.find('"').unwrap()].parse().unwrap()
+        };
+        assert!(y_of("first") < y_of("second") && y_of("second") < y_of("third"));
+        assert!(narrow.contains(">\n1,200\n</text>") && narrow.contains(">\n5\n</text>"));
     }
 
     #[test]
@@ -204,7 +343,7 @@ mod tests {
 
     #[test]
     fn an_empty_line_chart_still_renders() {
-        let svg = line(&["W1".into()], &[None], 100.0, "%", Some(80.0)).unwrap();
-        assert!(svg.contains("</svg>"));
+        let drawn = line(&["W1".into()], &[None], 100.0, "%", Some(80.0)).unwrap();
+        assert!(drawn.wide.contains("</svg>") && drawn.narrow.contains("</svg>"));
     }
 }

@@ -99,8 +99,8 @@ impl Table {
 #[derive(Debug, Serialize)]
 pub struct Chart {
     pub title: String,
-    /// Our own SVG (plotters escapes every label).
-    pub svg: String,
+    /// Our own SVGs, for a page and for a phone (plotters escapes every label).
+    pub svg: crate::report::charts::Drawn,
     /// The numbers in words, for readers who cannot see the chart.
     pub text: String,
 }
