@@ -127,9 +127,10 @@ pub fn country_of_code(code: &str) -> Option<String> {
 /// alone cannot choose between them. Every country libphonenumber knows is
 /// tried; a sample of a few hundred numbers costs about a second.
 pub fn suggest(numbers: &[&str], configured: &str) -> Option<Vec<String>> {
-    let enough = |n: usize| n as f64 >= FIT_SHARE * numbers.len() as f64;
-    // Counting stops once enough are valid: most files fit their country.
+    // A country fits when `needed` numbers are valid in it; counting for the
+    // configured one stops there: most files fit their country.
     let needed = (FIT_SHARE * numbers.len() as f64).ceil() as usize;
+    let enough = |n: usize| n >= needed;
     let valid = (numbers.iter())
         .filter(|t| valid_in(t, configured))
         .take(needed)

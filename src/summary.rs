@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::format::local_iso_text;
+use crate::format::{local_iso_text, percent};
 use crate::metrics::Metrics;
 use crate::metrics::stages::MeetingRate;
 use crate::metrics::trend::Week;
@@ -170,10 +170,6 @@ pub fn ledger_summary(ledger: &Ledger, written: &Written, tz: chrono_tz::Tz) -> 
     accounting(ledger, tz) + &files(written)
 }
 
-fn pct(rate: Option<f64>) -> String {
-    rate.map_or("n/a".into(), |r| format!("{:.0}%", r * 100.0))
-}
-
 fn minutes(m: Option<f64>) -> String {
     m.map_or("n/a".into(), |m| format!("{m:.0} min"))
 }
@@ -200,8 +196,9 @@ fn unmeasured(metrics: &Metrics) -> String {
 /// The meeting line: the settled leads' rate the target judges, with this
 /// week's so far and last week's at the same point beside it (as on the card).
 fn contact_to_meeting(s: &mut String, metrics: &Metrics, w: &Week, last: Option<&Week>) {
-    let rate =
-        |r: Option<&crate::metrics::stats::Rate>| r.map_or("not measured".into(), |r| pct(r.rate));
+    let rate = |r: Option<&crate::metrics::stats::Rate>| {
+        r.map_or("not measured".into(), |r| percent(r.rate))
+    };
     let settled = &metrics.stages.settled;
     let beside = format!(
         "this week so far {}, last week at the same point {}",
@@ -209,10 +206,10 @@ fn contact_to_meeting(s: &mut String, metrics: &Metrics, w: &Week, last: Option<
         rate(last.and_then(|p| p.contact_to_meeting.as_ref()))
     );
     let _ = match settled.meeting_rate() {
-        MeetingRate::Judged(r) => writeln!(
+        MeetingRate::Judged { rate, .. } => writeln!(
             s,
             "  contact -> meeting       {:>12}   leads captured {} to {}; {beside}",
-            pct(r.rate),
+            percent(Some(rate)),
             settled.first_day,
             settled.last_day
         ),
@@ -253,8 +250,9 @@ pub fn scorecard_summary(
             prev(&|p| p.handed_off.to_string())
         );
         let touch = metrics.sla.is_some();
-        let sla =
-            |w: &crate::metrics::trend::Week| pct(w.sla_compliance.as_ref().and_then(|r| r.rate));
+        let sla = |w: &crate::metrics::trend::Week| {
+            percent(w.sla_compliance.as_ref().and_then(|r| r.rate))
+        };
         if touch {
             let _ = writeln!(
                 s,

@@ -75,7 +75,11 @@ pub struct Stages {
 /// measured when the exports measure no contacts or meetings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum MeetingRate<'a> {
-    Judged(&'a Rate),
+    /// The settled leads' rate, and the counts it rests on.
+    Judged {
+        rate: f64,
+        of: &'a Rate,
+    },
     NotJudged,
     NotMeasured,
 }
@@ -84,8 +88,10 @@ impl Settled {
     /// The contacted-to-meeting rate of the settled leads, as judged.
     pub fn meeting_rate(&self) -> MeetingRate<'_> {
         match self.overall.contact_to_meeting.as_ref() {
-            Some(r) if r.rate.is_some() => MeetingRate::Judged(r),
-            Some(_) => MeetingRate::NotJudged,
+            Some(r) => match r.rate {
+                Some(rate) => MeetingRate::Judged { rate, of: r },
+                None => MeetingRate::NotJudged,
+            },
             None => MeetingRate::NotMeasured,
         }
     }

@@ -102,7 +102,7 @@ fn headlines(m: &Metrics, config: &Config) -> Vec<Headline> {
     // Judged on settled leads: the week's own are days old, and a target for
     // meetings is a target for leads that had the time to get one.
     let c2m = match m.stages.settled.meeting_rate() {
-        MeetingRate::Judged(r) => r.rate,
+        MeetingRate::Judged { rate, .. } => Some(rate),
         MeetingRate::NotJudged | MeetingRate::NotMeasured => None,
     };
     let limit = m.activity.weekly_won_revenue.map(|w| w * t.leakage_share);
@@ -281,9 +281,9 @@ fn findings(m: &Metrics, heads: &[Headline]) -> (Vec<String>, Vec<String>) {
             "contact_to_meeting" => {
                 let settled = &m.stages.settled;
                 match settled.meeting_rate() {
-                    MeetingRate::Judged(r) => Some(format!(
+                    MeetingRate::Judged { rate, .. } => Some(format!(
                         "{} of contacted leads captured {} to {} reached a meeting",
-                        percent(r.rate),
+                        percent(Some(rate)),
                         day(&settled.first_day),
                         day(&settled.last_day)
                     )),

@@ -93,14 +93,14 @@ fn meeting_card(m: &Metrics, now: &Week, before: Option<&Week>) -> Card {
         .and_then(|w| w.contact_to_meeting.as_ref())
         .map(|r| format!("last week's at the same point {}", percent(r.rate)));
     let window = format!("{} to {}", day(&settled.first_day), day(&settled.last_day));
-    let MeetingRate::Judged(judged) = rate else {
+    let MeetingRate::Judged { rate, of: judged } = rate else {
         return not_judged(so_far, so_far_text, same_point, &window);
     };
     card(
         m,
         MEETING_NAME,
         MEETING_LABEL,
-        percent(judged.rate),
+        percent(Some(rate)),
         [so_far_text, same_point]
             .into_iter()
             .flatten()
