@@ -33,6 +33,22 @@ const NARROW_FRAME: u32 = 64;
 const WIDE_TEXT: u32 = 11;
 const NARROW_TEXT: u32 = 15;
 
+/// A dashed reference line and its label ("SLA 15 min", "target 80%"): before
+/// bar `at` of a bar chart, or at value `at` of a line chart. A phone's bars
+/// leave room at the line's end for `short` only.
+pub struct Mark<'a, T> {
+    pub at: T,
+    pub label: &'a str,
+    pub short: &'a str,
+}
+
+/// Text of `size` in `color`, anchored at `pos` of the point it is drawn at.
+fn text_style(size: u32, color: &'static RGBColor, pos: Pos) -> TextStyle<'static> {
+    TextStyle::from(("sans-serif", size).into_font())
+        .color(color)
+        .pos(pos)
+}
+
 /// One chart in its two drawings; the page shows one, by screen width.
 #[derive(Debug, Serialize)]
 pub struct Drawn {
@@ -130,19 +146,20 @@ pub fn bars(labels: &[String], values: &[f64], colors: &[RGBColor], unit: &str) 
     bars_marked(labels, values, colors, unit, None)
 }
 
-/// [`bars`] with a dashed line before bar `marker` (a threshold such as the SLA).
+/// [`bars`] with a labelled dashed line before bar `marker.at` (a threshold such as the SLA).
 pub fn bars_marked(
     labels: &[String],
     values: &[f64],
     colors: &[RGBColor],
     unit: &str,
-    marker: Option<u32>,
+    marker: Option<Mark<'_, u32>>,
 ) -> Result<Drawn> {
     let max = values.iter().copied().fold(0.0_f64, f64::max);
     let top = if max <= 0.0 { 1.0 } else { max * 1.15 };
     let color = |i: usize| colors.get(i % colors.len().max(1)).copied().unwrap_or(BLUE);
     let wide = canvas(labels, top, unit, (WIDE, WIDE_TEXT), |chart| {
-        if let Some(k) = marker {
+        if let Some(m) = &marker {
+            let k = m.at;
             chart
                 .draw_series(DashedLineSeries::new(
                     [(SegmentValue::Exact(k), 0.0), (SegmentValue::Exact(k), top)],
@@ -151,6 +168,10 @@ pub fn bars_marked(
                     BLACK.stroke_width(1),
                 ))
                 .map_err(chart_error)?;
+            let style = text_style(WIDE_TEXT, &BLACK, Pos::new(HPos::Left, VPos::Top));
+            let label = EmptyElement::at((SegmentValue::Exact(k), top))
+                + Text::new(m.label.to_string(), (5, 2), style);
+            chart.plotting_area().draw(&label).map_err(chart_error)?;
         }
         for (i, v) in values.iter().enumerate() {
             let bar = Histogram::vertical(chart)
@@ -161,7 +182,7 @@ pub fn bars_marked(
         }
         Ok(())
     })?;
-    let narrow = lying_bars(labels, values, &color, unit, marker)?;
+    let narrow = lying_bars(labels, values, &color, unit, marker.as_ref())?;
     Ok(Drawn { wide, narrow })
 }
 
@@ -171,10 +192,11 @@ fn lying_bars(
     values: &[f64],
     color: &dyn Fn(usize) -> RGBColor,
     unit: &str,
-    marker: Option<u32>,
+    marker: Option<&Mark<'_, u32>>,
 ) -> Result<String> {
     let max = values.iter().copied().fold(0.0_f64, f64::max);
-    let top = bounded(if max <= 0.0 { 1.0 } else { max * 1.2 });
+    // Room after the longest bar for its count, and past that for a mark's label.
+    let top = bounded(if max <= 0.0 { 1.0 } else { max * 1.3 });
     let rows = labels.len().max(1) as u32;
     // Row `i` of the labels is drawn in segment `last - i`: plotters counts up.
     let last = rows.max(2) - 1;
@@ -209,16 +231,21 @@ fn lying_bars(
             .label_style(("sans-serif", NARROW_TEXT))
             .draw()
             .map_err(chart_error)?;
-        if let Some(k) = marker.filter(|k| *k <= last) {
-            let at = SegmentValue::Exact(last + 1 - k);
+        if let Some(m) = marker.filter(|m| m.at <= last) {
+            let at = SegmentValue::Exact(last + 1 - m.at);
             chart
                 .draw_series(DashedLineSeries::new(
-                    [(0.0, at.clone()), (top, at)],
+                    [(0.0, at.clone()), (top, at.clone())],
                     6,
                     4,
                     BLACK.stroke_width(1),
                 ))
                 .map_err(chart_error)?;
+            // Right-aligned under the line, beside the rows above it.
+            let style = text_style(NARROW_TEXT, &BLACK, Pos::new(HPos::Right, VPos::Top));
+            let label =
+                EmptyElement::at((top, at)) + Text::new(m.short.to_string(), (-2, 3), style);
+            chart.plotting_area().draw(&label).map_err(chart_error)?;
         }
         for (i, v) in values.iter().enumerate() {
             let row = last - i as u32;
@@ -247,7 +274,7 @@ pub fn line(
     values: &[Option<f64>],
     top: f64,
     y_label: &str,
-    target: Option<f64>,
+    target: Option<Mark<'_, f64>>,
 ) -> Result<Drawn> {
     let top = values
         .iter()
@@ -255,7 +282,7 @@ pub fn line(
         .copied()
         .fold(top, f64::max)
         .max(1e-9);
-    let draw = |size| line_on(labels, values, top, y_label, target, size);
+    let draw = |size| line_on(labels, values, top, y_label, target.as_ref(), size);
     Ok(Drawn {
         wide: draw((WIDE, WIDE_TEXT))?,
         narrow: draw(((NARROW_WIDTH, NARROW_LINE_HEIGHT), NARROW_TEXT))?,
@@ -267,12 +294,13 @@ fn line_on(
     values: &[Option<f64>],
     top: f64,
     y_label: &str,
-    target: Option<f64>,
+    target: Option<&Mark<'_, f64>>,
     size: ((u32, u32), u32),
 ) -> Result<String> {
     let n = labels.len().max(1) as u32;
     canvas(labels, top, y_label, size, |chart| {
-        if let Some(t) = target {
+        if let Some(m) = target {
+            let t = m.at;
             chart
                 .draw_series(DashedLineSeries::new(
                     [(SegmentValue::Exact(0), t), (SegmentValue::Exact(n), t)],
@@ -281,6 +309,10 @@ fn line_on(
                     VERMILLION.stroke_width(1),
                 ))
                 .map_err(chart_error)?;
+            let style = text_style(size.1, &VERMILLION, Pos::new(HPos::Right, VPos::Bottom));
+            let label = EmptyElement::at((SegmentValue::Exact(n), t))
+                + Text::new(m.label.to_string(), (-2, -3), style);
+            chart.plotting_area().draw(&label).map_err(chart_error)?;
         }
         let points: Vec<(SegmentValue<u32>, f64)> = values
             .iter()
@@ -320,7 +352,13 @@ mod tests {
             "second".to_string(),
             "third".to_string(),
         ];
-        let drawn = bars_marked(&labels, &[1200.0, 5.0, 0.0], &[BLUE], "leads", Some(1)).unwrap();
+        let mark = Mark {
+            at: 1,
+            label: "SLA 15 min",
+            short: "SLA",
+        };
+        let drawn =
+            bars_marked(&labels, &[1200.0, 5.0, 0.0], &[BLUE], "leads", Some(mark)).unwrap();
         let narrow = &drawn.narrow;
         assert!(narrow.contains(&format!(r#"width="{NARROW_WIDTH}""#)));
         let y_of = |text: &str| -> f64 {
@@ -332,6 +370,9 @@ mod tests {
         };
         assert!(y_of("first") < y_of("second") && y_of("second") < y_of("third"));
         assert!(narrow.contains(">\n1,200\n</text>") && narrow.contains(">\n5\n</text>"));
+        // The SLA's label sits between the first row and the second.
+        assert!(y_of("first") < y_of("SLA") && y_of("SLA") < y_of("second"));
+        assert!(drawn.wide.contains(">\nSLA 15 min\n</text>"));
     }
 
     #[test]
@@ -343,7 +384,12 @@ mod tests {
 
     #[test]
     fn an_empty_line_chart_still_renders() {
-        let drawn = line(&["W1".into()], &[None], 100.0, "%", Some(80.0)).unwrap();
+        let target = Mark {
+            at: 80.0,
+            label: "target 80%",
+            short: "80%",
+        };
+        let drawn = line(&["W1".into()], &[None], 100.0, "%", Some(target)).unwrap();
         assert!(drawn.wide.contains("</svg>") && drawn.narrow.contains("</svg>"));
     }
 }

@@ -10,6 +10,9 @@ use crate::metrics::stats::Rate;
 
 /// Rows a table or action list shows before the rest fold into `<details>`.
 pub const VISIBLE_ROWS: usize = 10;
+/// Fewer rows than this past [`VISIBLE_ROWS`] are shown, not folded: a fold
+/// that hides one row costs the reader a click for nothing.
+const FOLDED_AT_LEAST: usize = 3;
 /// Rows a table holds in the page at most: a week of thousands of breaches
 /// would make a file too large to mail; the rest are in the CSV beside it.
 pub const PAGE_ROWS: usize = 1_000;
@@ -54,7 +57,7 @@ pub struct Table {
     pub title: String,
     pub note: String,
     pub head: Vec<String>,
-    /// The first [`VISIBLE_ROWS`] rows.
+    /// The first [`VISIBLE_ROWS`] rows (all of them when only a few more follow).
     pub rows: Vec<Row>,
     /// The rest, inside `<details>`.
     pub more: Vec<Row>,
@@ -74,7 +77,7 @@ impl Table {
         let mut rows = rows;
         let left_out = rows.len().saturating_sub(PAGE_ROWS);
         rows.truncate(PAGE_ROWS);
-        let more = if rows.len() > VISIBLE_ROWS {
+        let more = if rows.len() >= VISIBLE_ROWS + FOLDED_AT_LEAST {
             rows.split_off(VISIBLE_ROWS)
         } else {
             Vec::new()
@@ -189,4 +192,27 @@ pub const NOT_MEASURED: &str = "not measured";
 /// "1 lead", "3 leads".
 pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(n: usize) -> Table {
+        let rows = (0..n).map(|i| Row::new(vec![i.to_string()])).collect();
+        Table::new("t", "", &["n"], rows)
+    }
+
+    #[test]
+    fn a_fold_hides_at_least_a_few_rows() {
+        let shown = table(VISIBLE_ROWS + FOLDED_AT_LEAST - 1);
+        assert_eq!(shown.rows.len(), VISIBLE_ROWS + FOLDED_AT_LEAST - 1);
+        assert!(shown.more.is_empty());
+        let folded = table(VISIBLE_ROWS + FOLDED_AT_LEAST);
+        assert_eq!(folded.rows.len(), VISIBLE_ROWS);
+        assert_eq!(folded.more.len(), FOLDED_AT_LEAST);
+        let long = table(PAGE_ROWS + 5);
+        assert_eq!(long.rows.len() + long.more.len(), PAGE_ROWS);
+        assert_eq!(long.left_out, 5);
+    }
 }

@@ -14,7 +14,10 @@ use crate::report::view::{Block, Row, Section, Table, at, or_none};
 /// time is not a calendar day, so days are not used).
 fn business_late(minutes: Option<f64>) -> String {
     match minutes {
-        Some(m) if m >= 60.0 => format!("{:.0} business hours", m / 60.0),
+        Some(m) if m >= 60.0 => match (m / 60.0).round() as u64 {
+            1 => "1 business hour".into(),
+            h => format!("{h} business hours"),
+        },
         Some(m) => format!("{} (business time)", duration(Some(m))),
         None => String::new(),
     }
@@ -206,4 +209,17 @@ pub fn section(m: &Metrics, _config: &Config) -> Result<Section> {
         title: "Who must call whom".into(),
         blocks,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::business_late;
+
+    #[test]
+    fn lateness_reads_in_business_hours_with_the_right_number() {
+        assert_eq!(business_late(Some(45.0)), "45 min (business time)");
+        assert_eq!(business_late(Some(75.0)), "1 business hour");
+        assert_eq!(business_late(Some(150.0)), "3 business hours");
+        assert_eq!(business_late(None), "");
+    }
 }

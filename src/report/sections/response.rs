@@ -40,11 +40,14 @@ fn histogram(b: &Distribution, untouched: u64, waiting: u64, config: &Config) ->
         GREEN, GREEN, ORANGE, ORANGE, VERMILLION, VERMILLION, VERMILLION, VERMILLION, BLUE,
     ];
     let due = medium_due(config);
-    let marker = due.and_then(|d| {
-        BUCKETS
-            .iter()
-            .position(|(_, high)| *high >= d)
-            .map(|i| i as u32 + 1)
+    let sla = due.map(|d| format!("medium-intent SLA {}", duration(Some(d))));
+    let marker = due.zip(sla.as_deref()).and_then(|(d, label)| {
+        let at = BUCKETS.iter().position(|(_, high)| *high >= d)? as u32 + 1;
+        Some(charts::Mark {
+            at,
+            label,
+            short: "SLA",
+        })
     });
     let counts: Vec<String> = labels
         .iter()
@@ -54,7 +57,7 @@ fn histogram(b: &Distribution, untouched: u64, waiting: u64, config: &Config) ->
     Ok(Chart {
         title: "First response, business time".into(),
         text: format!(
-            "{}. Untouched: past the due time; waiting: not yet due. Touched at an unknown time (left out): {}.{}",
+            "{}. Green: answered within 15 minutes; amber: within the hour; orange: later, or untouched past the due time; blue: waiting, not yet due. Touched at an unknown time (left out): {}.{}",
             counts.join("; "),
             b.unknown,
             due.map_or(String::new(), |d| format!(
@@ -95,16 +98,32 @@ fn trend_chart(m: &Metrics, config: &Config) -> Result<Chart> {
             .map(|(l, v)| format!("{l}: {}", percent(v.map(|v| v / 100.0))))
             .collect::<Vec<_>>()
             .join("; "),
-        svg: charts::line(&labels, &sla, 100.0, "% met", Some(target))?,
+        svg: charts::line(
+            &labels,
+            &sla,
+            100.0,
+            "% met",
+            Some(charts::Mark {
+                at: target,
+                label: &format!("target {target:.0}%"),
+                short: "",
+            }),
+        )?,
     })
 }
 
 fn tiers(m: &Metrics, config: &Config) -> Option<Table> {
     let sla = m.sla.as_ref()?;
     let response = m.response.as_ref()?;
-    let rows = sla
-        .by_tier
-        .iter()
+    let mut tiers: Vec<_> = sla.by_tier.iter().collect();
+    // High, medium, low, then any other segment (the metrics list them by name).
+    tiers.sort_by_key(|t| {
+        (Intent::ALL.iter())
+            .position(|i| i.name() == t.segment)
+            .unwrap_or(Intent::ALL.len())
+    });
+    let rows = tiers
+        .into_iter()
         .map(|t| {
             let r = response.by_intent.iter().find(|r| r.segment == t.segment);
             Row::new(vec![
