@@ -56,6 +56,22 @@ fn the_page_is_self_contained() {
         assert!(!html.contains(needle), "the page loads something: {needle}");
     }
     assert!(html.matches("<svg").count() >= 3, "the charts are inline");
+    // Each chart has a page drawing and a phone drawing.
+    assert_eq!(
+        html.matches("<div class=\"chart-wide\">").count(),
+        html.matches("<div class=\"chart-narrow\">").count()
+    );
+    // The header links to every section, by its id.
+    for id in ["verdict", "response", "actions", "about"] {
+        assert!(
+            html.contains(&format!("<a href=\"#{id}\">")),
+            "no link to {id}"
+        );
+        assert!(
+            html.contains(&format!("<section id=\"{id}\">")),
+            "no section {id}"
+        );
+    }
     // The five review questions and the five headline numbers are there.
     assert_eq!(
         html.matches("<div class=\"card ").count(),
