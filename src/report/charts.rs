@@ -87,6 +87,12 @@ fn bounded(top: f64) -> f64 {
     }
 }
 
+/// The axis's top: `room` times the largest bar (1 when no bar is above 0).
+fn headroom(values: &[f64], room: f64) -> f64 {
+    let max = values.iter().copied().fold(0.0_f64, f64::max);
+    if max <= 0.0 { 1.0 } else { max * room }
+}
+
 fn chart_error(e: impl std::fmt::Display) -> HandoffError {
     HandoffError::Output {
         path: "scorecard.html (chart)".into(),
@@ -154,8 +160,7 @@ pub fn bars_marked(
     unit: &str,
     marker: Option<Mark<'_, u32>>,
 ) -> Result<Drawn> {
-    let max = values.iter().copied().fold(0.0_f64, f64::max);
-    let top = if max <= 0.0 { 1.0 } else { max * 1.15 };
+    let top = headroom(values, 1.15);
     let color = |i: usize| colors.get(i % colors.len().max(1)).copied().unwrap_or(BLUE);
     let wide = canvas(labels, top, unit, (WIDE, WIDE_TEXT), |chart| {
         if let Some(m) = &marker {
@@ -194,9 +199,8 @@ fn lying_bars(
     unit: &str,
     marker: Option<&Mark<'_, u32>>,
 ) -> Result<String> {
-    let max = values.iter().copied().fold(0.0_f64, f64::max);
     // Room after the longest bar for its count, and past that for a mark's label.
-    let top = bounded(if max <= 0.0 { 1.0 } else { max * 1.3 });
+    let top = bounded(headroom(values, 1.3));
     let rows = labels.len().max(1) as u32;
     // Row `i` of the labels is drawn in segment `last - i`: plotters counts up.
     let last = rows.max(2) - 1;

@@ -16,6 +16,8 @@ use crate::metrics::Metrics;
 use crate::metrics::stats::SMALL_SAMPLE;
 
 const TEMPLATE: &str = include_str!("../../templates/scorecard.html");
+/// The template's macros (a table row); `.html`, so tera escapes them too.
+const MACROS: &str = include_str!("../../templates/macros.html");
 
 #[derive(Serialize)]
 struct Page<'a> {
@@ -76,7 +78,7 @@ fn render_error(e: impl std::fmt::Display) -> HandoffError {
 /// Renders the page.
 pub fn render(m: &Metrics, config: &Config) -> Result<String> {
     let mut tera = Tera::default();
-    tera.add_raw_template("scorecard.html", TEMPLATE)
+    tera.add_raw_templates([("macros.html", MACROS), ("scorecard.html", TEMPLATE)])
         .map_err(render_error)?;
     let read: usize = m.accounting.files.iter().map(|f| f.rows_read).sum();
     let rejected: usize = m.accounting.files.iter().map(|f| f.rows_rejected).sum();

@@ -8,16 +8,15 @@ use crate::error::Result;
 use crate::format::{duration, money};
 use crate::metrics::Metrics;
 use crate::metrics::sla::LeadRef;
-use crate::report::view::{Block, Row, Section, Table, at, or_none};
+use crate::report::view::{Block, Row, Section, Table, at, or_none, plural};
 
 /// Lateness in business time, in minutes and hours (a "day" of business
 /// time is not a calendar day, so days are not used).
 fn business_late(minutes: Option<f64>) -> String {
     match minutes {
-        Some(m) if m >= 60.0 => match (m / 60.0).round() as u64 {
-            1 => "1 business hour".into(),
-            h => format!("{h} business hours"),
-        },
+        Some(m) if m >= 60.0 => {
+            plural((m / 60.0).round() as u64, "business hour", "business hours")
+        }
         Some(m) => format!("{} (business time)", duration(Some(m))),
         None => String::new(),
     }
