@@ -201,18 +201,17 @@ pub fn join(src: Sources, as_of: i64, config: &Config) -> Result<Joined> {
                 .map_err(engine("applying the as-of time to calls"))?;
             counts.calls_after_as_of = all - calls.height();
             let keys = lead_keys(&leads, &[LEAD_ID, CREATED_AT, CAPTURED_AT, PHONE])?;
-            let [by_id, by_phone, unmatched] = match_calls(calls, keys)?;
-            counts.calls_matched_by_lead_id = by_id.height();
-            counts.calls_matched_by_phone = by_phone.height();
-            let mut matched = by_id;
+            let found = match_calls(calls, keys)?;
+            counts.calls_matched_by_lead_id = found.by_id.height();
+            counts.calls_matched_by_phone = found.by_phone.height();
+            counts.inbound_calls_orphaned = found.inbound_orphans.height();
+            counts.outbound_calls_unmatched = found.outbound_unmatched;
+            orphans.push(call_orphans(found.inbound_orphans.lazy()));
+            let mut matched = found.by_id;
             // Appends the second's chunks; no row is copied.
             matched
-                .vstack_mut_owned(by_phone)
+                .vstack_mut_owned(found.by_phone)
                 .map_err(engine("matching calls to leads"))?;
-            let inbound = unmatched.clone().lazy().filter(col(OUTBOUND).not());
-            counts.inbound_calls_orphaned = height(inbound.clone(), "counting orphan calls")?;
-            counts.outbound_calls_unmatched = unmatched.height() - counts.inbound_calls_orphaned;
-            orphans.push(call_orphans(inbound));
             with_call_facts(leads.lazy(), matched.lazy(), as_of, config)
         }
         None => leads.lazy().with_columns([
@@ -618,10 +617,19 @@ fn without_forms(leads: LazyFrame) -> LazyFrame {
     ])
 }
 
+/// Calls matched to leads (see [`match_calls`]).
+struct CallMatches {
+    by_id: DataFrame,
+    by_phone: DataFrame,
+    /// Inbound calls no lead matches, with their line and channel.
+    inbound_orphans: DataFrame,
+    outbound_unmatched: usize,
+}
+
 /// Calls matched to leads: by `lead_id` when it names an existing lead, else
-/// by phone; returns the calls matched each way and the calls left unmatched
-/// (every call is in exactly one of the three).
-fn match_calls(calls: DataFrame, keys: LazyFrame) -> Result<[DataFrame; 3]> {
+/// by phone; every call is matched by id, matched by phone, an inbound orphan
+/// or an unmatched outbound call.
+fn match_calls(calls: DataFrame, keys: LazyFrame) -> Result<CallMatches> {
     let stage = "matching calls to leads";
     // The lead each call's id names, if any, beside the calls in their order:
     // lead ids are unique, so a left join keeps one row per call.
@@ -643,11 +651,20 @@ fn match_calls(calls: DataFrame, keys: LazyFrame) -> Result<[DataFrame; 3]> {
         .select([col(LEAD), col(CAPTURED_AT)])
         .collect()
         .map_err(engine(stage))?;
-    // The lead id has done its work: dropped before the phone matching,
-    // whose sort is the join's high-water mark.
+    // The lead id has done its work, and a call's line and channel are read
+    // only when it is listed as an orphan: those two are kept for the calls
+    // that can be one (inbound, named lead unknown), and the three are
+    // dropped before the phone matching, whose sort is the join's high-water mark.
     let mut calls = calls;
     calls.drop_in_place(LEAD_ID).map_err(engine(stage))?;
-    let calls = calls.hstack(named.columns()).map_err(engine(stage))?.lazy();
+    let calls = calls.hstack(named.columns()).map_err(engine(stage))?;
+    let orphan_details = calls
+        .clone()
+        .lazy()
+        .filter(col(LEAD).is_null().and(col(OUTBOUND).not()))
+        .select([col(ROW), col(LINE), col(CHANNEL)]);
+    let orphan_details = orphan_details.collect().map_err(engine(stage))?;
+    let calls = calls.drop_many([LINE, CHANNEL]).lazy();
     let by_id = calls
         .clone()
         .filter(col(LEAD).is_not_null())
@@ -669,16 +686,34 @@ fn match_calls(calls: DataFrame, keys: LazyFrame) -> Result<[DataFrame; 3]> {
         .map_err(engine(stage))?
         .lazy();
     let found = col(LEAD).is_not_null();
-    let [by_id, by_phone, unmatched] = [
+    let unmatched = by_phone.clone().filter(found.clone().not());
+    let inbound_orphans = unmatched
+        .clone()
+        .filter(col(OUTBOUND).not())
+        .select([col(ROW), col(STARTED_AT), col(PHONE)])
+        .join(
+            orphan_details.lazy(),
+            [col(ROW)],
+            [col(ROW)],
+            JoinArgs {
+                validation: JoinValidation::OneToOne,
+                maintain_order: MaintainOrderJoin::Left,
+                ..JoinArgs::new(JoinType::Left)
+            },
+        );
+    let [by_id, by_phone, inbound_orphans] = [
         by_id,
-        by_phone
-            .clone()
-            .filter(found.clone())
-            .select(matched_call()),
-        by_phone.filter(found.not()),
+        by_phone.filter(found).select(matched_call()),
+        inbound_orphans,
     ]
     .map(|lf| lf.collect().map_err(engine(stage)));
-    Ok([by_id?, by_phone?, unmatched?])
+    let outbound_unmatched = height(unmatched.filter(col(OUTBOUND)), stage)?;
+    Ok(CallMatches {
+        by_id: by_id?,
+        by_phone: by_phone?,
+        inbound_orphans: inbound_orphans?,
+        outbound_unmatched,
+    })
 }
 
 /// The columns of a matched call that its lead's facts read.

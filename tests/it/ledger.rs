@@ -227,6 +227,9 @@ fn orphans_are_inquiries_that_never_reached_the_crm() {
     assert_eq!(orphans[0]["email"], "nobody@example.org");
     assert_eq!(orphans[2]["phone"], "'+919000000000");
     assert_eq!(orphans[2]["at"], "2026-11-14T12:00:00+05:30");
+    // C7 is the call log's line 8; a log without a channel column is calls.
+    assert_eq!(orphans[2]["line"], "8");
+    assert_eq!(orphans[2]["channel"], "call");
 }
 
 #[test]
