@@ -101,6 +101,9 @@ impl Table {
 
 #[derive(Debug, Serialize)]
 pub struct Chart {
+    /// What the chart shows, in one sentence: its caption.
+    pub finding: String,
+    /// What is drawn, under the finding.
     pub title: String,
     /// Our own SVGs, for a page and for a phone (plotters escapes every label).
     pub svg: crate::report::charts::Drawn,

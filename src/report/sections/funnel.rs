@@ -78,7 +78,8 @@ fn week_chart(m: &Metrics) -> Result<Option<Chart>> {
         .map(|(_, n)| *n as f64)
         .collect();
     Ok(Some(Chart {
-        title: "The week's leads, by the furthest stage reached so far".into(),
+        finding: super::findings::funnel(&week.overall.reached, &m.stages.measured),
+        title: "The week's leads that reached each stage so far".into(),
         text: labels
             .iter()
             .zip(&values)

@@ -5,6 +5,7 @@
 mod about;
 mod actions;
 mod audit;
+mod findings;
 mod funnel;
 mod leakage;
 mod marketer;

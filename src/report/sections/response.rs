@@ -10,6 +10,8 @@ use crate::metrics::stats::{BUCKETS, Distribution, SMALL_SAMPLE};
 use crate::report::charts::{self, BLUE, GREEN, ORANGE, VERMILLION};
 use crate::report::view::{Block, Chart, NOT_MEASURED, Row, Section, Table, rate_range};
 
+use super::findings::{self, FAST_MIN, LATE_AFTER_MIN};
+
 /// The medium tier's due time in minutes, for the chart's marker (an
 /// end-of-day tier has no minute to mark).
 fn medium_due(config: &Config) -> Option<f64> {
@@ -36,9 +38,13 @@ fn histogram(b: &Distribution, untouched: u64, waiting: u64, config: &Config) ->
     labels.extend(["untouched".into(), "waiting".into()]);
     let mut values: Vec<f64> = b.buckets.iter().map(|(_, n)| *n as f64).collect();
     values.extend([untouched as f64, waiting as f64]);
-    let colors = [
-        GREEN, GREEN, ORANGE, ORANGE, VERMILLION, VERMILLION, VERMILLION, VERMILLION, BLUE,
-    ];
+    // Each bucket in the colour of its band; then the untouched, and the waiting.
+    let bands = [GREEN, ORANGE, VERMILLION];
+    let mut colors: Vec<_> = BUCKETS
+        .iter()
+        .map(|(_, high)| bands[findings::band(*high)])
+        .collect();
+    colors.extend([VERMILLION, BLUE]);
     let due = medium_due(config);
     let sla = due.map(|d| format!("medium-intent SLA {}", duration(Some(d))));
     let marker = due.zip(sla.as_deref()).and_then(|(d, label)| {
@@ -54,11 +60,15 @@ fn histogram(b: &Distribution, untouched: u64, waiting: u64, config: &Config) ->
         .zip(&values)
         .map(|(l, v)| format!("{l}: {v}"))
         .collect();
+    let counts_only: Vec<u64> = b.buckets.iter().map(|(_, n)| *n).collect();
     Ok(Chart {
+        finding: findings::response(&counts_only, untouched),
         title: "First response, business time".into(),
         text: format!(
-            "{}. Green: answered within 15 minutes; amber: within the hour; orange: later, or untouched past the due time; blue: waiting, not yet due. Touched at an unknown time (left out): {}.{}",
+            "{}. Green: answered within {}; amber: within {}; orange: later, or untouched past the due time; blue: waiting, not yet due. Touched at an unknown time (left out): {}.{}",
             counts.join("; "),
+            duration(Some(FAST_MIN)),
+            duration(Some(LATE_AFTER_MIN)),
             b.unknown,
             due.map_or(String::new(), |d| format!(
                 " The dashed line is the medium-intent SLA, {}.",
@@ -88,7 +98,10 @@ fn trend_chart(m: &Metrics, config: &Config) -> Result<Chart> {
                 .map(|r| r * 100.0)
         })
         .collect();
+    let weeks: Vec<(String, Option<f64>)> =
+        labels.iter().cloned().zip(sla.iter().copied()).collect();
     Ok(Chart {
+        finding: findings::trend(&weeks, target),
         title: format!(
             "Leads answered within the SLA, last nine weeks (%; dashed: the {target:.0}% target)"
         ),
