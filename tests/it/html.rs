@@ -129,6 +129,49 @@ fn golden_scorecard_of_the_fixture() {
 }
 
 /// The fixture's scorecard, week 2026-W46 seen at Wed 18 Nov 12:00.
+/// Every table cell of `html`: its class attribute and its text, unescaped.
+fn cells(html: &str) -> Vec<(String, String)> {
+    let entities = [
+        ("&#x2F;", "/"),
+        ("&#x27;", "'"),
+        ("&quot;", "\""),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&amp;", "&"),
+    ];
+    html.split("<td data-label=\"")
+        .skip(1)
+        .map(|rest| {
+            let open = &rest[..rest.find('>').unwrap()];
+            let class = open
+                .split(" class=\"")
+                .nth(1)
+                .map_or("", |c| c.trim_end_matches('"'));
+            let text = &rest[open.len() + 1..rest.find("</td>").unwrap()];
+            let text = entities
+                .iter()
+                .fold(text.to_string(), |t, (e, c)| t.replace(e, c));
+            (class.to_string(), text)
+        })
+        .collect()
+}
+
+#[test]
+fn a_phone_card_gives_long_cells_a_whole_line_and_never_breaks_an_id() {
+    let out = tempfile::tempdir().unwrap();
+    let html = page(out.path(), &fixture(), "2026-W46");
+    let cells = cells(&html);
+    assert!(cells.len() > 50, "{} cells", cells.len());
+    for (class, text) in &cells {
+        let n = text.chars().count();
+        let one_word = n <= 24 && !text.contains(' ');
+        assert_eq!(class.contains("wide"), n > 18, "{text:?}: {class:?}");
+        assert_eq!(class.contains("nw"), one_word, "{text:?}: {class:?}");
+    }
+    assert!(cells.iter().any(|(c, _)| c == "wide"));
+    assert!(cells.iter().any(|(c, t)| c == "nw" && t.starts_with('L')));
+}
+
 fn fixture_page(extra_config: Option<&str>) -> (String, tempfile::TempDir) {
     let data = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(fixture()).unwrap() {
