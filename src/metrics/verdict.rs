@@ -326,8 +326,21 @@ fn findings(m: &Metrics, heads: &[Headline]) -> (Vec<String>, Vec<String>) {
             && lo.compliance.n >= INTENT_MIN
             && l - h >= INTENT_GAP
         {
+            // Each tier is judged on its own due time: the waits say it like for like.
+            let median = |t: &str| {
+                let r = m.response.as_ref()?;
+                r.by_intent.iter().find(|s| s.segment == t)?.business.median
+            };
+            let waits = match (median("high"), median("low")) {
+                (Some(h), Some(l)) => format!(
+                    "; high-intent leads waited a median of {} of business time, low-intent {}",
+                    duration(Some(h)),
+                    duration(Some(l))
+                ),
+                _ => String::new(),
+            };
             wrong.push(format!(
-                "high-intent leads met their SLA only {} of the time ({} of {}) against {} for low intent",
+                "high-intent leads met their tighter SLA only {} of the time ({} of {}), low-intent leads their looser one {}{waits}",
                 percent(Some(h)),
                 hi.compliance.k,
                 hi.compliance.n,

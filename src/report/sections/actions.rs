@@ -163,7 +163,9 @@ pub fn section(m: &Metrics, _config: &Config) -> Result<Section> {
                 at(s.proposal_at.as_deref()),
                 format!("{:.0} days", s.days_since_proposal.unwrap_or(0.0)),
                 money(s.deal_value, cur),
-                at(s.next_action_at.as_deref()),
+                s.next_action_at
+                    .as_deref()
+                    .map_or("none set".into(), |t| at(Some(t))),
             ])
         })
         .collect();
@@ -175,7 +177,7 @@ pub fn section(m: &Metrics, _config: &Config) -> Result<Section> {
                 money(Some(m.pipeline.stale_value), cur)
             ),
             format!(
-                "Open leads whose proposal went out over {:.0} days ago, any week; largest first.",
+                "Open leads whose proposal went out over {:.0} days ago, any week; largest first. Next action: the date the CRM holds; one before the proposal was sent is stale.",
                 m.pipeline.stale_after_days
             ),
             &[

@@ -121,11 +121,10 @@ fn orphans(m: &Metrics) -> Table {
         .collect();
     Table::new(
         "Inquiries that never reached the CRM",
-        "Forms and inbound calls of the week that match no lead. Likely value = inquiries x worked win rate x average deal, as if each had been worked like a handled lead. The list is orphans.csv.",
+        "Forms and inbound calls of the week that match no lead, by channel. Likely value = inquiries x worked win rate x average deal, as if each had been worked like a handled lead. orphans.csv beside this report lists each inquiry that matches no lead, this week's and earlier ones, with its time and its line in the export.",
         &["Channel", "Forms", "Inbound calls", "Likely value"],
         rows,
     )
-    .with_file("orphans.csv")
 }
 
 fn rejected(m: &Metrics) -> Table {

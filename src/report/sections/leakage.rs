@@ -6,6 +6,7 @@
 use crate::config::Config;
 use crate::error::Result;
 use crate::format::{money, percent};
+use crate::lost::UNCLASSIFIED;
 use crate::metrics::Metrics;
 use crate::report::view::{Block, NOT_MEASURED, Row, Section, Table};
 
@@ -35,6 +36,20 @@ fn leakage(m: &Metrics) -> Table {
             ])
         })
         .collect();
+    let o = &l.overall;
+    // A lead lost for a process reason without ever being touched is in both
+    // columns and counted once.
+    let both = match (o.lost_process, o.untouched_past_due) {
+        (Some(a), Some(b)) => (a + b).saturating_sub(o.process_losses),
+        _ => 0,
+    };
+    let both = match both {
+        0 => String::new(),
+        1 => " 1 lead is both lost for a process reason and untouched: it counts once.".into(),
+        n => format!(
+            " {n} leads are both lost for a process reason and untouched: each counts once."
+        ),
+    };
     let note = match (&l.expected_not_measured, &l.worked_win_rate) {
         (Some(why), _) => format!("Expected leakage {NOT_MEASURED}: {why}."),
         (None, Some(w)) => format!(
@@ -51,7 +66,7 @@ fn leakage(m: &Metrics) -> Table {
     };
     Table::new(
         "Expected leakage by source",
-        note,
+        note + &both,
         &[
             "Source",
             "Process losses",
@@ -78,39 +93,67 @@ fn reasons(m: &Metrics) -> Table {
             Vec::new(),
         );
     }
-    let mut rows: Vec<Row> = lr
+    let rows = lr
         .categories
         .iter()
-        .filter(|c| c.class != "unclassified")
         .map(|c| {
+            let unclassified = c.class == UNCLASSIFIED;
             Row::new(vec![
-                c.category.clone(),
-                c.class.clone(),
+                if unclassified {
+                    "(fits no category)".into()
+                } else {
+                    c.category.clone()
+                },
+                if unclassified {
+                    "no category".into()
+                } else {
+                    c.class.clone()
+                },
                 c.leads.to_string(),
                 percent(c.share.rate),
             ])
         })
         .collect();
-    // Free text that fits no category, grouped: beside the categories, not apart.
-    rows.extend(lr.clusters.iter().take(10).map(|c| {
-        Row::new(vec![
-            format!("\"{}\" and alike", c.name),
-            "no category".into(),
-            c.leads.to_string(),
-            c.examples.join(" / "),
-        ])
-    }));
     Table::new(
         "Lost reasons",
         format!(
-            "{} lost leads in the week, {} without a reason. Free-text reasons that fit no category are grouped by wording over {} weeks (their count is over those weeks); add their words to a category in handoff.toml.",
+            "{} of the leads captured in the week are lost so far, {} without a reason; each is in one row. Process reasons are the team's to fix, market reasons the buyer's.",
             lr.lost,
             lr.without_reason.unwrap_or(0),
-            lr.history_weeks
         ),
-        &["Reason", "Kind", "Leads", "Share, or wordings"],
+        &["Reason", "Kind", "Leads", "Share"],
         rows,
     )
+}
+
+/// Free-text reasons that fit no category, grouped by wording over the
+/// history weeks (a longer span than the week's table: said in the title).
+fn wordings(m: &Metrics) -> Option<Table> {
+    let lr = &m.lost_reasons;
+    if !lr.measured || lr.clusters.is_empty() {
+        return None;
+    }
+    let rows = lr
+        .clusters
+        .iter()
+        .take(10)
+        .map(|c| {
+            Row::new(vec![
+                format!("\"{}\" and alike", c.name),
+                c.leads.to_string(),
+                c.examples.join(" / "),
+            ])
+        })
+        .collect();
+    Some(Table::new(
+        format!(
+            "Reasons that fit no category, last {} weeks",
+            lr.history_weeks
+        ),
+        "Lost leads of those weeks whose free-text reason matches no category, grouped by wording. Add their words to a category in handoff.toml and they are counted there from the next run.",
+        &["Wording", "Leads", "Written as"],
+        rows,
+    ))
 }
 
 pub fn section(m: &Metrics, _config: &Config) -> Result<Section> {
@@ -118,6 +161,9 @@ pub fn section(m: &Metrics, _config: &Config) -> Result<Section> {
         Block::Table { table: leakage(m) },
         Block::Table { table: reasons(m) },
     ];
+    if let Some(table) = wordings(m) {
+        blocks.push(Block::Table { table });
+    }
     let found: Vec<String> = m
         .lost_reasons
         .concentrations

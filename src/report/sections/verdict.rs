@@ -10,23 +10,37 @@ use crate::metrics::stats::Rate;
 use crate::metrics::trend::Week;
 use crate::report::view::{Block, Card, NOT_MEASURED, Section};
 
-/// The verdict paragraph: what went wrong, what went well, the money at stake.
-fn verdict_text(m: &Metrics) -> String {
+/// A finding as a list item: its first letter capitalised, a full stop after.
+fn item(finding: &str) -> String {
+    let mut chars = finding.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+    format!("{}{}.", first.unwrap_or_default(), chars.as_str())
+}
+
+/// The verdict: what went wrong and what went well, a line each; then the
+/// money at stake and the closed days in a paragraph.
+fn verdict_blocks(m: &Metrics) -> Vec<Block> {
     let v = &m.verdict;
+    let mut blocks = Vec::new();
+    for (title, findings) in [("Went wrong", &v.went_wrong), ("Went well", &v.went_well)] {
+        if !findings.is_empty() {
+            blocks.push(Block::Text {
+                text: title.into(),
+                class: "subhead",
+            });
+            blocks.push(Block::Bullets {
+                items: findings.iter().map(|f| item(f)).collect(),
+            });
+        }
+    }
     let mut parts = Vec::new();
-    if !v.went_wrong.is_empty() {
-        parts.push(format!("Went wrong: {}.", v.went_wrong.join("; ")));
-    }
-    if !v.went_well.is_empty() {
-        parts.push(format!("Went well: {}.", v.went_well.join("; ")));
-    }
     if let Some(money) = &v.money_at_stake {
         parts.push(format!("The most money at stake: {money}."));
     }
     if !v.closed_days.is_empty() {
         parts.push(format!("{}.", v.closed_days.join("; ")));
     }
-    if parts.is_empty() {
+    if blocks.is_empty() && parts.is_empty() {
         parts.push(match m.volume.handed_off {
             0 => "No leads in this period.".into(),
             // Leads came in, but no rule could judge them: say so, not "no leads".
@@ -37,7 +51,13 @@ fn verdict_text(m: &Metrics) -> String {
             ),
         });
     }
-    parts.join(" ")
+    if !parts.is_empty() {
+        blocks.push(Block::Text {
+            text: parts.join(" "),
+            class: "lead",
+        });
+    }
+    blocks
 }
 
 fn card(
@@ -221,12 +241,13 @@ fn cards(m: &Metrics) -> Vec<Card> {
             }),
             match &l.expected_not_measured {
                 Some(why) => why.clone(),
+                // The full-value upper bound stays in the losses table: beside
+                // the headline it reads as a claim.
                 None => format!(
-                    "{} process losses; likely {} to {}; at most {} if every one were a sale",
+                    "{} process losses; likely {} to {}",
                     l.overall.process_losses,
                     money(l.overall.expected_low, cur),
                     money(l.overall.expected_high, cur),
-                    money(l.overall.full_value_leakage, cur)
                 ),
             },
         ),
@@ -248,13 +269,8 @@ fn actions(m: &Metrics) -> Vec<String> {
 }
 
 pub fn section(m: &Metrics, _config: &Config) -> Result<Section> {
-    let mut blocks = vec![
-        Block::Text {
-            text: verdict_text(m),
-            class: "lead",
-        },
-        Block::Cards { cards: cards(m) },
-    ];
+    let mut blocks = verdict_blocks(m);
+    blocks.push(Block::Cards { cards: cards(m) });
     let todo = actions(m);
     if !todo.is_empty() {
         blocks.push(Block::Text {
