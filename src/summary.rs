@@ -256,13 +256,13 @@ pub fn scorecard_summary(
         if touch {
             let _ = writeln!(
                 s,
-                "  SLA compliance           {:>12}   last week {}",
+                "  SLA compliance           {:>12}   last week at the same point {}",
                 sla(w),
                 prev(&sla)
             );
             let _ = writeln!(
                 s,
-                "  median first response    {:>12}   last week {}  (business time)",
+                "  median first response    {:>12}   last week at the same point {}  (business time)",
                 minutes(w.median_business_response),
                 prev(&|p| minutes(p.median_business_response))
             );

@@ -20,9 +20,11 @@ pub struct Week {
     pub label: String,
     pub first_day: String,
     pub handed_off: u64,
-    /// Null when first touch is not measured.
+    /// Null when first touch is not measured. Like `contact_to_meeting`, at
+    /// the same age as the period's cohort (see [`sla_at`]).
     pub sla_compliance: Option<Rate>,
-    /// Median business minutes to first touch, over leads with a touch time.
+    /// Median business minutes to first touch, over leads touched by the
+    /// same age as the period's cohort.
     pub median_business_response: Option<f64>,
     /// Contacted leads that reached a meeting, both counted at the same age
     /// as the period's own cohort (this week seen at as-of, last week at
@@ -45,26 +47,51 @@ fn reached_by(stage_columns: &[&str], cutoff: i64) -> Expr {
     })
 }
 
+/// Whether each lead had met and had breached its SLA as things stood at
+/// `cutoff`, and whether it had a timed first touch by then. At the report's
+/// as-of these are its `sla_status` (met, breached); earlier, a touch after
+/// `cutoff` had not happened yet: the lead was then untouched, breached only
+/// when already past its due time.
+fn sla_at(cutoff: i64) -> [Expr; 3] {
+    let first_touch = col(FIRST_TOUCH_AT);
+    let due = col(SLA_DUE_AT);
+    let timed = first_touch.clone().lt_eq(lit(cutoff)).fill_null(lit(false));
+    // Touched at an unknown time, bounded by the earliest later stage: by
+    // `cutoff` when that bound is (or no time is known at all).
+    let bound = col(TOUCH_BOUND_AT);
+    let untimed = first_touch
+        .clone()
+        .is_null()
+        .and(col("reached_contacted"))
+        .and(bound.clone().lt_eq(lit(cutoff)).fill_null(lit(true)));
+    let on_time = first_touch.lt_eq(due.clone()).fill_null(lit(false));
+    let met = timed.clone().and(on_time.clone()).or(untimed
+        .clone()
+        .and(bound.lt_eq(due.clone()).fill_null(lit(false))));
+    let untouched = timed.clone().or(untimed).not();
+    let breached = timed
+        .clone()
+        .and(on_time.not())
+        .or(untouched.and(lit(cutoff).gt(due).fill_null(lit(false))));
+    [met, breached, timed]
+}
+
 /// `cutoff`: the moment this week's cohort is seen at, so every week is read
 /// at the same age as the period's own cohort (as-of minus the weeks between).
 fn week(ctx: &Ctx, period: &Period, price: Option<f64>, cutoff: i64) -> Result<Week> {
     let touch = ctx.coverage.measured(Basis::FirstTouch);
     let m = super::stages::measured(ctx.coverage);
+    let [met, breached, timed] = sla_at(cutoff);
     let df = stats::one_row(
         ctx.for_period(period).cohort(),
         vec![
             len().cast(DataType::UInt64).alias("n"),
-            col(SLA_STATUS)
-                .eq(lit(SlaState::Met.as_str()))
-                .sum()
-                .cast(DataType::UInt64)
-                .alias("met"),
-            col(SLA_STATUS)
-                .eq(lit(SlaState::Breached.as_str()))
-                .sum()
-                .cast(DataType::UInt64)
-                .alias("breached"),
-            col(BUSINESS_RESPONSE_MIN).median().alias("median"),
+            met.sum().cast(DataType::UInt64).alias("met"),
+            breached.sum().cast(DataType::UInt64).alias("breached"),
+            col(BUSINESS_RESPONSE_MIN)
+                .filter(timed)
+                .median()
+                .alias("median"),
             reached_by(&STAGE_AT[stage_index("contacted")..], cutoff)
                 .sum()
                 .cast(DataType::UInt64)
@@ -117,13 +144,16 @@ mod tests {
 
     #[test]
     fn nine_weeks_oldest_first_with_empty_weeks_as_zero() {
-        // One lead this week (met), one two weeks ago (breached).
+        // One lead this week (met), one two weeks ago (breached: touched 45
+        // minutes after capture, due after 15).
         let df = ledger(
             2,
             vec![
                 Column::new(LEAD_ID.into(), ["a", "b"]),
                 Column::new(CAPTURED_AT.into(), [at(100), at(-13 * 1440)]),
                 Column::new(SLA_STATUS.into(), ["met", "breached"]),
+                Column::new(FIRST_TOUCH_AT.into(), [at(103), at(-13 * 1440 + 45)]),
+                Column::new(SLA_DUE_AT.into(), [at(115), at(-13 * 1440 + 15)]),
                 Column::new(BUSINESS_RESPONSE_MIN.into(), [Some(3.0), Some(45.0)]),
                 Column::new(NEVER_TOUCHED.into(), [false, false]),
                 Column::new(CONTACTED_AT.into(), [at(103), at(-13 * 1440 + 45)]),
@@ -158,6 +188,54 @@ mod tests {
         assert_eq!(t.weeks[7].sla_compliance.as_ref().unwrap().rate, None);
         // No won deals: no average deal, so no money figure.
         assert_eq!(this.expected_leakage, None);
+    }
+
+    #[test]
+    fn last_weeks_sla_is_judged_as_it_stood_at_the_same_age() {
+        let day = 1440;
+        // As-of is the end of W46 (day 7); last week is seen at day 0.
+        // Last week's leads, captured on day -1 (Sunday):
+        // p touched on time (met at both ages); q due on day 1 and touched
+        // late on day 2 (breached at as-of, not yet due at day 0); r due on
+        // day -1 + 15 min and untouched until day 3 (breached at day 0 as
+        // untouched past due, and at as-of as touched late); s touched at an
+        // unknown time, its meeting on day 2 (bound after its due time:
+        // unknown at as-of; untouched and past due at day 0).
+        let cap = -day;
+        let df = ledger(
+            4,
+            vec![
+                Column::new(LEAD_ID.into(), ["p", "q", "r", "s"]),
+                Column::new(CAPTURED_AT.into(), [at(cap); 4]),
+                Column::new(
+                    FIRST_TOUCH_AT.into(),
+                    [
+                        Some(at(cap + 5)),
+                        Some(at(2 * day)),
+                        Some(at(3 * day)),
+                        None,
+                    ],
+                ),
+                Column::new(
+                    SLA_DUE_AT.into(),
+                    [at(cap + 15), at(day), at(cap + 15), at(cap + 15)],
+                ),
+                Column::new(TOUCH_BOUND_AT.into(), [None, None, None, Some(at(2 * day))]),
+                Column::new("reached_contacted".into(), [true, true, true, true]),
+                Column::new(
+                    BUSINESS_RESPONSE_MIN.into(),
+                    [Some(5.0), Some(60.0), Some(90.0), None],
+                ),
+            ],
+        );
+        let (fixture, period) = (TestWeek::default(), w46());
+        let ctx = fixture.ctx(&df, &period);
+        let last = &compute(&ctx).unwrap().weeks[7];
+        let sla = last.sla_compliance.clone().map(|r| (r.k, r.n));
+        // Met: p. Breached: r, s. Not due: q.
+        assert_eq!(sla, Some((1, 3)));
+        // Only p had been touched by day 0.
+        assert_eq!(last.median_business_response, Some(5.0));
     }
 
     #[test]

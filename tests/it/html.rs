@@ -397,3 +397,23 @@ fn the_losses_tables_add_up_on_the_bundled_sample() {
     assert!(unclassified, "the sample has reasons that fit no category");
     assert!(html.contains(">(fits no category)</td>"));
 }
+
+#[test]
+fn this_weeks_trend_figures_are_the_periods_own() {
+    let out = tempfile::tempdir().unwrap();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let html = page(out.path(), &data, "2026-W46");
+    let text = fs::read_to_string(out.path().join("metrics.json")).unwrap();
+    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // Seen at the same age, the period itself is seen at as-of: its SLA is
+    // the period's SLA, met / (met + breached).
+    let weeks = m["trend"]["weeks"].as_array().unwrap();
+    let (this, last) = (&weeks[weeks.len() - 1], &weeks[weeks.len() - 2]);
+    let overall = &m["sla"]["overall"]["compliance"];
+    assert_eq!(this["sla_compliance"]["k"], overall["k"]);
+    assert_eq!(this["sla_compliance"]["n"], overall["n"]);
+    // Last week at the same point had fewer of its leads due than it has now.
+    let last_week = last["handed_off"].as_u64().unwrap();
+    assert!(last["sla_compliance"]["n"].as_u64().unwrap() < last_week);
+    assert!(html.contains("last week at the same point"));
+}

@@ -103,14 +103,17 @@ fn trend_chart(m: &Metrics, config: &Config) -> Result<Chart> {
     Ok(Chart {
         finding: findings::trend(&weeks, target),
         title: format!(
-            "Leads answered within the SLA, last nine weeks (%; dashed: the {target:.0}% target)"
+            "Leads answered within the SLA, last nine weeks, each seen at this week's age (%; dashed: the {target:.0}% target)"
         ),
-        text: labels
-            .iter()
-            .zip(&sla)
-            .map(|(l, v)| format!("{l}: {}", percent(v.map(|v| v / 100.0))))
-            .collect::<Vec<_>>()
-            .join("; "),
+        text: format!(
+            "{}. Each week's leads are judged as things stood when they were as old as this week's: a lead still untouched then counts as a breach once past its due time, whenever it was answered later.",
+            labels
+                .iter()
+                .zip(&sla)
+                .map(|(l, v)| format!("{l}: {}", percent(v.map(|v| v / 100.0))))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
         svg: charts::line(
             &labels,
             &sla,

@@ -193,7 +193,7 @@ fn cards(m: &Metrics) -> Vec<Card> {
             sla(now).unwrap_or_else(nm),
             before
                 .and_then(sla)
-                .map_or(String::new(), |p| format!("last week {p}")),
+                .map_or(String::new(), |p| format!("last week at the same point {p}")),
             high.map_or(String::new(), |h| {
                 format!(
                     "high intent: {} ({} of {})",
@@ -215,7 +215,10 @@ fn cards(m: &Metrics) -> Vec<Card> {
             before
                 .filter(|_| m.response.is_some())
                 .map_or(String::new(), |b| {
-                    format!("last week {}", duration(b.median_business_response))
+                    format!(
+                        "last week at the same point {}",
+                        duration(b.median_business_response)
+                    )
                 }),
             wall.map_or(String::new(), |w| {
                 format!(
