@@ -276,7 +276,7 @@ pub fn scorecard_summary(
             None => {
                 let _ = writeln!(
                     s,
-                    "  expected leakage         {:>12}   last week {}",
+                    "  expected leakage         {:>12}   last week at the same point {}",
                     money(w.expected_leakage, &metrics.currency),
                     prev(&|p| money(p.expected_leakage, &metrics.currency))
                 );

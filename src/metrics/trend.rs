@@ -30,7 +30,8 @@ pub struct Week {
     /// as the period's own cohort (this week seen at as-of, last week at
     /// as-of minus 7 days, ...): like for like. Null when not measured.
     pub contact_to_meeting: Option<Rate>,
-    /// The week's process losses x worked win rate x average deal.
+    /// The week's process losses x worked win rate x average deal, the
+    /// losses counted at the same age as the period's cohort.
     pub expected_leakage: Option<f64>,
 }
 
@@ -48,11 +49,12 @@ fn reached_by(stage_columns: &[&str], cutoff: i64) -> Expr {
 }
 
 /// Whether each lead had met and had breached its SLA as things stood at
-/// `cutoff`, and whether it had a timed first touch by then. At the report's
+/// `cutoff`, whether it had a timed first touch by then, and whether it was
+/// then untouched past its due time. At the report's
 /// as-of these are its `sla_status` (met, breached); earlier, a touch after
 /// `cutoff` had not happened yet: the lead was then untouched, breached only
 /// when already past its due time.
-fn sla_at(cutoff: i64) -> [Expr; 3] {
+fn sla_at(cutoff: i64) -> [Expr; 4] {
     let first_touch = col(FIRST_TOUCH_AT);
     let due = col(SLA_DUE_AT);
     let timed = first_touch.clone().lt_eq(lit(cutoff)).fill_null(lit(false));
@@ -69,11 +71,18 @@ fn sla_at(cutoff: i64) -> [Expr; 3] {
         .clone()
         .and(bound.lt_eq(due.clone()).fill_null(lit(false))));
     let untouched = timed.clone().or(untimed).not();
-    let breached = timed
-        .clone()
-        .and(on_time.not())
-        .or(untouched.and(lit(cutoff).gt(due).fill_null(lit(false))));
-    [met, breached, timed]
+    let past_due = untouched.and(lit(cutoff).gt(due).fill_null(lit(false)));
+    let breached = timed.clone().and(on_time.not()).or(past_due.clone());
+    [met, breached, timed, past_due]
+}
+
+/// Process losses as they stood at `cutoff`: lost for a process reason by
+/// then (a loss with no time counts), or untouched past the due time then.
+fn process_loss_at(cutoff: i64, past_due: Expr, touch_measured: bool) -> Expr {
+    let lost_by = col(LOST_AT).is_null().or(col(LOST_AT).lt_eq(lit(cutoff)));
+    crate::clocks::lost_for_process()
+        .and(lost_by)
+        .or(past_due.and(lit(touch_measured)))
 }
 
 /// `cutoff`: the moment this week's cohort is seen at, so every week is read
@@ -81,7 +90,7 @@ fn sla_at(cutoff: i64) -> [Expr; 3] {
 fn week(ctx: &Ctx, period: &Period, price: Option<f64>, cutoff: i64) -> Result<Week> {
     let touch = ctx.coverage.measured(Basis::FirstTouch);
     let m = super::stages::measured(ctx.coverage);
-    let [met, breached, timed] = sla_at(cutoff);
+    let [met, breached, timed, past_due] = sla_at(cutoff);
     let df = stats::one_row(
         ctx.for_period(period).cohort(),
         vec![
@@ -100,7 +109,7 @@ fn week(ctx: &Ctx, period: &Period, price: Option<f64>, cutoff: i64) -> Result<W
                 .sum()
                 .cast(DataType::UInt64)
                 .alias("meeting"),
-            col(PROCESS_LOSS)
+            process_loss_at(cutoff, past_due, touch)
                 .sum()
                 .cast(DataType::UInt64)
                 .alias("process"),
@@ -236,6 +245,30 @@ mod tests {
         assert_eq!(sla, Some((1, 3)));
         // Only p had been touched by day 0.
         assert_eq!(last.median_business_response, Some(5.0));
+    }
+
+    #[test]
+    fn a_process_loss_counts_once_it_had_happened_by_the_cutoff() {
+        let day = 1440;
+        // Lost for a process reason on day 2, on day -2, with no time; lost
+        // for a market reason; not lost. Seen at day 0, untouched past due
+        // is given: only the last lead's.
+        let df = df![
+            IS_LOST => [true, true, true, true, false],
+            LOST_CLASS => [Some("process"), Some("process"), Some("process"), Some("market"), None],
+            LOST_AT => [Some(at(2 * day)), Some(at(-2 * day)), None, Some(at(-day)), None],
+            "past_due" => [false, false, false, false, true],
+        ]
+        .unwrap();
+        let n = |touch: bool| {
+            let e = process_loss_at(at(0), col("past_due"), touch);
+            let out = df.clone().lazy().select([e.alias("p")]).collect().unwrap();
+            let p = out.column("p").unwrap().bool().unwrap();
+            p.iter().map(|v| v.unwrap()).collect::<Vec<_>>()
+        };
+        assert_eq!(n(true), [false, true, true, false, true]);
+        // Without first-touch times, untouched past due is not measured.
+        assert_eq!(n(false), [false, true, true, false, false]);
     }
 
     #[test]

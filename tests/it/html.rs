@@ -412,6 +412,9 @@ fn this_weeks_trend_figures_are_the_periods_own() {
     let overall = &m["sla"]["overall"]["compliance"];
     assert_eq!(this["sla_compliance"]["k"], overall["k"]);
     assert_eq!(this["sla_compliance"]["n"], overall["n"]);
+    let leak = &m["leakage"]["overall"]["expected_leakage"];
+    assert!(leak.as_f64().is_some_and(|v| v > 0.0));
+    assert_eq!(&this["expected_leakage"], leak);
     // Last week at the same point had fewer of its leads due than it has now.
     let last_week = last["handed_off"].as_u64().unwrap();
     assert!(last["sla_compliance"]["n"].as_u64().unwrap() < last_week);

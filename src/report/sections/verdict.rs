@@ -239,9 +239,19 @@ fn cards(m: &Metrics) -> Vec<Card> {
             } else {
                 nm()
             },
-            m.activity.weekly_won_revenue.map_or(String::new(), |w| {
-                format!("average week's won revenue {}", money(Some(w), cur))
-            }),
+            [
+                before
+                    .and_then(|b| b.expected_leakage)
+                    .filter(|_| l.expected_not_measured.is_none())
+                    .map(|v| format!("last week at the same point {}", money(Some(v), cur))),
+                m.activity
+                    .weekly_won_revenue
+                    .map(|w| format!("average week's won revenue {}", money(Some(w), cur))),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("; "),
             match &l.expected_not_measured {
                 Some(why) => why.clone(),
                 // The full-value upper bound stays in the losses table: beside
