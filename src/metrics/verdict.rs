@@ -271,7 +271,12 @@ fn findings(m: &Metrics, heads: &[Headline]) -> (Vec<String>, Vec<String>) {
             "sla" => w
                 .sla_compliance
                 .as_ref()
-                .map(|r| format!("SLA compliance was {}", percent(r.rate))),
+                .map(|r| {
+                    format!(
+                        "{} of the leads due were answered within the SLA, the promised first-response time",
+                        percent(r.rate)
+                    )
+                }),
             "response" => w.median_business_response.map(|v| {
                 format!(
                     "the median first response was {} of business time",

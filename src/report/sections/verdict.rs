@@ -119,7 +119,10 @@ fn meeting_card(m: &Metrics, now: &Week, before: Option<&Week>) -> Card {
     card(
         m,
         MEETING_NAME,
-        MEETING_LABEL,
+        &format!(
+            "{MEETING_LABEL} (leads {} to {} weeks old)",
+            settled.weeks[0], settled.weeks[1]
+        ),
         percent(Some(rate)),
         [so_far_text, same_point]
             .into_iter()
@@ -127,10 +130,7 @@ fn meeting_card(m: &Metrics, now: &Week, before: Option<&Week>) -> Card {
             .collect::<Vec<_>>()
             .join("; "),
         format!(
-            "judged on the leads captured {window} ({} to {} weeks back, old enough to have \
-                 reached a meeting): {}",
-            settled.weeks[0],
-            settled.weeks[1],
+            "judged on the leads captured {window}, old enough to have reached a meeting: {}",
             of(judged)
         ),
     )
