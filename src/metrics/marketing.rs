@@ -36,10 +36,16 @@ pub struct MoneyRow {
     pub small: bool,
 }
 
+/// The name of the period's own window: its leads are days old.
+pub const WEEK: &str = "week";
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MoneyWindow {
     /// `week`, `4 weeks`, `12 weeks`.
     pub name: &'static str,
+    /// How many weeks the window spans (1 for [`WEEK`]).
+    #[serde(skip)]
+    pub weeks: u32,
     pub first_day: String,
     /// Most meetings first, then spend, then name.
     pub by_campaign: Vec<MoneyRow>,
@@ -153,7 +159,7 @@ fn rows(
 fn window(
     ctx: &Ctx,
     spend: Option<&DataFrame>,
-    name: &'static str,
+    (name, weeks): (&'static str, u32),
     start: i64,
     first_day: String,
 ) -> Result<MoneyWindow> {
@@ -180,6 +186,7 @@ fn window(
         .collect();
     Ok(MoneyWindow {
         name,
+        weeks,
         first_day,
         total: row("all".into(), Some((&all, 0)), measured.then_some(spent))?,
         spend_without_meeting: measured.then(|| dry.iter().filter_map(|r| r.spend).sum()),
@@ -192,13 +199,19 @@ fn window(
 pub fn compute(ctx: &Ctx, spend: Option<&DataFrame>) -> Result<Marketing> {
     let tz = ctx.config.calendar.time_zone.0;
     let mut windows = Vec::new();
-    for (name, weeks) in [("week", 1u32), ("4 weeks", 4), ("12 weeks", 12)] {
+    for (name, weeks) in [(WEEK, 1u32), ("4 weeks", 4), ("12 weeks", 12)] {
         let first = ctx.period.previous_weeks(weeks - 1, tz).into_iter().next();
         let (start, first_day) = match (weeks, first) {
             (1, _) | (_, None) => (ctx.period.start, ctx.period.first_day),
             (_, Some(w)) => (w.start, w.first_day),
         };
-        windows.push(window(ctx, spend, name, start, first_day.to_string())?);
+        windows.push(window(
+            ctx,
+            spend,
+            (name, weeks),
+            start,
+            first_day.to_string(),
+        )?);
     }
     Ok(Marketing {
         spend_measured: spend.is_some() && ctx.coverage.measured(Basis::Spend),

@@ -50,26 +50,28 @@ fn reached_by(stage_columns: &[&str], cutoff: i64) -> Expr {
 
 /// Whether each lead had met and had breached its SLA as things stood at
 /// `cutoff`, whether it had a timed first touch by then, and whether it was
-/// then untouched past its due time. At the report's
-/// as-of these are its `sla_status` (met, breached); earlier, a touch after
-/// `cutoff` had not happened yet: the lead was then untouched, breached only
-/// when already past its due time.
+/// then untouched past its due time. At the report's as-of these are its
+/// `sla_status` (met, breached); earlier, a touch after `cutoff` had not
+/// happened yet: the lead was then untouched, breached only when already
+/// past its due time. A lead touched at an unknown time is never untouched:
+/// met when the earliest later stage it reached was by both its due time
+/// and `cutoff`, else neither met nor breached (unknown), as at as-of.
 fn sla_at(cutoff: i64) -> [Expr; 4] {
     let first_touch = col(FIRST_TOUCH_AT);
     let due = col(SLA_DUE_AT);
     let timed = first_touch.clone().lt_eq(lit(cutoff)).fill_null(lit(false));
-    // Touched at an unknown time, bounded by the earliest later stage: by
-    // `cutoff` when that bound is (or no time is known at all).
+    let untimed = first_touch.clone().is_null().and(col(reached("contacted")));
     let bound = col(TOUCH_BOUND_AT);
-    let untimed = first_touch
-        .clone()
-        .is_null()
-        .and(col("reached_contacted"))
-        .and(bound.clone().lt_eq(lit(cutoff)).fill_null(lit(true)));
     let on_time = first_touch.lt_eq(due.clone()).fill_null(lit(false));
-    let met = timed.clone().and(on_time.clone()).or(untimed
+    let bound_on_time = bound
         .clone()
-        .and(bound.lt_eq(due.clone()).fill_null(lit(false))));
+        .lt_eq(due.clone())
+        .and(bound.lt_eq(lit(cutoff)))
+        .fill_null(lit(false));
+    let met = timed
+        .clone()
+        .and(on_time.clone())
+        .or(untimed.clone().and(bound_on_time));
     let untouched = timed.clone().or(untimed).not();
     let past_due = untouched.and(lit(cutoff).gt(due).fill_null(lit(false)));
     let breached = timed.clone().and(on_time.not()).or(past_due.clone());
@@ -209,13 +211,15 @@ mod tests {
         // day -1 + 15 min and untouched until day 3 (breached at day 0 as
         // untouched past due, and at as-of as touched late); s touched at an
         // unknown time, its meeting on day 2 (bound after its due time:
-        // unknown at as-of; untouched and past due at day 0).
+        // unknown at as-of and at day 0, never untouched); t touched at an
+        // unknown time bounded by its qualification 10 minutes after capture
+        // (met at both ages).
         let cap = -day;
         let df = ledger(
-            4,
+            5,
             vec![
-                Column::new(LEAD_ID.into(), ["p", "q", "r", "s"]),
-                Column::new(CAPTURED_AT.into(), [at(cap); 4]),
+                Column::new(LEAD_ID.into(), ["p", "q", "r", "s", "t"]),
+                Column::new(CAPTURED_AT.into(), [at(cap); 5]),
                 Column::new(
                     FIRST_TOUCH_AT.into(),
                     [
@@ -223,17 +227,27 @@ mod tests {
                         Some(at(2 * day)),
                         Some(at(3 * day)),
                         None,
+                        None,
                     ],
                 ),
                 Column::new(
                     SLA_DUE_AT.into(),
-                    [at(cap + 15), at(day), at(cap + 15), at(cap + 15)],
+                    [
+                        at(cap + 15),
+                        at(day),
+                        at(cap + 15),
+                        at(cap + 15),
+                        at(cap + 15),
+                    ],
                 ),
-                Column::new(TOUCH_BOUND_AT.into(), [None, None, None, Some(at(2 * day))]),
-                Column::new("reached_contacted".into(), [true, true, true, true]),
+                Column::new(
+                    TOUCH_BOUND_AT.into(),
+                    [None, None, None, Some(at(2 * day)), Some(at(cap + 10))],
+                ),
+                Column::new(reached("contacted").into(), [true; 5]),
                 Column::new(
                     BUSINESS_RESPONSE_MIN.into(),
-                    [Some(5.0), Some(60.0), Some(90.0), None],
+                    [Some(5.0), Some(60.0), Some(90.0), None, None],
                 ),
             ],
         );
@@ -241,8 +255,8 @@ mod tests {
         let ctx = fixture.ctx(&df, &period);
         let last = &compute(&ctx).unwrap().weeks[7];
         let sla = last.sla_compliance.clone().map(|r| (r.k, r.n));
-        // Met: p. Breached: r, s. Not due: q.
-        assert_eq!(sla, Some((1, 3)));
+        // Met: p, t. Breached: r. Not due: q. Unknown: s.
+        assert_eq!(sla, Some((2, 3)));
         // Only p had been touched by day 0.
         assert_eq!(last.median_business_response, Some(5.0));
     }

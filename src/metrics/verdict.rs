@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use super::Metrics;
 use super::stages::MeetingRate;
-use crate::config::Config;
+use crate::config::{Config, Intent};
 use crate::format::{day, duration, money, percent};
 
 /// Points by which high-intent SLA compliance must trail low intent to be named.
@@ -324,19 +324,20 @@ fn findings(m: &Metrics, heads: &[Headline]) -> (Vec<String>, Vec<String>) {
         ));
     }
     if let Some(sla) = &m.sla {
-        let tier = |t: &str| sla.by_tier.iter().find(|s| s.segment == t);
-        if let (Some(hi), Some(lo)) = (tier("high"), tier("low"))
+        let tier = |t: Intent| sla.by_tier.iter().find(|s| s.segment == t.name());
+        if let (Some(hi), Some(lo)) = (tier(Intent::High), tier(Intent::Low))
             && let (Some(h), Some(l)) = (hi.compliance.rate, lo.compliance.rate)
             && hi.compliance.n >= INTENT_MIN
             && lo.compliance.n >= INTENT_MIN
             && l - h >= INTENT_GAP
         {
             // Each tier is judged on its own due time: the waits say it like for like.
-            let median = |t: &str| {
+            let median = |t: Intent| {
                 let r = m.response.as_ref()?;
-                r.by_intent.iter().find(|s| s.segment == t)?.business.median
+                let segment = r.by_intent.iter().find(|s| s.segment == t.name())?;
+                segment.business.median
             };
-            let waits = match (median("high"), median("low")) {
+            let waits = match (median(Intent::High), median(Intent::Low)) {
                 (Some(h), Some(l)) => format!(
                     "; high-intent leads waited a median of {} of business time, low-intent {}",
                     duration(Some(h)),
@@ -345,7 +346,7 @@ fn findings(m: &Metrics, heads: &[Headline]) -> (Vec<String>, Vec<String>) {
                 _ => String::new(),
             };
             wrong.push(format!(
-                "high-intent leads met their tighter SLA only {} of the time ({} of {}), low-intent leads their looser one {}{waits}",
+                "high-intent leads met their SLA only {} of the time ({} of {}), low-intent leads theirs {}{waits}",
                 percent(Some(h)),
                 hi.compliance.k,
                 hi.compliance.n,

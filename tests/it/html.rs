@@ -128,7 +128,6 @@ fn golden_scorecard_of_the_fixture() {
     }
 }
 
-/// The fixture's scorecard, week 2026-W46 seen at Wed 18 Nov 12:00.
 /// Every table cell of `html`: its class attribute and its text, unescaped.
 fn cells(html: &str) -> Vec<(String, String)> {
     let entities = [
@@ -172,6 +171,7 @@ fn a_phone_card_gives_long_cells_a_whole_line_and_never_breaks_an_id() {
     assert!(cells.iter().any(|(c, t)| c == "nw" && t.starts_with('L')));
 }
 
+/// The fixture's scorecard, week 2026-W46 seen at Wed 18 Nov 12:00.
 fn fixture_page(extra_config: Option<&str>) -> (String, tempfile::TempDir) {
     let data = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(fixture()).unwrap() {
@@ -415,6 +415,9 @@ fn this_weeks_trend_figures_are_the_periods_own() {
     let overall = &m["sla"]["overall"]["compliance"];
     assert_eq!(this["sla_compliance"]["k"], overall["k"]);
     assert_eq!(this["sla_compliance"]["n"], overall["n"]);
+    let median = &m["response"]["business"]["median"];
+    assert!(median.as_f64().is_some());
+    assert_eq!(&this["median_business_response"], median);
     let leak = &m["leakage"]["overall"]["expected_leakage"];
     assert!(leak.as_f64().is_some_and(|v| v > 0.0));
     assert_eq!(&this["expected_leakage"], leak);

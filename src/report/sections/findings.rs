@@ -41,8 +41,11 @@ pub fn response(counts: &[u64], untouched: u64) -> String {
         n => format!("{n} ({})", percent(Some(n as f64 / due as f64))),
     };
     let (fast, slow) = (by_band[0], by_band[2] + untouched);
-    let fast_words = format!("within {}", duration(Some(FAST_MIN)));
-    let slow_words = format!("after {} or not at all", duration(Some(LATE_AFTER_MIN)));
+    let fast_words = format!("answered within {}", duration(Some(FAST_MIN)));
+    let slow_words = format!(
+        "answered after {} or still untouched",
+        duration(Some(LATE_AFTER_MIN))
+    );
     if fast == 0 && slow == 0 {
         return format!(
             "All {due} leads due were answered between {} and {}.",
@@ -57,62 +60,66 @@ pub fn response(counts: &[u64], untouched: u64) -> String {
         [(fast, fast_words), (slow, slow_words)]
     };
     format!(
-        "{first} of the {due} leads due ({}) were answered {first_words}; {} {second_words}.",
+        "{first} of the {due} leads due ({}) were {first_words}; {} {second_words}.",
         percent(Some(first as f64 / due as f64)),
         share(second),
     )
 }
 
-/// The SLA trend's finding, from `weeks` (label, percent within the SLA when
-/// measured), oldest first, and the target in percent.
+/// The SLA trend's finding, from `weeks` (label, share within the SLA when
+/// any lead was due), oldest first, and the target share. Each week is
+/// judged on its exact share, as the verdict judges the period; the words
+/// show whole percentages.
 pub fn trend(weeks: &[(String, Option<f64>)], target: f64) -> String {
-    let measured: Vec<(&str, f64)> = weeks
+    let judged: Vec<(&str, f64)> = weeks
         .iter()
-        .filter_map(|(label, v)| v.map(|v| (label.as_str(), v.round())))
+        .filter_map(|(label, v)| v.map(|v| (label.as_str(), v)))
         .collect();
-    let (Some(first), Some(last)) = (measured.first(), measured.last()) else {
-        return format!("Not measured in any of the last {} weeks.", weeks.len());
+    let (Some(first), Some(last)) = (judged.first(), judged.last()) else {
+        return format!("No lead was due in any of the last {} weeks.", weeks.len());
     };
-    let n = measured.len();
+    let n = judged.len();
     let over = match (n == weeks.len(), n) {
         (true, 1) => "the last week".to_string(),
         (true, _) => format!("the last {n} weeks"),
         (false, _) => format!(
-            "the {} of the last {}",
-            plural(n as u64, "measured week", "measured weeks"),
+            "the {} with leads due of the last {}",
+            plural(n as u64, "week", "weeks"),
             weeks.len()
         ),
     };
     let each = if n == 1 { "" } else { "each of " };
-    let met = measured.iter().filter(|(_, v)| *v >= target).count();
+    let pct = |v: f64| percent(Some(v));
+    let met = judged.iter().filter(|(_, v)| *v >= target).count();
     let head = match met {
-        0 => format!("Below the {target:.0}% target in {each}{over}"),
-        m if m == n => format!("At or above the {target:.0}% target in {each}{over}"),
-        m => format!("At or above the {target:.0}% target in {m} of {over}"),
+        0 => format!("Below the {} target in {each}{over}", pct(target)),
+        m if m == n => format!("At or above the {} target in {each}{over}", pct(target)),
+        m => format!("At or above the {} target in {m} of {over}", pct(target)),
     };
-    let lo = measured.iter().map(|m| m.1).fold(f64::INFINITY, f64::min);
-    let hi = measured
-        .iter()
-        .map(|m| m.1)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let range = if lo == hi {
-        format!("{lo:.0}%")
+    let lo = judged.iter().map(|m| m.1).fold(f64::INFINITY, f64::min);
+    let hi = judged.iter().map(|m| m.1).fold(f64::NEG_INFINITY, f64::max);
+    let range = if pct(lo) == pct(hi) {
+        pct(lo)
     } else {
-        format!("{lo:.0}-{hi:.0}%")
+        format!("{}-{}", pct(lo).trim_end_matches('%'), pct(hi))
     };
     if n < 2 {
         return format!("{head} ({range}).");
     }
-    let direction = if last.1 > first.1 {
-        "up from"
-    } else if last.1 < first.1 {
-        "down from"
-    } else {
+    // Up or down as the words show it.
+    let direction = if pct(last.1) == pct(first.1) {
         "level with"
+    } else if last.1 > first.1 {
+        "up from"
+    } else {
+        "down from"
     };
     format!(
-        "{head} ({range}); {} {:.0}%, {direction} {:.0}% in {}.",
-        last.0, last.1, first.1, first.0
+        "{head} ({range}); {} {}, {direction} {} in {}.",
+        last.0,
+        pct(last.1),
+        pct(first.1),
+        first.0
     )
 }
 
@@ -153,11 +160,11 @@ mod tests {
         let s = response(&[26, 25, 21, 21, 24, 18, 1], 18);
         assert_eq!(
             s,
-            "61 of the 154 leads due (40%) were answered after 1 h or not at all; 51 (33%) within 15 min."
+            "61 of the 154 leads due (40%) were answered after 1 h or still untouched; 51 (33%) answered within 15 min."
         );
         assert_eq!(
             response(&[2, 3, 0, 1, 0, 0, 0], 0),
-            "5 of the 6 leads due (83%) were answered within 15 min; none after 1 h or not at all."
+            "5 of the 6 leads due (83%) were answered within 15 min; none answered after 1 h or still untouched."
         );
         assert_eq!(
             response(&[0, 0, 4, 0, 0, 0, 0], 0),
@@ -184,23 +191,28 @@ mod tests {
 
     #[test]
     fn trend_says_how_often_the_target_was_met_and_where_it_went() {
-        let below = weeks(&[Some(28.0), Some(33.0), None, Some(36.4)]);
+        let below = weeks(&[Some(0.28), Some(0.33), None, Some(0.364)]);
         assert_eq!(
-            trend(&below, 80.0),
-            "Below the 80% target in each of the 3 measured weeks of the last 4 (28-36%); W41 36%, up from 28% in W38."
+            trend(&below, 0.8),
+            "Below the 80% target in each of the 3 weeks with leads due of the last 4 (28-36%); W41 36%, up from 28% in W38."
         );
-        let mixed = weeks(&[Some(85.0), Some(70.0)]);
+        let mixed = weeks(&[Some(0.85), Some(0.70)]);
         assert_eq!(
-            trend(&mixed, 80.0),
+            trend(&mixed, 0.8),
             "At or above the 80% target in 1 of the last 2 weeks (70-85%); W39 70%, down from 85% in W38."
         );
         assert_eq!(
-            trend(&weeks(&[Some(90.0)]), 80.0),
+            trend(&weeks(&[Some(0.9)]), 0.8),
             "At or above the 80% target in the last week (90%)."
         );
+        // 79.6% shows as 80% but misses an 80% target, as the verdict says.
         assert_eq!(
-            trend(&weeks(&[None, None]), 80.0),
-            "Not measured in any of the last 2 weeks."
+            trend(&weeks(&[Some(0.796)]), 0.8),
+            "Below the 80% target in the last week (80%)."
+        );
+        assert_eq!(
+            trend(&weeks(&[None, None]), 0.8),
+            "No lead was due in any of the last 2 weeks."
         );
     }
 

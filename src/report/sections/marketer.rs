@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::format::money;
 use crate::metrics::Metrics;
-use crate::metrics::marketing::{MoneyRow, MoneyWindow};
+use crate::metrics::marketing::{MoneyRow, MoneyWindow, WEEK};
 use crate::metrics::stats::SMALL_SAMPLE;
 use crate::report::view::{Block, NOT_MEASURED, Row, Section, Table, plural};
 
@@ -49,7 +49,7 @@ fn cells(r: &MoneyRow, currency: &str, campaign: bool) -> Vec<String> {
         match (r.spend, won_per_spend(r)) {
             (None, _) => NOT_MEASURED.into(),
             (_, Some(x)) => format!("{x:.1}x"),
-            (Some(_), None) => String::new(),
+            (Some(_), None) => "no spend".into(),
         },
     ]);
     c
@@ -68,7 +68,7 @@ fn returns(rows: &[MoneyRow], currency: &str) -> String {
     let (Some(best), Some(least)) = (paid.first(), paid.last()) else {
         return String::new();
     };
-    if paid.len() < 2 {
+    if paid.len() < 2 || best.1 == least.1 {
         return String::new();
     }
     let said = |(r, x): &(&MoneyRow, f64)| {
@@ -82,9 +82,11 @@ fn returns(rows: &[MoneyRow], currency: &str) -> String {
     format!(" Best return: {}. Least: {}.", said(best), said(least))
 }
 
-/// A window's table; `longest` names the longest window when it is not this
-/// one (its leads have had the time to buy that this one's have not).
-fn table(w: &MoneyWindow, currency: &str, campaign: bool, longest: Option<&str>) -> Table {
+/// A window's table; `longest` is the longest window's span in weeks when
+/// it is not this one (its leads have had the time to buy that this one's
+/// have not).
+fn table(w: &MoneyWindow, currency: &str, campaign: bool, longest: Option<u32>) -> Table {
+    let week = w.name == WEEK;
     let list = if campaign {
         &w.by_campaign
     } else {
@@ -119,7 +121,7 @@ fn table(w: &MoneyWindow, currency: &str, campaign: bool, longest: Option<&str>)
     ]);
     let dry = match w.spend_without_meeting {
         // A week's leads are days old: no meeting yet proves nothing.
-        _ if w.name == "week" => " This week's leads are days old, so read meetings and wins on the 4- and 12-week tables.".to_string(),
+        _ if week => " This week's leads are days old, so read meetings and wins on the 4- and 12-week tables.".to_string(),
         Some(s) if s > 0.0 => format!(
             " {} campaigns spent {} and brought no meeting.",
             w.campaigns_without_meeting,
@@ -129,16 +131,15 @@ fn table(w: &MoneyWindow, currency: &str, campaign: bool, longest: Option<&str>)
     };
     let returns = match longest {
         None => returns(list, currency),
-        Some(_) if w.name == "week" => String::new(),
-        Some(name) => format!(
-            " Its leads are still closing: read the return on the {}-week table.",
-            name.trim_end_matches(" weeks")
-        ),
+        Some(_) if week => String::new(),
+        Some(weeks) => {
+            format!(" Its leads are still closing: read the return on the {weeks}-week table.")
+        }
     };
     Table::new(
         format!(
             "{} by {}, {} from {}",
-            if w.name == "week" { "The week" } else { w.name },
+            if week { "The week" } else { w.name },
             if campaign { "campaign" } else { "source" },
             "leads captured",
             w.first_day
@@ -160,13 +161,13 @@ pub fn section(m: &Metrics, _config: &Config) -> Result<Section> {
     }
     // The longest window first: its leads have had time to meet and buy;
     // this week's are days old.
-    let last = m.marketing.windows.last().map(|w| w.name);
+    let last = m.marketing.windows.last().map(|w| w.weeks);
     for w in m.marketing.windows.iter().rev() {
-        let longest = last.filter(|name| *name != w.name);
+        let longest = last.filter(|weeks| *weeks != w.weeks);
         blocks.push(Block::Table {
             table: table(w, &m.currency, true, longest),
         });
-        if w.name == "week" {
+        if w.name == WEEK {
             blocks.push(Block::Table {
                 table: table(w, &m.currency, false, longest),
             });

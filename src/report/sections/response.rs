@@ -98,10 +98,11 @@ fn trend_chart(m: &Metrics, config: &Config) -> Result<Chart> {
                 .map(|r| r * 100.0)
         })
         .collect();
-    let weeks: Vec<(String, Option<f64>)> =
-        labels.iter().cloned().zip(sla.iter().copied()).collect();
+    // Shares, not the chart's percentages: judged as the verdict judges.
+    let shares = (m.trend.weeks.iter()).map(|w| w.sla_compliance.as_ref().and_then(|r| r.rate));
+    let weeks: Vec<(String, Option<f64>)> = labels.iter().cloned().zip(shares).collect();
     Ok(Chart {
-        finding: findings::trend(&weeks, target),
+        finding: findings::trend(&weeks, config.targets.sla_compliance),
         title: format!(
             "Leads answered within the SLA, last nine weeks, each seen at this week's age (%; dashed: the {target:.0}% target)"
         ),
