@@ -170,26 +170,72 @@ fn with_touch_bound(lf: LazyFrame) -> LazyFrame {
         .alias(TOUCH_BOUND_AT)])
 }
 
-/// The SLA state of every lead (see [`SlaState`]).
+/// Each lead's SLA as things stood at `cutoff` (the report's as-of, or an
+/// earlier moment for a week read at the same age): the one rule behind
+/// `sla_status` and the trend's weeks.
+pub struct SlaAt {
+    /// Touched by its due time (by `cutoff`).
+    pub met: Expr,
+    /// Touched after its due time, or untouched past it, by `cutoff`.
+    pub breached: Expr,
+    /// Had a first touch with a known time by `cutoff`.
+    pub timed: Expr,
+    /// Untouched at `cutoff` and past its due time then.
+    pub past_due: Expr,
+    /// Untouched at `cutoff`.
+    pub untouched: Expr,
+}
+
+/// The SLA at `cutoff`. A touch after `cutoff` had not happened yet: the
+/// lead was then untouched, breached only when already past its due time.
+/// A lead touched at an unknown time (it reached a later stage, no touch
+/// time) is never untouched: met when the earliest later stage it reached
+/// was by both its due time and `cutoff`, else neither (unknown).
+pub fn sla_at(cutoff: i64) -> SlaAt {
+    let first_touch = col(FIRST_TOUCH_AT);
+    let due = col(SLA_DUE_AT);
+    let timed = first_touch.clone().lt_eq(lit(cutoff)).fill_null(lit(false));
+    let untimed = first_touch.clone().is_null().and(col(reached("contacted")));
+    let bound = col(TOUCH_BOUND_AT);
+    let on_time = first_touch.lt_eq(due.clone()).fill_null(lit(false));
+    let bound_on_time = bound
+        .clone()
+        .lt_eq(due.clone())
+        .and(bound.lt_eq(lit(cutoff)))
+        .fill_null(lit(false));
+    let met = timed
+        .clone()
+        .and(on_time.clone())
+        .or(untimed.clone().and(bound_on_time));
+    let untouched = timed.clone().or(untimed).not();
+    let past_due = untouched
+        .clone()
+        .and(lit(cutoff).gt(due).fill_null(lit(false)));
+    SlaAt {
+        breached: timed.clone().and(on_time.not()).or(past_due.clone()),
+        met,
+        timed,
+        past_due,
+        untouched,
+    }
+}
+
+/// The SLA state of every lead at `as_of` (see [`SlaState`]).
 fn sla_state(as_of: i64, touch_measured: bool) -> Expr {
     let state = |s: SlaState| lit(s.as_str());
-    let timed = col(FIRST_TOUCH_AT).is_not_null();
-    let touched = col("reached_contacted");
-    let (due, bound) = (col(SLA_DUE_AT), col(TOUCH_BOUND_AT));
+    let at = sla_at(as_of);
     let untouched = if touch_measured {
-        when(lit(as_of).gt(due.clone()))
+        when(at.past_due)
             .then(state(SlaState::Breached))
             .otherwise(state(SlaState::NotDue))
     } else {
         state(SlaState::NotMeasured)
     };
-    when(timed.clone().and(col(FIRST_TOUCH_AT).lt_eq(due.clone())))
+    when(at.met)
         .then(state(SlaState::Met))
-        .when(timed)
+        .when(at.timed)
         .then(state(SlaState::Breached))
-        .when(touched.clone().and(bound.lt_eq(due).fill_null(lit(false))))
-        .then(state(SlaState::Met))
-        .when(touched)
+        .when(at.untouched.not())
         .then(state(SlaState::Unknown))
         .otherwise(untouched)
 }

@@ -48,36 +48,6 @@ fn reached_by(stage_columns: &[&str], cutoff: i64) -> Expr {
     })
 }
 
-/// Whether each lead had met and had breached its SLA as things stood at
-/// `cutoff`, whether it had a timed first touch by then, and whether it was
-/// then untouched past its due time. At the report's as-of these are its
-/// `sla_status` (met, breached); earlier, a touch after `cutoff` had not
-/// happened yet: the lead was then untouched, breached only when already
-/// past its due time. A lead touched at an unknown time is never untouched:
-/// met when the earliest later stage it reached was by both its due time
-/// and `cutoff`, else neither met nor breached (unknown), as at as-of.
-fn sla_at(cutoff: i64) -> [Expr; 4] {
-    let first_touch = col(FIRST_TOUCH_AT);
-    let due = col(SLA_DUE_AT);
-    let timed = first_touch.clone().lt_eq(lit(cutoff)).fill_null(lit(false));
-    let untimed = first_touch.clone().is_null().and(col(reached("contacted")));
-    let bound = col(TOUCH_BOUND_AT);
-    let on_time = first_touch.lt_eq(due.clone()).fill_null(lit(false));
-    let bound_on_time = bound
-        .clone()
-        .lt_eq(due.clone())
-        .and(bound.lt_eq(lit(cutoff)))
-        .fill_null(lit(false));
-    let met = timed
-        .clone()
-        .and(on_time.clone())
-        .or(untimed.clone().and(bound_on_time));
-    let untouched = timed.clone().or(untimed).not();
-    let past_due = untouched.and(lit(cutoff).gt(due).fill_null(lit(false)));
-    let breached = timed.clone().and(on_time.not()).or(past_due.clone());
-    [met, breached, timed, past_due]
-}
-
 /// Process losses as they stood at `cutoff`: lost for a process reason by
 /// then (a loss with no time counts), or untouched past the due time then.
 fn process_loss_at(cutoff: i64, past_due: Expr, touch_measured: bool) -> Expr {
@@ -92,15 +62,15 @@ fn process_loss_at(cutoff: i64, past_due: Expr, touch_measured: bool) -> Expr {
 fn week(ctx: &Ctx, period: &Period, price: Option<f64>, cutoff: i64) -> Result<Week> {
     let touch = ctx.coverage.measured(Basis::FirstTouch);
     let m = super::stages::measured(ctx.coverage);
-    let [met, breached, timed, past_due] = sla_at(cutoff);
+    let sla = crate::clocks::sla_at(cutoff);
     let df = stats::one_row(
         ctx.for_period(period).cohort(),
         vec![
             len().cast(DataType::UInt64).alias("n"),
-            met.sum().cast(DataType::UInt64).alias("met"),
-            breached.sum().cast(DataType::UInt64).alias("breached"),
+            sla.met.sum().cast(DataType::UInt64).alias("met"),
+            sla.breached.sum().cast(DataType::UInt64).alias("breached"),
             col(BUSINESS_RESPONSE_MIN)
-                .filter(timed)
+                .filter(sla.timed)
                 .median()
                 .alias("median"),
             reached_by(&STAGE_AT[stage_index("contacted")..], cutoff)
@@ -111,7 +81,7 @@ fn week(ctx: &Ctx, period: &Period, price: Option<f64>, cutoff: i64) -> Result<W
                 .sum()
                 .cast(DataType::UInt64)
                 .alias("meeting"),
-            process_loss_at(cutoff, past_due, touch)
+            process_loss_at(cutoff, sla.past_due, touch)
                 .sum()
                 .cast(DataType::UInt64)
                 .alias("process"),
