@@ -263,49 +263,82 @@ fn actions(m: &Metrics, config: &Config, as_of: NaiveDate) -> Vec<Action> {
 }
 
 /// What went well and wrong, from the headline judgements.
-fn findings(m: &Metrics, heads: &[Headline]) -> (Vec<String>, Vec<String>) {
-    let week = m.trend.weeks.last();
-    let value = |name: &str| -> Option<String> {
-        let w = week?;
-        match name {
-            "sla" => w
-                .sla_compliance
-                .as_ref()
-                .map(|r| {
-                    format!(
-                        "{} of the leads due were answered within the SLA, the promised first-response time",
-                        percent(r.rate)
-                    )
-                }),
-            "response" => w.median_business_response.map(|v| {
-                format!(
-                    "the median first response was {} of business time",
-                    duration(Some(v))
-                )
-            }),
-            "contact_to_meeting" => {
-                let settled = &m.stages.settled;
-                match settled.meeting_rate() {
-                    MeetingRate::Judged { rate, .. } => Some(format!(
-                        "{} of contacted leads captured {} to {} reached a meeting",
-                        percent(Some(rate)),
-                        day(&settled.first_day),
-                        day(&settled.last_day)
-                    )),
-                    MeetingRate::NotJudged | MeetingRate::NotMeasured => None,
-                }
+/// A headline's figure for the period, in words; none when not measured.
+fn headline_words(m: &Metrics, name: &str) -> Option<String> {
+    let w = m.trend.weeks.last()?;
+    match name {
+        "sla" => w.sla_compliance.as_ref().map(|r| {
+            format!(
+                "{} of the leads due were answered within the SLA, the promised first-response time",
+                percent(r.rate)
+            )
+        }),
+        "response" => w.median_business_response.map(|v| {
+            format!(
+                "the median first response was {} of business time",
+                duration(Some(v))
+            )
+        }),
+        "contact_to_meeting" => {
+            let settled = &m.stages.settled;
+            match settled.meeting_rate() {
+                MeetingRate::Judged { rate, .. } => Some(format!(
+                    "{} of contacted leads captured {} to {} reached a meeting",
+                    percent(Some(rate)),
+                    day(&settled.first_day),
+                    day(&settled.last_day)
+                )),
+                MeetingRate::NotJudged | MeetingRate::NotMeasured => None,
             }
-            "leakage" => m
-                .leakage
-                .overall
-                .expected_leakage
-                .map(|v| format!("the expected leakage was {}", money(Some(v), &m.currency))),
-            _ => None,
         }
+        "leakage" => m
+            .leakage
+            .overall
+            .expected_leakage
+            .map(|v| format!("the expected leakage was {}", money(Some(v), &m.currency))),
+        _ => None,
+    }
+}
+
+/// High intent trailing low intent on the SLA by [`INTENT_GAP`] or more, in
+/// words. Each tier is judged on its own due time: the median waits say it
+/// like for like.
+fn intent_gap(m: &Metrics) -> Option<String> {
+    let sla = m.sla.as_ref()?;
+    let tier = |t: Intent| sla.by_tier.iter().find(|s| s.segment == t.name());
+    let (hi, lo) = (tier(Intent::High)?, tier(Intent::Low)?);
+    let (h, l) = (hi.compliance.rate?, lo.compliance.rate?);
+    if hi.compliance.n < INTENT_MIN || lo.compliance.n < INTENT_MIN || l - h < INTENT_GAP {
+        return None;
+    }
+    let median = |t: Intent| {
+        let r = m.response.as_ref()?;
+        let segment = r.by_intent.iter().find(|s| s.segment == t.name())?;
+        segment.business.median
     };
+    let waits = match (median(Intent::High), median(Intent::Low)) {
+        (Some(h), Some(l)) => format!(
+            "; high-intent leads waited a median of {} of business time, low-intent {}",
+            duration(Some(h)),
+            duration(Some(l))
+        ),
+        _ => String::new(),
+    };
+    Some(format!(
+        "high-intent leads met their SLA only {} of the time ({} of {}), low-intent leads theirs {}{waits}",
+        percent(Some(h)),
+        hi.compliance.k,
+        hi.compliance.n,
+        percent(Some(l))
+    ))
+}
+
+fn findings(m: &Metrics, heads: &[Headline]) -> (Vec<String>, Vec<String>) {
     let (mut well, mut wrong) = (Vec::new(), Vec::new());
     for h in heads {
-        let Some(v) = value(h.name) else { continue };
+        let Some(v) = headline_words(m, h.name) else {
+            continue;
+        };
         match h.verdict {
             "good" => well.push(format!("{v} (target {})", h.target)),
             "bad" => wrong.push(format!("{v} (target {})", h.target)),
@@ -323,37 +356,7 @@ fn findings(m: &Metrics, heads: &[Headline]) -> (Vec<String>, Vec<String>) {
             money(Some(avg), &m.currency)
         ));
     }
-    if let Some(sla) = &m.sla {
-        let tier = |t: Intent| sla.by_tier.iter().find(|s| s.segment == t.name());
-        if let (Some(hi), Some(lo)) = (tier(Intent::High), tier(Intent::Low))
-            && let (Some(h), Some(l)) = (hi.compliance.rate, lo.compliance.rate)
-            && hi.compliance.n >= INTENT_MIN
-            && lo.compliance.n >= INTENT_MIN
-            && l - h >= INTENT_GAP
-        {
-            // Each tier is judged on its own due time: the waits say it like for like.
-            let median = |t: Intent| {
-                let r = m.response.as_ref()?;
-                let segment = r.by_intent.iter().find(|s| s.segment == t.name())?;
-                segment.business.median
-            };
-            let waits = match (median(Intent::High), median(Intent::Low)) {
-                (Some(h), Some(l)) => format!(
-                    "; high-intent leads waited a median of {} of business time, low-intent {}",
-                    duration(Some(h)),
-                    duration(Some(l))
-                ),
-                _ => String::new(),
-            };
-            wrong.push(format!(
-                "high-intent leads met their SLA only {} of the time ({} of {}), low-intent leads theirs {}{waits}",
-                percent(Some(h)),
-                hi.compliance.k,
-                hi.compliance.n,
-                percent(Some(l))
-            ));
-        }
-    }
+    wrong.extend(intent_gap(m));
     (well, wrong)
 }
 

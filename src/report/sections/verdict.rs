@@ -1,7 +1,7 @@
 //! The first screen: the verdict in words, the five headline numbers against
 //! their targets and a like-for-like comparison, and three named actions.
 
-use crate::config::Config;
+use crate::config::{Config, Intent};
 use crate::error::Result;
 use crate::format::{count, day, duration, money, percent};
 use crate::metrics::Metrics;
@@ -158,112 +158,128 @@ fn not_judged(
     }
 }
 
-fn cards(m: &Metrics) -> Vec<Card> {
-    let weeks = &m.trend.weeks;
-    let Some(now) = weeks.last() else {
-        return Vec::new();
-    };
-    let before = weeks.len().checked_sub(2).and_then(|i| weeks.get(i));
-    let prior: Vec<&Week> = weeks.iter().rev().skip(1).take(4).collect();
+/// Last week's figure at the same point, in words.
+fn last_week(v: Option<String>) -> Option<String> {
+    v.map(|v| format!("last week at the same point {v}"))
+}
+
+/// The leads card: this week against the 4 weeks before it.
+fn leads_card(m: &Metrics, now: &Week, prior: &[Week]) -> Card {
+    let prior: Vec<&Week> = prior.iter().rev().take(4).collect();
     let avg = (!prior.is_empty())
         .then(|| prior.iter().map(|w| w.handed_off).sum::<u64>() as f64 / prior.len() as f64);
-    let cur = m.currency.as_str();
+    card(
+        m,
+        "leads",
+        "Leads handed off",
+        count(now.handed_off, &m.currency),
+        avg.map_or(String::new(), |a| format!("4-week average {a:.0}")),
+        m.verdict.closed_days.join("; "),
+    )
+}
+
+/// The SLA card, with the high-intent tier's share beside it.
+fn sla_card(m: &Metrics, now: &Week, before: Option<&Week>) -> Card {
     let sla = |w: &Week| w.sla_compliance.as_ref().map(|r| percent(r.rate));
-    let nm = || NOT_MEASURED.to_string();
+    let high =
+        (m.sla.as_ref()).and_then(|s| s.by_tier.iter().find(|t| t.segment == Intent::High.name()));
+    card(
+        m,
+        "sla",
+        "First response within the SLA",
+        sla(now).unwrap_or_else(|| NOT_MEASURED.into()),
+        last_week(before.and_then(sla)).unwrap_or_default(),
+        high.map_or(String::new(), |h| {
+            format!(
+                "high intent: {} ({} of {})",
+                percent(h.compliance.rate),
+                h.compliance.k,
+                h.compliance.n
+            )
+        }),
+    )
+}
+
+/// The median response card, with the wall clock and the leads left out.
+fn response_card(m: &Metrics, now: &Week, before: Option<&Week>) -> Card {
+    let measured = m.response.is_some();
     let wall = m.response.as_ref().and_then(|r| r.wall.median);
-    let after = &m.volume.after_hours;
-    let high = m
-        .sla
-        .as_ref()
-        .and_then(|s| s.by_tier.iter().find(|t| t.segment == "high"));
-    let l = &m.leakage;
-    vec![
-        card(
-            m,
-            "leads",
-            "Leads handed off",
-            count(now.handed_off, cur),
-            avg.map_or(String::new(), |a| format!("4-week average {a:.0}")),
-            m.verdict.closed_days.join("; "),
-        ),
-        card(
-            m,
-            "sla",
-            "First response within the SLA",
-            sla(now).unwrap_or_else(nm),
+    card(
+        m,
+        "response",
+        "Median first response (business time)",
+        if measured {
+            duration(now.median_business_response)
+        } else {
+            NOT_MEASURED.into()
+        },
+        last_week(before.filter(|_| measured).map(|b| duration(b.median_business_response)))
+            .unwrap_or_default(),
+        wall.map_or(String::new(), |w| {
+            format!(
+                "wall clock {}; {} of leads arrive after hours; the {} still untouched are not in the median",
+                duration(Some(w)),
+                percent(m.volume.after_hours.rate),
+                m.sla.as_ref().map_or(0, |s| s.never_touched + s.waiting)
+            )
+        }),
+    )
+}
+
+/// The expected leakage card, beside last week's and an average week's revenue.
+fn leakage_card(m: &Metrics, before: Option<&Week>) -> Card {
+    let (l, cur) = (&m.leakage, m.currency.as_str());
+    let measured = l.expected_not_measured.is_none();
+    let comparison = [
+        last_week(
             before
-                .and_then(sla)
-                .map_or(String::new(), |p| format!("last week at the same point {p}")),
-            high.map_or(String::new(), |h| {
-                format!(
-                    "high intent: {} ({} of {})",
-                    percent(h.compliance.rate),
-                    h.compliance.k,
-                    h.compliance.n
-                )
-            }),
+                .and_then(|b| b.expected_leakage)
+                .filter(|_| measured)
+                .map(|v| money(Some(v), cur)),
         ),
-        card(
-            m,
-            "response",
-            "Median first response (business time)",
-            if m.response.is_some() {
-                duration(now.median_business_response)
-            } else {
-                nm()
-            },
-            before
-                .filter(|_| m.response.is_some())
-                .map_or(String::new(), |b| {
-                    format!(
-                        "last week at the same point {}",
-                        duration(b.median_business_response)
-                    )
-                }),
-            wall.map_or(String::new(), |w| {
-                format!(
-                    "wall clock {}; {} of leads arrive after hours; the {} still untouched are not in the median",
-                    duration(Some(w)),
-                    percent(after.rate),
-                    m.sla.as_ref().map_or(0, |s| s.never_touched + s.waiting)
-                )
-            }),
-        ),
-        meeting_card(m, now, before),
-        card(
-            m,
-            "leakage",
-            "Expected leakage (process losses)",
-            if l.expected_not_measured.is_none() {
-                money(l.overall.expected_leakage, cur)
-            } else {
-                nm()
-            },
-            [
-                before
-                    .and_then(|b| b.expected_leakage)
-                    .filter(|_| l.expected_not_measured.is_none())
-                    .map(|v| format!("last week at the same point {}", money(Some(v), cur))),
-                m.activity
-                    .weekly_won_revenue
-                    .map(|w| format!("average week's won revenue {}", money(Some(w), cur))),
-            ]
+        (m.activity.weekly_won_revenue)
+            .map(|w| format!("average week's won revenue {}", money(Some(w), cur))),
+    ];
+    card(
+        m,
+        "leakage",
+        "Expected leakage (process losses)",
+        if measured {
+            money(l.overall.expected_leakage, cur)
+        } else {
+            NOT_MEASURED.into()
+        },
+        comparison
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
             .join("; "),
-            match &l.expected_not_measured {
-                Some(why) => why.clone(),
-                // The full-value upper bound stays in the losses table: beside
-                // the headline it reads as a claim.
-                None => format!(
-                    "{} process losses; likely {} to {}",
-                    l.overall.process_losses,
-                    money(l.overall.expected_low, cur),
-                    money(l.overall.expected_high, cur),
-                ),
-            },
-        ),
+        match &l.expected_not_measured {
+            Some(why) => why.clone(),
+            // The full-value upper bound stays in the losses table: beside
+            // the headline it reads as a claim.
+            None => format!(
+                "{} process losses; likely {} to {}",
+                l.overall.process_losses,
+                money(l.overall.expected_low, cur),
+                money(l.overall.expected_high, cur),
+            ),
+        },
+    )
+}
+
+fn cards(m: &Metrics) -> Vec<Card> {
+    let weeks = &m.trend.weeks;
+    let Some((now, prior)) = weeks.split_last() else {
+        return Vec::new();
+    };
+    let before = prior.last();
+    vec![
+        leads_card(m, now, prior),
+        sla_card(m, now, before),
+        response_card(m, now, before),
+        meeting_card(m, now, before),
+        leakage_card(m, before),
     ]
 }
 
