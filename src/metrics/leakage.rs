@@ -31,6 +31,10 @@ pub struct SegmentLeakage {
     pub lost_process: Option<u64>,
     /// Of them, untouched past the due time; null when first touch is not measured.
     pub untouched_past_due: Option<u64>,
+    /// Of them, both lost for a process reason and untouched past the due time
+    /// (in both counts above, once in `process_losses`); null when either is
+    /// not measured.
+    pub lost_and_untouched: Option<u64>,
     pub process_loss_rate: Rate,
     /// process losses x worked win rate x average deal.
     pub expected_leakage: Option<f64>,
@@ -90,6 +94,10 @@ fn aggs() -> Vec<Expr> {
         count(col(PROCESS_LOSS), "process"),
         count(clocks::lost_for_process(), "lost_process"),
         count(clocks::untouched_past_due(), "untouched"),
+        count(
+            clocks::lost_for_process().and(clocks::untouched_past_due()),
+            "both",
+        ),
         count(col(IS_LOST), "lost"),
     ]
 }
@@ -104,6 +112,9 @@ fn read(df: &DataFrame, row: usize, segment: String, p: Prices) -> Result<Segmen
         process_losses: process,
         lost_process: p.lost_measured.then(|| get("lost_process")).transpose()?,
         untouched_past_due: p.touch_measured.then(|| get("untouched")).transpose()?,
+        lost_and_untouched: (p.lost_measured && p.touch_measured)
+            .then(|| get("both"))
+            .transpose()?,
         process_loss_rate: Rate::new(process, n),
         expected_leakage: p.win.and_then(|w| priced(w.0)),
         expected_low: p.win.and_then(|w| priced(w.1)),

@@ -36,14 +36,7 @@ fn leakage(m: &Metrics) -> Table {
             ])
         })
         .collect();
-    let o = &l.overall;
-    // A lead lost for a process reason without ever being touched is in both
-    // columns and counted once.
-    let both = match (o.lost_process, o.untouched_past_due) {
-        (Some(a), Some(b)) => (a + b).saturating_sub(o.process_losses),
-        _ => 0,
-    };
-    let both = match both {
+    let both = match l.overall.lost_and_untouched.unwrap_or(0) {
         0 => String::new(),
         1 => " 1 lead is both lost for a process reason and untouched: it counts once.".into(),
         n => format!(
