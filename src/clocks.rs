@@ -78,7 +78,7 @@ pub fn ledger(
     df.lazy()
         .with_columns([
             under_worked(config, coverage.measured(Basis::Attempts)).alias(UNDER_WORKED),
-            process_loss().alias(PROCESS_LOSS),
+            process_loss_at(as_of, untouched_past_due()).alias(PROCESS_LOSS),
         ])
         .select(ledger_columns().into_iter().map(col).collect::<Vec<_>>())
         .sort([LEAD_ID], SortMultipleOptions::default())
@@ -102,10 +102,14 @@ fn under_worked(config: &Config, attempts_measured: bool) -> Expr {
         .fill_null(lit(false))
 }
 
-/// A process loss: lost with a process-class reason, or untouched with its
-/// SLA breached at as-of (an untouched lead not yet due is waiting).
-fn process_loss() -> Expr {
-    lost_for_process().or(untouched_past_due())
+/// A process loss as things stood at `cutoff` (the report's as-of, or an
+/// earlier moment for a week read at the same age): lost with a
+/// process-class reason by then (a loss with no time counts), or `past_due`,
+/// untouched with its SLA breached then (an untouched lead not yet due is
+/// waiting).
+pub fn process_loss_at(cutoff: i64, past_due: Expr) -> Expr {
+    let lost_by = col(LOST_AT).is_null().or(col(LOST_AT).lt_eq(lit(cutoff)));
+    lost_for_process().and(lost_by).or(past_due)
 }
 
 /// Lost with a process-class reason.

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::Ctx;
 use super::stats::{self, Rate};
 use crate::clocks;
+use crate::config::Intent;
 use crate::coverage::Basis;
 use crate::error::Result;
 use crate::model::*;
@@ -141,6 +142,13 @@ pub struct Sla {
     pub waiting_leads: Vec<Waiting>,
     /// The period's under-worked leads, oldest first.
     pub under_worked_leads: Vec<LeadRef>,
+}
+
+impl Sla {
+    /// The counts of an intent tier, if any lead of the week had it.
+    pub fn tier(&self, intent: Intent) -> Option<&SlaCounts> {
+        self.by_tier.iter().find(|t| t.segment == intent.name())
+    }
 }
 
 const COUNTED: [SlaState; 4] = [

@@ -1,12 +1,14 @@
 //! The headline numbers for the period and the 8 weeks before it, for
 //! trends and week-over-week change. Every week is a cohort of the same
-//! ledger (leads captured that week), seen at the report's as-of.
+//! ledger (leads captured that week), seen at the same age as the period's
+//! own cohort: a week k weeks back as things stood at as-of minus k weeks.
 
 use polars::prelude::*;
 use serde::Serialize;
 
 use super::stats::{self, Rate};
 use super::{Ctx, leakage};
+use crate::clocks;
 use crate::coverage::Basis;
 use crate::error::Result;
 use crate::model::*;
@@ -21,7 +23,7 @@ pub struct Week {
     pub first_day: String,
     pub handed_off: u64,
     /// Null when first touch is not measured. Like `contact_to_meeting`, at
-    /// the same age as the period's cohort (see [`sla_at`]).
+    /// the same age as the period's cohort (see [`clocks::sla_at`]).
     pub sla_compliance: Option<Rate>,
     /// Median business minutes to first touch, over leads touched by the
     /// same age as the period's cohort.
@@ -48,21 +50,12 @@ fn reached_by(stage_columns: &[&str], cutoff: i64) -> Expr {
     })
 }
 
-/// Process losses as they stood at `cutoff`: lost for a process reason by
-/// then (a loss with no time counts), or untouched past the due time then.
-fn process_loss_at(cutoff: i64, past_due: Expr, touch_measured: bool) -> Expr {
-    let lost_by = col(LOST_AT).is_null().or(col(LOST_AT).lt_eq(lit(cutoff)));
-    crate::clocks::lost_for_process()
-        .and(lost_by)
-        .or(past_due.and(lit(touch_measured)))
-}
-
 /// `cutoff`: the moment this week's cohort is seen at, so every week is read
 /// at the same age as the period's own cohort (as-of minus the weeks between).
 fn week(ctx: &Ctx, period: &Period, price: Option<f64>, cutoff: i64) -> Result<Week> {
     let touch = ctx.coverage.measured(Basis::FirstTouch);
     let m = super::stages::measured(ctx.coverage);
-    let sla = crate::clocks::sla_at(cutoff);
+    let sla = clocks::sla_at(cutoff);
     let df = stats::one_row(
         ctx.for_period(period).cohort(),
         vec![
@@ -81,7 +74,8 @@ fn week(ctx: &Ctx, period: &Period, price: Option<f64>, cutoff: i64) -> Result<W
                 .sum()
                 .cast(DataType::UInt64)
                 .alias("meeting"),
-            process_loss_at(cutoff, sla.past_due, touch)
+            // Untouched past due counts only where first touch is measured.
+            clocks::process_loss_at(cutoff, sla.past_due.and(lit(touch)))
                 .sum()
                 .cast(DataType::UInt64)
                 .alias("process"),
@@ -245,7 +239,7 @@ mod tests {
         ]
         .unwrap();
         let n = |touch: bool| {
-            let e = process_loss_at(at(0), col("past_due"), touch);
+            let e = clocks::process_loss_at(at(0), col("past_due").and(lit(touch)));
             let out = df.clone().lazy().select([e.alias("p")]).collect().unwrap();
             let p = out.column("p").unwrap().bool().unwrap();
             p.iter().map(|v| v.unwrap()).collect::<Vec<_>>()

@@ -305,8 +305,7 @@ fn headline_words(m: &Metrics, name: &str) -> Option<String> {
 /// like for like.
 fn intent_gap(m: &Metrics) -> Option<String> {
     let sla = m.sla.as_ref()?;
-    let tier = |t: Intent| sla.by_tier.iter().find(|s| s.segment == t.name());
-    let (hi, lo) = (tier(Intent::High)?, tier(Intent::Low)?);
+    let (hi, lo) = (sla.tier(Intent::High)?, sla.tier(Intent::Low)?);
     let (h, l) = (hi.compliance.rate?, lo.compliance.rate?);
     if hi.compliance.n < INTENT_MIN || lo.compliance.n < INTENT_MIN || l - h < INTENT_GAP {
         return None;

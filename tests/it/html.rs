@@ -171,6 +171,16 @@ fn a_phone_card_gives_long_cells_a_whole_line_and_never_breaks_an_id() {
     assert!(cells.iter().any(|(c, t)| c == "nw" && t.starts_with('L')));
 }
 
+/// The bundled sample's scorecard for 2026-W46, its metrics.json, and the
+/// folder holding them.
+fn sample_page() -> (String, serde_json::Value, tempfile::TempDir) {
+    let out = tempfile::tempdir().unwrap();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let html = page(out.path(), &sample, "2026-W46");
+    let text = fs::read_to_string(out.path().join("metrics.json")).unwrap();
+    (html, serde_json::from_str(&text).unwrap(), out)
+}
+
 /// The fixture's scorecard, week 2026-W46 seen at Wed 18 Nov 12:00.
 fn fixture_page(extra_config: Option<&str>) -> (String, tempfile::TempDir) {
     let data = tempfile::tempdir().unwrap();
@@ -196,12 +206,7 @@ fn the_meeting_card_shows_the_rate_its_verdict_judges() {
     // The sample's settled leads reach a meeting at a rate other than this
     // week's young ones: the large number is the settled one, with its verdict,
     // and this week's so far stands beside it as the comparison.
-    let out = tempfile::tempdir().unwrap();
-    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    let html = page(out.path(), &sample, "2026-W46");
-    let m: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(out.path().join("metrics.json")).unwrap())
-            .unwrap();
+    let (html, m, _out) = sample_page();
     let pct = |r: &serde_json::Value| format!("{:.0}%", r["rate"].as_f64().unwrap() * 100.0);
     let settled = &m["stages"]["settled"]["overall"]["contact_to_meeting"];
     let week = &m["trend"]["weeks"].as_array().unwrap().last().unwrap()["contact_to_meeting"];
@@ -374,11 +379,7 @@ fn the_definitions_are_written_from_the_config_in_force() {
 
 #[test]
 fn the_losses_tables_add_up_on_the_bundled_sample() {
-    let out = tempfile::tempdir().unwrap();
-    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    let html = page(out.path(), &data, "2026-W46");
-    let text = fs::read_to_string(out.path().join("metrics.json")).unwrap();
-    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (html, m, _out) = sample_page();
     // A lead lost for a process reason and untouched is in both columns and
     // counted once: the page says how many are.
     let o = &m["leakage"]["overall"];
@@ -408,11 +409,7 @@ fn the_losses_tables_add_up_on_the_bundled_sample() {
 
 #[test]
 fn this_weeks_trend_figures_are_the_periods_own() {
-    let out = tempfile::tempdir().unwrap();
-    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-    let html = page(out.path(), &data, "2026-W46");
-    let text = fs::read_to_string(out.path().join("metrics.json")).unwrap();
-    let m: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (html, m, _out) = sample_page();
     // Seen at the same age, the period itself is seen at as-of: its SLA is
     // the period's SLA, met / (met + breached).
     let weeks = m["trend"]["weeks"].as_array().unwrap();

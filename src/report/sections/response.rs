@@ -87,19 +87,11 @@ fn trend_chart(m: &Metrics, config: &Config) -> Result<Chart> {
         .iter()
         .map(|w| w.label.rsplit('-').next().unwrap_or("").to_string())
         .collect();
-    let sla: Vec<Option<f64>> = m
-        .trend
-        .weeks
-        .iter()
-        .map(|w| {
-            w.sla_compliance
-                .as_ref()
-                .and_then(|r| r.rate)
-                .map(|r| r * 100.0)
-        })
+    // Shares for the finding (judged as the verdict judges), percentages for the chart.
+    let shares: Vec<Option<f64>> = (m.trend.weeks.iter())
+        .map(|w| w.sla_compliance.as_ref().and_then(|r| r.rate))
         .collect();
-    // Shares, not the chart's percentages: judged as the verdict judges.
-    let shares = (m.trend.weeks.iter()).map(|w| w.sla_compliance.as_ref().and_then(|r| r.rate));
+    let sla: Vec<Option<f64>> = shares.iter().map(|v| v.map(|r| r * 100.0)).collect();
     let weeks: Vec<(String, Option<f64>)> = labels.iter().cloned().zip(shares).collect();
     Ok(Chart {
         finding: findings::trend(&weeks, config.targets.sla_compliance),

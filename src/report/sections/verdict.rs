@@ -181,8 +181,7 @@ fn leads_card(m: &Metrics, now: &Week, prior: &[Week]) -> Card {
 /// The SLA card, with the high-intent tier's share beside it.
 fn sla_card(m: &Metrics, now: &Week, before: Option<&Week>) -> Card {
     let sla = |w: &Week| w.sla_compliance.as_ref().map(|r| percent(r.rate));
-    let high =
-        (m.sla.as_ref()).and_then(|s| s.by_tier.iter().find(|t| t.segment == Intent::High.name()));
+    let high = (m.sla.as_ref()).and_then(|s| s.tier(Intent::High));
     card(
         m,
         "sla",
